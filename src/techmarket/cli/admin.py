@@ -1,0 +1,110 @@
+"""Operator commands: init, demo, backup, restore, serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from techmarket.cli.output import console, err_console, fails_cleanly, print_json
+
+
+def init_database(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+@fails_cleanly
+def init(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Create or migrate the database (idempotent). Reference data ships in the package."""
+    from django.db import connection
+
+    init_database()
+    if as_json:
+        print_json({"ok": True, "database": connection.vendor})
+    else:
+        console.print(f"数据库已就绪（{connection.vendor}）。")
+
+
+def _parse_years(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    try:
+        years = list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise typer.BadParameter("年份格式为 2024 或 2023-2024") from None
+    if not years or len(years) > 30:
+        raise typer.BadParameter("年份范围无效")
+    return years
+
+
+@fails_cleanly
+def demo(
+    contracts: Annotated[int, typer.Option(help="number of registered contracts")] = 2000,
+    years: Annotated[str, typer.Option(help="e.g. 2023-2024")] = "2024-2025",
+    region: Annotated[str, typer.Option(help="GB/T 2260 code of the demo city")] = "440100",
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Load demo agencies, users and synthetic contracts (re-running adds nothing twice)."""
+    from django.utils import timezone
+
+    from techmarket.registry.demo import load_demo
+
+    init_database()
+    year_list = _parse_years(years)
+    with console.status("生成演示数据…"):
+        summary = load_demo(
+            contracts=contracts, years=year_list, region=region, seed=seed, now=timezone.now()
+        )
+    if as_json:
+        print_json(summary)
+        return
+    console.print(
+        f"[green]演示数据已就绪[/green]：新增 {summary['created']} 条登记合同，"
+        f"{summary['queue']} 条待审合同。"
+    )
+    console.print("演示账号（密码均为 demo）：" + "，".join(summary["users"]))
+
+
+@fails_cleanly
+def backup(output: Annotated[Path, typer.Option("-o", "--output")]) -> None:
+    """Write a consistent copy of the whole database."""
+    from techmarket.registry.backup import backup as do_backup
+
+    do_backup(output)
+    console.print(f"已备份到 {output}")
+
+
+@fails_cleanly
+def restore(
+    file: Path,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Replace the database with a backup, then verify the audit chain."""
+    from techmarket.registry.audit import verify
+    from techmarket.registry.backup import restore as do_restore
+
+    if not yes and not typer.confirm("恢复将覆盖当前数据库，继续？", default=False):
+        raise typer.Exit(1)
+    do_restore(file)
+    report = verify()
+    if not report.ok:
+        err_console.print(f"[red]已恢复，但审计链校验失败[/red]：#{report.first_broken_seq}")
+        raise typer.Exit(1)
+    console.print(f"已从 {file} 恢复；审计链完整（{report.events} 个事件）。")
+
+
+def serve(
+    address: Annotated[str, typer.Option(help="host:port")] = "127.0.0.1:8000",
+) -> None:
+    """Run the web server (development server; use a WSGI server in production)."""
+    from django.core.management import call_command
+
+    call_command("runserver", address, use_reloader=False)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (init, demo, backup, restore, serve):
+        app.command(command.__name__)(command)

@@ -1,0 +1,41 @@
+"""The `techmarket` command line: a thin layer over the services; every rule lives below it."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+app = typer.Typer(
+    name="techmarket",
+    help="技术市场平台：技术合同认定登记、统计与供需对接。Technology market platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techmarket.settings")
+    import django
+
+    django.setup()
+
+
+@app.callback()
+def main() -> None:
+    """Set up Django once before any command runs."""
+    setup_django()
+
+
+def _register() -> None:
+    from techmarket.cli import admin, agencies, audit, contracts, users
+
+    app.add_typer(contracts.app, name="contracts")
+    app.add_typer(agencies.app, name="agencies")
+    app.add_typer(users.app, name="users")
+    app.add_typer(audit.app, name="audit")
+    admin.register(app)
+
+
+_register()

@@ -1,0 +1,77 @@
+"""Printing for the command line: Rich for people, one JSON document for scripts."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from techmarket.domain.problems import DomainError, ValidationFailed
+
+console = Console(stderr=False)
+err_console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _default(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def fails_cleanly(func: F) -> F:
+    """Turn domain errors into a readable line (or a JSON problem) and the error's exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DomainError as error:
+            if kwargs.get("as_json"):
+                body: dict[str, object] = {
+                    "error": {
+                        "code": error.code,
+                        "message": error.message,
+                        "message_en": error.message_en,
+                    }
+                }
+                if isinstance(error, ValidationFailed):
+                    body["problems"] = [p.as_dict() for p in error.problems]
+                print_json(body)
+            else:
+                err_console.print(f"[red]错误 ({error.code})[/red]：{error.message}")
+                err_console.print(f"[dim]{error.message_en}[/dim]")
+                if isinstance(error, ValidationFailed):
+                    print_problems(error.problems, stderr=True)
+            raise typer.Exit(error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_problems(problems: list, *, stderr: bool = False, limit: int = 200) -> None:
+    from rich.table import Table
+
+    table = Table("行", "字段", "代码", "级别", "说明")
+    for problem in problems[:limit]:
+        table.add_row(
+            str(problem.row),
+            problem.field,
+            problem.code,
+            problem.severity,
+            f"{problem.message}\n[dim]{problem.message_en}[/dim]",
+        )
+    (err_console if stderr else console).print(table)
+    if len(problems) > limit:
+        (err_console if stderr else console).print(
+            f"…另有 {len(problems) - limit} 个问题未显示（用 --json 或 --report 查看全部）"
+        )

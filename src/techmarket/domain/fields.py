@@ -1,0 +1,85 @@
+"""The public contract record's fields (contract-format.md §1): keys, Chinese headers, kinds.
+
+One table, used by the validator, the file readers/writers and the template, so a header
+is spelled in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldKind = Literal["text", "code", "date", "amount", "list"]
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label_zh: str
+    kind: FieldKind
+    required: bool = False
+
+
+RECORD_FIELDS: tuple[Field, ...] = (
+    Field("external_id", "卖方合同编号", "text"),
+    Field("name", "合同名称", "text", required=True),
+    Field("contract_type", "合同类型", "code", required=True),
+    Field("subtype", "合同子类", "code"),
+    Field("signed_on", "签订日期", "date", required=True),
+    Field("valid_from", "有效期起", "date", required=True),
+    Field("valid_to", "有效期止", "date", required=True),
+    Field("total_amount", "合同成交额(元)", "amount", required=True),
+    Field("tech_amount", "技术交易额(元)", "amount", required=True),
+    Field("non_tech_equipment", "非技术性费用-设备仪器", "amount"),
+    Field("non_tech_materials", "非技术性费用-材料", "amount"),
+    Field("non_tech_other", "非技术性费用-其他", "amount"),
+    Field("payment_method", "支付方式", "code", required=True),
+    Field("tech_field", "技术领域", "code", required=True),
+    Field("ip_type", "知识产权类型", "code", required=True),
+    Field("patent_numbers", "专利号", "list"),
+    Field("objective", "社会经济目标", "code"),
+    Field("plan_source", "计划来源", "code"),
+    Field("seller_name", "卖方名称", "text", required=True),
+    Field("seller_id", "卖方证件号", "text"),
+    Field("seller_nature", "卖方性质", "code", required=True),
+    Field("seller_region", "卖方所在地区", "code"),
+    Field("seller_country", "卖方国别", "code"),
+    Field("buyer_name", "买方名称", "text", required=True),
+    Field("buyer_id", "买方证件号", "text"),
+    Field("buyer_nature", "买方性质", "code", required=True),
+    Field("buyer_region", "买方所在地区", "code"),
+    Field("buyer_country", "买方国别", "code"),
+)
+
+# Extra keys for migrating already registered contracts (`--as-registered`) and for export.
+REGISTRATION_FIELDS: tuple[Field, ...] = (
+    Field("registration_number", "登记编号", "text"),
+    Field("registered_on", "登记日期", "date"),
+    Field("agency_code", "登记机构代码", "text"),
+)
+EXPORT_ONLY_FIELDS: tuple[Field, ...] = (Field("status", "状态", "text"),)
+
+ALL_FIELDS: tuple[Field, ...] = RECORD_FIELDS + REGISTRATION_FIELDS + EXPORT_ONLY_FIELDS
+FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in ALL_FIELDS}
+KEY_BY_LABEL: dict[str, str] = {f.label_zh: f.key for f in ALL_FIELDS}
+
+
+def header_to_key(header: str) -> str | None:
+    """Map an English key or a Chinese label (whitespace and 万元 suffix tolerated) to a key."""
+    text = header.strip().lstrip("\ufeff").strip()
+    if text in FIELDS_BY_KEY:
+        return text
+    if text in KEY_BY_LABEL:
+        return KEY_BY_LABEL[text]
+    normalised = text.replace("（", "(").replace("）", ")").replace(" ", "")
+    if normalised.endswith("(万元)"):
+        normalised = normalised[: -len("(万元)")] + "(元)"
+    for candidate in (normalised, normalised + "(元)"):
+        if candidate in KEY_BY_LABEL:
+            return KEY_BY_LABEL[candidate]
+    return None
+
+
+def header_is_wan_yuan(header: str) -> bool:
+    """True when a column header states its amounts in 万元 (converted to yuan exactly on import)."""
+    return "万元" in header

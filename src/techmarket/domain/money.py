@@ -1,0 +1,97 @@
+"""Amounts in yuan as exact decimals (contract-format.md §1, §8): never floats, at most fen.
+
+Excel hands numbers over as floats; one is accepted only when its shortest decimal
+representation already is an amount in fen, so a stray binary fraction is never rounded away
+silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+FEN = Decimal("0.01")
+WAN = Decimal(10000)
+# Far above any contract (the largest national yearly total is ~10^13 yuan); keeps
+# quantize() within the decimal context's 28 digits.
+MAX_AMOUNT = Decimal(10) ** 16
+
+_AMOUNT_SHAPE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_IGNORED = re.compile(r"[\s,，'_]")
+
+
+class AmountError(ValueError):
+    """Why a value is not an amount; `reason` is a stable key, messages are for people."""
+
+    def __init__(self, reason: str, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.reason = reason
+        self.message = message
+        self.message_en = message_en
+
+
+def parse_amount(value: object, *, wan_yuan: bool = False) -> Decimal:
+    """An amount in yuan with at most two decimals; 万元 input is multiplied by 10000 exactly.
+
+    Raises `AmountError` (a ValueError) with reason `format`, `range` or `precision`.
+    """
+    number = _to_decimal(value)
+    unit_zh, unit_en = ("万元", "10k yuan") if wan_yuan else ("元", "yuan")
+    if wan_yuan:
+        number = number * WAN
+    if abs(number) >= MAX_AMOUNT:
+        raise AmountError(
+            "range",
+            f"金额 {_shown(value)} {unit_zh} 超出合理范围；请检查单位和位数",
+            f"Amount {_shown(value)} {unit_en} is out of range; check the unit and digits",
+        )
+    if number != number.quantize(FEN):
+        raise AmountError(
+            "precision",
+            f"金额 {_shown(value)} {unit_zh} 折合 {number} 元，超过两位小数（精确到分）",
+            f"Amount {_shown(value)} {unit_en} is {number} yuan: more than 2 decimal places",
+        )
+    return number.quantize(FEN)
+
+
+def _to_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise _format_error(value)
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # str() gives the shortest repr, i.e. what the spreadsheet showed.
+        number = Decimal(str(value))
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value)
+        text = _IGNORED.sub("", text).removeprefix("¥").removesuffix("元")
+        if not _AMOUNT_SHAPE.match(text):
+            raise _format_error(value)
+        number = Decimal(text)
+    else:
+        raise _format_error(value)
+    if not number.is_finite():
+        raise _format_error(value)
+    return number
+
+
+def _format_error(value: object) -> AmountError:
+    return AmountError(
+        "format",
+        f"金额 {_shown(value)} 不是数字；请填写以元为单位的数字，如 1234567.80",
+        f"Amount {_shown(value)} is not a number; write yuan, e.g. 1234567.80",
+    )
+
+
+def _shown(value: object) -> str:
+    return "（空）" if value is None or value == "" else str(value).strip()
+
+
+def format_yuan(amount: Decimal) -> str:
+    """Canonical text of an amount: yuan with exactly two decimals, no separators ("1234567.80")."""
+    if not amount.is_finite() or amount != amount.quantize(FEN):
+        raise ValueError(f"{amount} is not an amount in fen")
+    return format(amount.quantize(FEN), "f")

@@ -1,0 +1,636 @@
+"""Read contract records from CSV, JSON Lines or xlsx files (contract-format.md §1).
+
+The readers only turn a file into `(row, {key: raw value})` pairs: every whole-file defect
+(encoding, headers, formulas, merged cells) becomes one `FileProblem` with a Chinese and an
+English message, and everything about a single value is left to the validator. Files are
+streamed so a registrar can import a year's contracts without loading them into memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+from techmarket.domain.fields import (
+    FIELDS_BY_KEY,
+    RECORD_FIELDS,
+    header_is_wan_yuan,
+    header_to_key,
+)
+from techmarket.domain.problems import FileProblem
+
+FORMATS = ("csv", "jsonl", "xlsx")
+_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+# Characters that make a spreadsheet treat a text cell as a formula; writers prefix "'".
+FORMULA_TRIGGERS = ("=", "+", "-", "@")
+_SAMPLE_BYTES = 64 * 1024
+_XLSX_SHEET_NAMES = ("合同", "contracts")
+_MERGE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+
+RawValue = str | int | float | Decimal | datetime | date | time | bool | None
+Row = dict[str, object]
+
+
+@dataclass
+class RecordSource:
+    """An opened, header-checked record file; iterate it (again) to stream its rows.
+
+    `headers` are the non-blank original headers and `keys` their record keys (same order).
+    Iterating yields `(row, values)` where row counts data rows from 1 (the header is row 0;
+    blank rows are skipped but still counted, so row N is always the N-th line after the
+    header). A defect found while streaming (bad encoding, formula, stray cell) raises
+    `FileProblem`; callers treat the whole file as rejected.
+    """
+
+    format: str
+    headers: list[str]
+    keys: list[str]
+    wan_yuan_fields: frozenset[str]
+    path: Path | None = None
+    _rows: Callable[[], Iterator[tuple[int, Row]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        if self._rows is None:
+            return iter(())
+        return self._rows()
+
+
+def open_records(path: Path, format: str | None = None) -> RecordSource:
+    """Open a record file, check its header and return a streaming `RecordSource`."""
+    path = Path(path)
+    fmt = format or _SUFFIXES.get(path.suffix.lower())
+    if fmt not in FORMATS:
+        raise FileProblem(
+            f"无法识别文件格式“{path.suffix or path.name}”：请使用 .csv、.jsonl 或 .xlsx 文件",
+            f"unknown file format {path.suffix or path.name!r}: use .csv, .jsonl or .xlsx",
+            path=str(path),
+        )
+    if not path.is_file():
+        raise FileProblem(
+            f"找不到文件：{path}", f"file not found: {path}", path=str(path), reason="not_found"
+        )
+    if fmt == "csv":
+        return _open_csv(path)
+    if fmt == "jsonl":
+        return _open_jsonl(path)
+    return _open_xlsx(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared header and value handling
+
+
+def unescape_text(value: str) -> str:
+    """Undo the writers' formula-injection guard: "'=x" → "=x", "''=x" → "'=x"."""
+    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
+
+
+def _accepted_headers_hint() -> tuple[str, str]:
+    keys = ", ".join(f.key for f in RECORD_FIELDS)
+    labels = "、".join(f.label_zh for f in RECORD_FIELDS)
+    return labels, keys
+
+
+@dataclass(frozen=True)
+class _Header:
+    headers: list[str]
+    keys: list[str]
+    columns: list[int]  # 0-based column index of each key
+    wan_yuan: frozenset[str]
+
+
+def _resolve_header(
+    cells: Sequence[object], *, check_required: bool = True, describe: Callable[[int], str]
+) -> _Header:
+    """Map header cells to keys; refuse unknown, duplicate and missing required columns."""
+    headers: list[str] = []
+    keys: list[str] = []
+    columns: list[int] = []
+    wan_yuan: set[str] = set()
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for index, cell in enumerate(cells):
+        text = "" if cell is None else str(cell).strip().lstrip("\ufeff").strip()
+        if not text:
+            continue
+        key = header_to_key(text)
+        if key is None:
+            unknown.append(text)
+            continue
+        if key in seen:
+            duplicates.append(f"{seen[key]} / {text} ({describe(index)})")
+            continue
+        seen[key] = text
+        headers.append(text)
+        keys.append(key)
+        columns.append(index)
+        if header_is_wan_yuan(text) and FIELDS_BY_KEY[key].kind == "amount":
+            wan_yuan.add(key)
+    if not headers and not unknown:
+        raise FileProblem(
+            "文件没有表头行：第一行应为字段名", "the file has no header row", reason="no_header"
+        )
+    if unknown:
+        labels, english = _accepted_headers_hint()
+        listed = "、".join(f"“{h}”" for h in unknown)
+        raise FileProblem(
+            f"无法识别的表头：{listed}。可用的表头为中文表头（{labels}）或英文字段名。",
+            f"unknown header(s): {', '.join(repr(h) for h in unknown)}. "
+            f"Accepted: the English keys ({english}) or their Chinese labels.",
+            reason="unknown_headers",
+            headers=unknown,
+        )
+    if duplicates:
+        raise FileProblem(
+            f"表头重复（同一字段出现多次）：{'；'.join(duplicates)}",
+            f"duplicate header(s) for the same field: {'; '.join(duplicates)}",
+            reason="duplicate_headers",
+            headers=duplicates,
+        )
+    if check_required:
+        missing = [f for f in RECORD_FIELDS if f.required and f.key not in seen]
+        if missing:
+            raise FileProblem(
+                "缺少必填列：" + "、".join(f"{f.label_zh}（{f.key}）" for f in missing),
+                "missing required column(s): " + ", ".join(f.key for f in missing),
+                reason="missing_columns",
+                keys=[f.key for f in missing],
+            )
+    return _Header(headers, keys, columns, frozenset(wan_yuan))
+
+
+def _stray_cell_problem(row: int, where: str, value: object) -> FileProblem:
+    return FileProblem(
+        f"第 {row} 行在{where}有值“{value}”，但该列没有表头（单元格数多于表头）",
+        f"row {row} has a value {value!r} at {where}, which has no header "
+        "(more cells than headers)",
+        reason="too_many_cells",
+        row=row,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+class _LineDecoder:
+    """Decode physical lines with the detected codec, naming the line on failure.
+
+    A sample decides between UTF-8 and GB18030; when the sample is pure ASCII the first
+    non-ASCII line decides, so an English header over GBK data is still read right.
+    """
+
+    def __init__(self, codec: str | None) -> None:
+        self.codec = codec
+
+    def decode(self, raw: bytes, lineno: int) -> str:
+        if self.codec is None:
+            if raw.isascii():
+                return raw.decode("ascii")
+            for candidate in ("utf-8", "gb18030"):
+                try:
+                    text = raw.decode(candidate)
+                except UnicodeDecodeError:
+                    continue
+                self.codec = candidate
+                return text
+            raise _encoding_problem(lineno, None)
+        try:
+            return raw.decode(self.codec)
+        except UnicodeDecodeError as exc:
+            raise _encoding_problem(lineno, self.codec) from exc
+
+
+def _encoding_problem(lineno: int, codec: str | None) -> FileProblem:
+    if codec is None:
+        return FileProblem(
+            f"文件编码无法识别（第 {lineno} 行既不是 UTF-8 也不是 GBK/GB18030）："
+            "请另存为“CSV UTF-8”",
+            f"unrecognised encoding (line {lineno} is neither UTF-8 nor GBK/GB18030): "
+            "save the file as 'CSV UTF-8'",
+            reason="encoding",
+            line=lineno,
+        )
+    name = "UTF-8" if codec == "utf-8" else "GB18030/GBK"
+    return FileProblem(
+        f"第 {lineno} 行编码错误：文件前部为 {name} 编码，但该行不是。"
+        "请将整个文件统一另存为“CSV UTF-8”",
+        f"line {lineno} is not valid {name} although the start of the file is: "
+        "save the whole file as 'CSV UTF-8'",
+        reason="encoding",
+        line=lineno,
+        encoding=codec,
+    )
+
+
+def _detect_codec(sample: bytes) -> tuple[str | None, int]:
+    """Return (codec or None when undecided, BOM length) from the start of the file."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8", len(codecs.BOM_UTF8)
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileProblem(
+            "文件是 UTF-16（“Unicode 文本”）编码：请另存为“CSV UTF-8”",
+            "the file is UTF-16 ('Unicode text'): save it as 'CSV UTF-8'",
+            reason="encoding",
+        )
+    if sample.startswith(b"PK\x03\x04") or sample.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(
+            "这是 Excel 工作簿而不是 CSV 文件：请使用 .xlsx 扩展名，或另存为“CSV UTF-8”",
+            "this is an Excel workbook, not a CSV file: name it .xlsx or save as 'CSV UTF-8'",
+            reason="not_csv",
+        )
+    cut = sample.rfind(b"\n")
+    body = sample if cut < 0 else sample[: cut + 1]
+    if body.isascii():
+        return None, 0
+    for candidate in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(candidate)().decode(body, final=False)
+        except UnicodeDecodeError:
+            continue
+        return candidate, 0
+    # Neither codec reads the whole sample: let the first non-ASCII line decide, so the
+    # line that breaks the pattern is the one named.
+    return None, 0
+
+
+def _csv_lines(path: Path) -> Iterator[str]:
+    """Decoded physical lines (with their line ends), streamed."""
+    with path.open("rb") as handle:
+        codec, bom = _detect_codec(handle.read(_SAMPLE_BYTES))
+        handle.seek(bom)
+        decoder = _LineDecoder(codec)
+        for lineno, raw in enumerate(handle, start=1):
+            yield decoder.decode(raw, lineno)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(physical line where the record ends, cells), streamed.
+
+    The delimiter is a comma, or a tab when the first non-blank line has tabs and no commas
+    (Excel's "Text (tab delimited)").
+    """
+    lines = _csv_lines(path)
+    buffered: list[str] = []
+    for text in lines:
+        buffered.append(text)
+        if text.strip():
+            break
+    head = buffered[-1] if buffered else ""
+    delimiter = "\t" if "\t" in head and "," not in head else ","
+    counter = 0
+
+    def counted() -> Iterator[str]:
+        nonlocal counter
+        for text in itertools.chain(buffered, lines):
+            counter += 1
+            yield text
+
+    reader = csv.reader(counted(), delimiter=delimiter)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise FileProblem(
+                f"第 {counter} 行 CSV 格式错误：{exc}",
+                f"line {counter}: malformed CSV: {exc}",
+                reason="malformed_csv",
+                line=counter,
+            ) from exc
+        yield counter, cells
+
+
+def _open_csv(path: Path) -> RecordSource:
+    header_cells: list[str] | None = None
+    for _, cells in _csv_rows(path):
+        if any(c.strip() for c in cells):
+            header_cells = cells
+            break
+    if header_cells is None:
+        raise FileProblem(
+            "文件为空：没有表头行", "the file is empty: no header row", reason="empty"
+        )
+    header = _resolve_header(header_cells, describe=lambda i: f"第 {i + 1} 列")
+    used = set(header.columns)
+
+    def rows() -> Iterator[tuple[int, Row]]:
+        started = False
+        number = 0
+        for line, cells in _csv_rows(path):
+            if not started:
+                started = any(c.strip() for c in cells)
+                continue
+            number += 1
+            if not any(c.strip() for c in cells):
+                continue
+            values: Row = {}
+            for key, col in zip(header.keys, header.columns, strict=True):
+                values[key] = unescape_text(cells[col].strip()) if col < len(cells) else ""
+            for col, cell in enumerate(cells):
+                if col not in used and cell.strip():
+                    raise _stray_cell_problem(number, f"第 {col + 1} 列（文件第 {line} 行）", cell)
+            yield number, values
+
+    return RecordSource("csv", header.headers, header.keys, header.wan_yuan, path, rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON Lines
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not allowed")
+
+
+def _pairs_no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
+    """(line number, object) for each non-blank line; refuse anything but an object."""
+    with path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FileProblem(
+                    f"第 {lineno} 行不是 UTF-8 编码：JSON Lines 文件必须为 UTF-8",
+                    f"line {lineno} is not UTF-8: JSON Lines files must be UTF-8",
+                    reason="encoding",
+                    line=lineno,
+                ) from exc
+            if lineno == 1:
+                text = text.lstrip("\ufeff")
+            if not text.strip():
+                continue
+            try:
+                obj = json.loads(
+                    text,
+                    parse_float=Decimal,
+                    parse_constant=_reject_constant,
+                    object_pairs_hook=_pairs_no_duplicates,
+                )
+            except ValueError as exc:
+                raise FileProblem(
+                    f"第 {lineno} 行不是有效的 JSON：{exc}",
+                    f"line {lineno} is not valid JSON: {exc}",
+                    reason="malformed_json",
+                    line=lineno,
+                ) from exc
+            if not isinstance(obj, dict):
+                raise FileProblem(
+                    f"第 {lineno} 行不是 JSON 对象：每行必须是一个 {{...}} 记录",
+                    f"line {lineno} is not a JSON object: each line must be one {{...}} record",
+                    reason="not_an_object",
+                    line=lineno,
+                )
+            yield lineno, obj
+
+
+def _jsonl_header(lineno: int, names: tuple[str, ...]) -> _Header:
+    """Resolve one object's keys like a header line; problems name the line."""
+    try:
+        return _resolve_header(names, check_required=False, describe=lambda i: names[i])
+    except FileProblem as exc:
+        raise FileProblem(
+            f"第 {lineno} 行：{exc.message}",
+            f"line {lineno}: {exc.message_en}",
+            **{**exc.details, "line": lineno},
+        ) from None
+
+
+def _jsonl_record(lineno: int, obj: dict[str, object], header: _Header) -> Row:
+    names = list(obj)
+    values: Row = {}
+    for key, col in zip(header.keys, header.columns, strict=True):
+        value = obj[names[col]]
+        if isinstance(value, bool) or not (value is None or isinstance(value, str | int | Decimal)):
+            raise FileProblem(
+                f"第 {lineno} 行字段 {names[col]} 的值必须是字符串、数字或 null",
+                f"line {lineno}: the value of {names[col]!r} must be a string, number or null",
+                reason="bad_json_value",
+                line=lineno,
+                field=key,
+            )
+        values[key] = value.strip() if isinstance(value, str) else value
+    return values
+
+
+def _open_jsonl(path: Path) -> RecordSource:
+    """Keys come from the first object; each later object is checked as it is read.
+
+    A JSON Lines file has no header, so missing required keys are the validator's per-record
+    business rather than a file problem.
+    """
+    first: tuple[int, dict[str, object]] | None = None
+    for item in _jsonl_objects(path):
+        first = item
+        break
+    if first is None:
+        raise FileProblem("文件为空：没有任何记录", "the file is empty: no records", reason="empty")
+    header = _jsonl_header(first[0], tuple(first[1]))
+
+    def rows() -> Iterator[tuple[int, Row]]:
+        headers: dict[tuple[str, ...], _Header] = {}
+        for lineno, obj in _jsonl_objects(path):
+            names = tuple(obj)
+            if names not in headers:
+                if len(headers) > 64:
+                    headers.clear()
+                headers[names] = _jsonl_header(lineno, names)
+            yield lineno, _jsonl_record(lineno, obj, headers[names])
+
+    return RecordSource("jsonl", header.headers, header.keys, header.wan_yuan, path, rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# xlsx
+
+
+def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        with path.open("rb") as handle:
+            magic = handle.read(8)
+        if magic.startswith(b"\xd0\xcf\x11\xe0"):
+            raise FileProblem(
+                "这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx",
+                "this is an old Excel (.xls) file: save it as .xlsx",
+                reason="bad_xlsx",
+            ) from exc
+        raise FileProblem(
+            f"不是有效的 xlsx 文件（文件已损坏或不是 Excel 工作簿）：{path.name}",
+            f"not a valid xlsx file (corrupt or not an Excel workbook): {path.name}",
+            reason="bad_xlsx",
+        ) from exc
+
+
+def _pick_sheet(wb):  # type: ignore[no-untyped-def]
+    by_name = {name.strip().lower(): name for name in wb.sheetnames}
+    for wanted in _XLSX_SHEET_NAMES:
+        if wanted in by_name:
+            return wb[by_name[wanted]]
+    return wb.worksheets[0]
+
+
+def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[str, int, int]]:
+    """(range, min_row, max_row) of every merge, read by scanning the sheet XML bytes.
+
+    Read-only mode cannot see merges; a byte scan stays streaming and cheap for big sheets.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    found: list[tuple[str, int, int]] = []
+    tail = b""
+    with zipfile.ZipFile(path) as archive:
+        name = sheet_path.lstrip("/")
+        if name not in archive.namelist():
+            return found
+        with archive.open(name) as member:
+            while chunk := member.read(1 << 20):
+                data = tail + chunk
+                last_end = 0
+                for match in _MERGE_RE.finditer(data):
+                    ref = match.group(1).decode("ascii", "replace")
+                    try:
+                        _, min_row, _, max_row = range_boundaries(ref)
+                    except ValueError:
+                        continue
+                    found.append((ref, min_row or 1, max_row or 1_048_576))
+                    last_end = match.end()
+                tail = data[max(last_end, len(data) - 512) :]
+    return found
+
+
+def _cell_ref(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
+
+
+def _check_formula(cell: object, sheet_row: int, col: int, header: _Header | None) -> None:
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) != "f" and not isinstance(
+        value, ArrayFormula | DataTableFormula
+    ):
+        return
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(col)
+    label = ""
+    if header is not None and (col - 1) in header.columns:
+        label = header.headers[header.columns.index(col - 1)]
+    text = getattr(value, "text", value)
+    raise FileProblem(
+        f"第 {sheet_row} 行 {letter} 列{f'（{label}）' if label else ''}含公式 {text}："
+        "不接受公式，请把计算结果作为数值输入（复制后“选择性粘贴-数值”）",
+        f"cell {letter}{sheet_row}{f' ({label})' if label else ''} holds a formula {text}: "
+        "formulas are not accepted, type the value in (paste special - values)",
+        reason="formula",
+        cell=f"{letter}{sheet_row}",
+    )
+
+
+def _open_xlsx(path: Path) -> RecordSource:
+    wb = _load_workbook(path)
+    try:
+        ws = _pick_sheet(wb)
+        sheet_name = ws.title
+        sheet_path = getattr(ws, "_worksheet_path", "xl/worksheets/sheet1.xml")
+        ws.reset_dimensions()  # stale <dimension> tags would pad or cut rows
+        header_row = 0
+        header_cells: tuple[object, ...] = ()
+        for sheet_row, cells in enumerate(ws.iter_rows(), start=1):
+            if any(_is_filled(c) for c in cells):
+                header_cells, header_row = cells, sheet_row
+                break
+    finally:
+        wb.close()
+    if not header_row:
+        raise FileProblem(
+            f"工作表“{sheet_name}”为空：没有表头行",
+            f"sheet {sheet_name!r} is empty: no header row",
+            reason="empty",
+        )
+    for col, cell in enumerate(header_cells, start=1):
+        _check_formula(cell, header_row, col, None)
+    header = _resolve_header(
+        [getattr(c, "value", None) for c in header_cells],
+        describe=lambda i: _cell_ref(header_row, i + 1),
+    )
+    merged = [ref for ref, _, max_row in _merged_ranges(path, sheet_path) if max_row >= header_row]
+    if merged:
+        raise FileProblem(
+            f"工作表“{sheet_name}”含合并单元格 {'、'.join(merged)}："
+            "请取消合并，每个单元格填写一个值",
+            f"sheet {sheet_name!r} has merged cells {', '.join(merged)}: "
+            "unmerge them and fill every cell",
+            reason="merged_cells",
+            ranges=merged,
+        )
+
+    def rows() -> Iterator[tuple[int, Row]]:
+        book = _load_workbook(path)
+        try:
+            sheet = book[sheet_name]
+            sheet.reset_dimensions()
+            wanted = {col + 1: key for key, col in zip(header.keys, header.columns, strict=True)}
+            cells_by_row = sheet.iter_rows(min_row=header_row + 1)
+            for sheet_row, cells in enumerate(cells_by_row, start=header_row + 1):
+                number = sheet_row - header_row
+                values: Row = dict.fromkeys(header.keys)
+                present = False
+                for col, cell in enumerate(cells, start=1):
+                    value = getattr(cell, "value", None)
+                    if value is None:
+                        continue
+                    _check_formula(cell, sheet_row, col, header)
+                    if isinstance(value, str):
+                        value = unescape_text(value.strip())
+                        if not value:
+                            continue
+                    key = wanted.get(col)
+                    if key is None:
+                        raise _stray_cell_problem(
+                            number, f"单元格 {_cell_ref(sheet_row, col)}", value
+                        )
+                    values[key] = value
+                    present = True
+                if present:
+                    yield number, values
+        finally:
+            book.close()
+
+    return RecordSource("xlsx", header.headers, header.keys, header.wan_yuan, path, rows)
+
+
+def _is_filled(cell: object) -> bool:
+    value = getattr(cell, "value", None)
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))

@@ -1,0 +1,36 @@
+"""Who is acting: a user's role, agency and party, resolved once and passed to every service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from techmarket.accounts.models import Agency
+from techmarket.domain.problems import NotFound
+from techmarket.domain.workflow import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: Role
+    agency: Agency | None = None
+    party_id: int | None = None
+    user_id: int | None = None
+
+
+def actor_for(username: str) -> Actor:
+    """Load a user's profile as an Actor; a clear error when the user or profile is missing."""
+    user = (
+        get_user_model().objects.filter(username=username).select_related("profile__agency").first()
+    )
+    if user is None or not hasattr(user, "profile"):
+        raise NotFound(f"用户 {username} 不存在或未分配角色", f"no user {username} with a role")
+    profile = user.profile
+    return Actor(username, Role(profile.role), profile.agency, profile.party_id, user.pk)
+
+
+def system_actor(agency: Agency | None = None) -> Actor:
+    """The operator acting from the command line (imports, migrations)."""
+    return Actor("system", Role.OPERATOR, agency)

@@ -1,0 +1,127 @@
+"""Appending to and verifying the hash-chained audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from techmarket.domain.audit import GENESIS_HASH, event_hash
+from techmarket.registry.models import AuditEvent, AuditHead
+
+
+@dataclass
+class PendingEvent:
+    contract_id: int | None
+    actor: str
+    action: str
+    from_status: str
+    to_status: str
+    at: datetime
+    payload: dict[str, object] = field(default_factory=dict)
+
+
+def append(events: Iterable[PendingEvent]) -> int:
+    """Chain and insert events; the caller's transaction holds the head row lock until commit."""
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    seq, prev = head.last_seq, head.last_hash
+    rows = []
+    for event in events:
+        seq += 1
+        digest = event_hash(
+            seq=seq,
+            contract_id=event.contract_id,
+            actor=event.actor,
+            action=event.action,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            at=event.at,
+            payload=event.payload,
+            prev_hash=prev,
+        )
+        rows.append(
+            AuditEvent(
+                seq=seq,
+                contract_id=event.contract_id,
+                actor=event.actor,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                at=event.at,
+                payload=event.payload,
+                prev_hash=prev,
+                hash=digest,
+            )
+        )
+        prev = digest
+    if not rows:
+        return 0
+    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    events: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify(progress: Iterator[None] | None = None) -> ChainReport:
+    """Recompute every hash in order; the first mismatch, gap or tip disagreement is reported."""
+    prev, expected_seq, count = GENESIS_HASH, 1, 0
+    rows = AuditEvent.objects.order_by("seq").values_list(
+        "seq",
+        "contract_id",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "at",
+        "payload",
+        "prev_hash",
+        "hash",
+    )
+    for (
+        seq,
+        contract_id,
+        actor,
+        action,
+        from_s,
+        to_s,
+        at,
+        payload,
+        prev_hash,
+        digest,
+    ) in rows.iterator(chunk_size=5000):
+        if seq != expected_seq:
+            return ChainReport(False, count, expected_seq, f"missing event {expected_seq}")
+        if prev_hash != prev:
+            return ChainReport(False, count, seq, "previous-hash link broken")
+        recomputed = event_hash(
+            seq=seq,
+            contract_id=contract_id,
+            actor=actor,
+            action=action,
+            from_status=from_s,
+            to_status=to_s,
+            at=at,
+            payload=payload,
+            prev_hash=prev_hash,
+        )
+        if recomputed != digest:
+            return ChainReport(False, count, seq, "content does not match its hash")
+        prev, expected_seq, count = digest, seq + 1, count + 1
+        if progress is not None:
+            next(progress, None)
+    head = AuditHead.objects.get(pk=1)
+    if head.last_seq != count or head.last_hash != prev:
+        return ChainReport(
+            False,
+            count,
+            count + 1 if head.last_seq > count else count,
+            "chain tip does not match the recorded head (events removed?)",
+        )
+    return ChainReport(True, count)

@@ -1,0 +1,79 @@
+"""Whole-database backup and restore with the engine's own tools (consistent, online)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.db import connection
+
+from techmarket.domain.problems import DomainError, FileProblem
+
+
+def _pg_env() -> tuple[list[str], dict[str, str]]:
+    settings = connection.settings_dict
+    env = dict(os.environ)
+    if settings.get("PASSWORD"):
+        env["PGPASSWORD"] = settings["PASSWORD"]
+    args = [
+        "-h",
+        settings.get("HOST") or "localhost",
+        "-p",
+        str(settings.get("PORT") or 5432),
+        "-U",
+        settings.get("USER") or "postgres",
+    ]
+    return args, env
+
+
+def backup(target: Path) -> None:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(target) as destination:
+            connection.connection.backup(destination)
+        return
+    if shutil.which("pg_dump") is None:
+        raise DomainError("找不到 pg_dump", "pg_dump is not installed")
+    args, env = _pg_env()
+    subprocess.run(
+        ["pg_dump", "-Fc", "-f", str(target), *args, connection.settings_dict["NAME"]],
+        check=True,
+        env=env,
+    )
+
+
+def restore(source: Path) -> None:
+    """Replace the current database's content with the backup's."""
+    if not source.exists():
+        raise FileProblem(f"备份文件 {source} 不存在", f"backup {source} not found")
+    if connection.vendor == "sqlite":
+        try:
+            with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_db:
+                backup_db.execute("SELECT count(*) FROM registry_auditevent").fetchone()
+                connection.ensure_connection()
+                backup_db.backup(connection.connection)
+        except sqlite3.DatabaseError as error:
+            raise FileProblem(
+                f"{source} 不是本平台的 SQLite 备份：{error}",
+                f"{source} is not a techmarket SQLite backup: {error}",
+            ) from None
+        return
+    args, env = _pg_env()
+    connection.close()
+    subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            *args,
+            "-d",
+            connection.settings_dict["NAME"],
+            str(source),
+        ],
+        check=True,
+        env=env,
+    )

@@ -1,0 +1,373 @@
+"""Bulk import of contract records: all-or-nothing per file, idempotent, streamed in batches.
+
+A file is read once. Rows are validated and written batch by batch inside one transaction; the
+first error stops the writing but not the checking, so every problem is reported, and the
+transaction is rolled back at the end. Re-running the same file skips what is already there, by
+(seller, external_id) or, without an external_id, by the content fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from techmarket.accounts.models import Agency
+from techmarket.domain.problems import Problem, has_errors
+from techmarket.domain.recognition import recognise
+from techmarket.domain.record import ContractRecord, parse_record
+from techmarket.domain.workflow import Status
+from techmarket.registry import audit, numbers
+from techmarket.registry.actors import Actor
+from techmarket.registry.models import Contract
+from techmarket.registry.parties import PartyCache
+from techmarket.registry.records import contract_fields
+
+BATCH_SIZE = 2000
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "skipped": self.skipped,
+            "committed": self.committed,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class _Pending:
+    row: int
+    record: ContractRecord
+    agency: Agency
+    rule_set: str
+    is_large: bool
+    vat_exempt: bool
+    income_tax_transfer: bool
+    risk_flags: list[str]
+
+
+def _problem(row: int, field_key: str, code: str, zh: str, en: str) -> Problem:
+    return Problem(row, field_key, code, zh, en)
+
+
+def _identity(record: ContractRecord) -> bytes:
+    seller = record.seller_id or f"{record.seller_country}:{record.seller_name}"
+    key = (
+        f"x|{seller}|{record.external_id}"
+        if record.external_id
+        else (f"f|{seller}|{record.fingerprint()}")
+    )
+    return hashlib.blake2b(key.encode(), digest_size=12).digest()
+
+
+class _Importer:
+    def __init__(
+        self,
+        *,
+        agency: Agency,
+        actor: Actor,
+        now: datetime,
+        as_registered: bool,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.default_agency = agency
+        self.actor = actor
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.as_registered = as_registered
+        self.progress = progress
+        self.result = ImportResult()
+        self.agencies = {a.code: a for a in Agency.objects.all()}
+        self.parties = PartyCache()
+        self.seen: set[bytes] = set()
+        self.seen_numbers: set[str] = set()
+        self.batch: list[_Pending] = []
+
+    def run(
+        self, rows: Iterable[tuple[int, Mapping[str, object]]], wan_yuan_fields: frozenset[str]
+    ) -> None:
+        for row, raw in rows:
+            self.result.rows += 1
+            pending = self._check(row, raw, wan_yuan_fields)
+            if pending is not None and self.result.ok:
+                self.batch.append(pending)
+                if len(self.batch) >= BATCH_SIZE:
+                    self._flush()
+            if self.progress and self.result.rows % 1000 == 0:
+                self.progress(1000)
+        if self.result.ok:
+            self._flush()
+        if self.progress:
+            self.progress(self.result.rows % 1000)
+
+    def _check(
+        self, row: int, raw: Mapping[str, object], wan_yuan_fields: frozenset[str]
+    ) -> _Pending | None:
+        record, problems = parse_record(
+            raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=self.as_registered
+        )
+        self.result.problems.extend(problems)
+        if record is None:
+            return None
+        agency = self._agency_for(row, record)
+        if agency is None:
+            return None
+        applied_on = (
+            record.registered_on if self.as_registered and record.registered_on else (self.today)
+        )
+        recognition = recognise(record, agency_region=agency.region_code, applied_on=applied_on)
+        found = [p.at_row(row) for p in recognition.problems]
+        if self.as_registered:
+            # Legacy contracts have long expired; that is no reason to refuse their migration.
+            found = [p for p in found if p.code != "contract_expired"]
+        self.result.problems.extend(found)
+        identity = _identity(record)
+        if identity in self.seen:
+            self.result.problems.append(
+                _problem(
+                    row,
+                    "external_id" if record.external_id else "name",
+                    "duplicate_in_file",
+                    "文件中重复的合同记录（与前面某行的卖方和合同编号或内容相同）",
+                    "duplicate record in this file (same seller and external_id or content)",
+                )
+            )
+            return None
+        self.seen.add(identity)
+        number = record.registration_number
+        if number:
+            if number in self.seen_numbers:
+                self.result.problems.append(
+                    _problem(
+                        row,
+                        "registration_number",
+                        "duplicate_registration_number",
+                        f"登记编号 {number} 在文件中重复",
+                        f"registration number {number} repeats",
+                    )
+                )
+                return None
+            self.seen_numbers.add(number)
+        if has_errors(found):
+            return None
+        threshold = agency.threshold(recognition.rule_set.large_threshold)
+        return _Pending(
+            row,
+            record,
+            agency,
+            recognition.rule_set.version,
+            record.tech_amount >= threshold,
+            recognition.vat_exempt,
+            recognition.income_tax_transfer,
+            sorted({*recognition.risk_flags, *(p.code for p in found)}),
+        )
+
+    def _agency_for(self, row: int, record: ContractRecord) -> Agency | None:
+        code = record.agency_code
+        if not code:
+            return self.default_agency
+        agency = self.agencies.get(code)
+        if agency is None:
+            self.result.problems.append(
+                _problem(
+                    row,
+                    "agency_code",
+                    "unknown_agency",
+                    f"登记机构代码 {code} 不存在",
+                    f"no agency with code {code}",
+                )
+            )
+        return agency
+
+    def _flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        self.parties.resolve([p.record for p in batch])
+        fresh = self._drop_existing(batch)
+        if not self.result.ok or not fresh:
+            return
+        contracts = [self._contract(p) for p in fresh]
+        if self.as_registered:
+            self._number(contracts)
+        Contract.objects.bulk_create(contracts, batch_size=500)
+        audit.append(
+            audit.PendingEvent(
+                c.pk,
+                self.actor.username,
+                "import",
+                "",
+                c.status,
+                self.now,
+                {
+                    "row": str(p.row),
+                    **(
+                        {"registration_number": c.registration_number}
+                        if c.registration_number
+                        else {}
+                    ),
+                },
+            )
+            for c, p in zip(contracts, fresh, strict=True)
+        )
+        self.result.created += len(contracts)
+
+    def _drop_existing(self, batch: list[_Pending]) -> list[_Pending]:
+        seller_ids = {self.parties.id_for(p.record, "seller") for p in batch}
+        existing_ext = set(
+            Contract.objects.filter(
+                seller_party_id__in=seller_ids,
+                external_id__in={p.record.external_id for p in batch if p.record.external_id},
+            ).values_list("seller_party_id", "external_id")
+        )
+        existing_fp = set(
+            Contract.objects.filter(
+                seller_party_id__in=seller_ids,
+                external_id="",
+                fingerprint__in={p.record.fingerprint() for p in batch if not p.record.external_id},
+            ).values_list("seller_party_id", "fingerprint")
+        )
+        fresh = []
+        for pending in batch:
+            seller = self.parties.id_for(pending.record, "seller")
+            record = pending.record
+            key = (
+                (seller, record.external_id)
+                if record.external_id
+                else (seller, record.fingerprint())
+            )
+            if key in (existing_ext if record.external_id else existing_fp):
+                self.result.skipped += 1
+            else:
+                fresh.append(pending)
+        numbers_given = [
+            p.record.registration_number for p in fresh if p.record.registration_number
+        ]
+        if numbers_given:
+            taken = set(
+                Contract.objects.filter(registration_number__in=numbers_given).values_list(
+                    "registration_number", flat=True
+                )
+            )
+            for pending in fresh:
+                if pending.record.registration_number in taken:
+                    self.result.problems.append(
+                        _problem(
+                            pending.row,
+                            "registration_number",
+                            "registration_number_taken",
+                            f"登记编号 {pending.record.registration_number} 已被其他合同使用",
+                            f"registration number {pending.record.registration_number} is taken",
+                        )
+                    )
+        return fresh
+
+    def _contract(self, pending: _Pending) -> Contract:
+        record = pending.record
+        registered = self.as_registered
+        return Contract(
+            agency=pending.agency,
+            seller_party_id=self.parties.id_for(record, "seller"),
+            buyer_party_id=self.parties.id_for(record, "buyer"),
+            fingerprint=record.fingerprint(),
+            status=Status.REGISTERED if registered else Status.SUBMITTED,
+            rule_set=pending.rule_set,
+            applied_on=record.registered_on if registered else self.today,
+            registration_number=record.registration_number or None,
+            registered_on=record.registered_on if registered else None,
+            decided_on=record.registered_on if registered else None,
+            is_large=pending.is_large,
+            vat_exempt=pending.vat_exempt,
+            income_tax_transfer=pending.income_tax_transfer,
+            risk_flags=pending.risk_flags,
+            created_at=self.now,
+            updated_at=self.now,
+            **contract_fields(record),
+        )
+
+    def _number(self, contracts: list[Contract]) -> None:
+        given: dict[tuple[int, int], list[str]] = defaultdict(list)
+        missing: dict[tuple[int, int], list[Contract]] = defaultdict(list)
+        for contract in contracts:
+            year = (contract.registered_on or self.today).year
+            if contract.registration_number:
+                given[(contract.agency.pk, year)].append(contract.registration_number)
+            else:
+                missing[(contract.agency.pk, year)].append(contract)
+        by_pk = {c.agency.pk: c.agency for c in contracts}
+        for (agency_pk, year), taken in given.items():
+            numbers.reserve_migrated(by_pk[agency_pk], year, taken)
+        for (agency_pk, year), group in missing.items():
+            issued = numbers.issue_many(by_pk[agency_pk], year, len(group))
+            for contract, number in zip(group, issued, strict=True):
+                contract.registration_number = number
+
+
+def import_records(
+    rows: Iterable[tuple[int, Mapping[str, object]]],
+    *,
+    agency: Agency,
+    actor: Actor,
+    now: datetime,
+    wan_yuan_fields: frozenset[str] = frozenset(),
+    as_registered: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import rows (row number, raw record) for `agency`; nothing is written if any row fails."""
+    importer = _Importer(
+        agency=agency, actor=actor, now=now, as_registered=as_registered, progress=progress
+    )
+    with transaction.atomic():
+        importer.run(rows, wan_yuan_fields)
+        result = importer.result
+        if dry_run or not result.ok:
+            transaction.set_rollback(True)
+            result.created = 0 if not dry_run else result.created
+        else:
+            result.committed = True
+    return result
+
+
+def validate_records(
+    rows: Iterable[tuple[int, Mapping[str, object]]],
+    *,
+    wan_yuan_fields: frozenset[str] = frozenset(),
+    agency_region: str = "000000",
+    today: date,
+    as_registered: bool = False,
+) -> ImportResult:
+    """Check a file without a database: the record rules and recognition, nothing written."""
+    result = ImportResult()
+    for row, raw in rows:
+        result.rows += 1
+        record, problems = parse_record(
+            raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=as_registered
+        )
+        result.problems.extend(problems)
+        if record is not None:
+            applied_on = record.registered_on if as_registered and record.registered_on else today
+            found = recognise(record, agency_region=agency_region, applied_on=applied_on).problems
+            result.problems.extend(
+                p.at_row(row) for p in found if not (as_registered and p.code == "contract_expired")
+            )
+    return result

@@ -1,0 +1,61 @@
+"""Issuing registration numbers: unique and gap-free per agency and year, under concurrency."""
+
+from __future__ import annotations
+
+from techmarket.accounts.models import Agency
+from techmarket.domain.numbering import format_number, serial_pattern
+from techmarket.registry.models import NumberCounter
+
+
+def _locked_counter(agency: Agency, year: int) -> NumberCounter:
+    # Insert-if-absent first, so two registrars starting a new year cannot both create the row;
+    # then lock it. The lock is held until the caller's transaction commits or rolls back, so a
+    # rolled-back registration gives its number back and no gap appears.
+    NumberCounter.objects.bulk_create(
+        [NumberCounter(agency=agency, year=year, last_serial=0)], ignore_conflicts=True
+    )
+    return NumberCounter.objects.select_for_update().get(agency=agency, year=year)
+
+
+def issue(agency: Agency, year: int) -> str:
+    counter = _locked_counter(agency, year)
+    counter.last_serial += 1
+    NumberCounter.objects.filter(pk=counter.pk).update(last_serial=counter.last_serial)
+    return format_number(
+        agency.number_format,
+        year=year,
+        region=agency.region_code,
+        agency=agency.code,
+        serial=counter.last_serial,
+    )
+
+
+def issue_many(agency: Agency, year: int, count: int) -> list[str]:
+    """A block of consecutive numbers for a bulk migration, in one counter update."""
+    counter = _locked_counter(agency, year)
+    first = counter.last_serial + 1
+    counter.last_serial += count
+    NumberCounter.objects.filter(pk=counter.pk).update(last_serial=counter.last_serial)
+    return [
+        format_number(
+            agency.number_format,
+            year=year,
+            region=agency.region_code,
+            agency=agency.code,
+            serial=serial,
+        )
+        for serial in range(first, first + count)
+    ]
+
+
+def reserve_migrated(agency: Agency, year: int, numbers: list[str]) -> None:
+    """Move the counter past migrated numbers in this agency's format so new ones never collide."""
+    pattern = serial_pattern(
+        agency.number_format, year=year, region=agency.region_code, agency=agency.code
+    )
+    serials = [int(m["serial"]) for n in numbers if (m := pattern.match(n))]
+    if not serials:
+        return
+    counter = _locked_counter(agency, year)
+    if max(serials) > counter.last_serial:
+        NumberCounter.objects.filter(pk=counter.pk).update(last_serial=max(serials))

@@ -1,0 +1,78 @@
+"""Finding or creating the parties of a contract: one Party per identifier (or foreign name)."""
+
+from __future__ import annotations
+
+from techmarket.domain.record import ContractRecord
+from techmarket.registry.models import Party
+
+
+def party_key(identifier: str | None, name: str, country: str) -> tuple[str, str]:
+    return ("id", identifier) if identifier else ("name", f"{country}:{name}")
+
+
+def party_values(record: ContractRecord, side: str) -> dict[str, str | None]:
+    return {
+        "identifier": getattr(record, f"{side}_id") or None,
+        "name": getattr(record, f"{side}_name"),
+        "nature": getattr(record, f"{side}_nature"),
+        "region_code": getattr(record, f"{side}_region") or "",
+        "country": getattr(record, f"{side}_country") or "CHN",
+    }
+
+
+def get_or_create_party(record: ContractRecord, side: str) -> Party:
+    values = party_values(record, side)
+    if values["identifier"]:
+        party, _ = Party.objects.get_or_create(identifier=values["identifier"], defaults=values)
+    else:
+        party, _ = Party.objects.get_or_create(
+            identifier=None, name=values["name"], country=values["country"], defaults=values
+        )
+    return party
+
+
+class PartyCache:
+    """Resolves parties for a bulk import with one query per batch, not one per row."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], int] = {}
+
+    def resolve(self, records: list[ContractRecord]) -> None:
+        wanted: dict[tuple[str, str], dict[str, str | None]] = {}
+        for record in records:
+            for side in ("seller", "buyer"):
+                values = party_values(record, side)
+                key = party_key(values["identifier"], values["name"] or "", values["country"] or "")
+                if key not in self._ids:
+                    wanted.setdefault(key, values)
+        if not wanted:
+            return
+        self._load(wanted)
+        missing = [v for k, v in wanted.items() if k not in self._ids]
+        if missing:
+            Party.objects.bulk_create(
+                [Party(**v) for v in missing], ignore_conflicts=True, batch_size=1000
+            )
+            self._load(wanted)
+
+    def _load(self, wanted: dict[tuple[str, str], dict[str, str | None]]) -> None:
+        identifiers = [k[1] for k in wanted if k[0] == "id"]
+        for start in range(0, len(identifiers), 900):
+            chunk = identifiers[start : start + 900]
+            for pk, ident in Party.objects.filter(identifier__in=chunk).values_list(
+                "pk", "identifier"
+            ):
+                self._ids[("id", ident)] = pk
+        foreign = [v for k, v in wanted.items() if k[0] == "name"]
+        for values in foreign:
+            pk = Party.objects.filter(
+                identifier=None, name=values["name"], country=values["country"]
+            ).values_list("pk", flat=True)
+            for found in pk[:1]:
+                self._ids[party_key(None, values["name"] or "", values["country"] or "")] = found
+
+    def id_for(self, record: ContractRecord, side: str) -> int:
+        values = party_values(record, side)
+        return self._ids[
+            party_key(values["identifier"], values["name"] or "", values["country"] or "")
+        ]

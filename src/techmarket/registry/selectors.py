@@ -1,0 +1,93 @@
+"""Reads: contracts for export and display, always through the permission filter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from techmarket.accounts.models import Agency
+from techmarket.domain.problems import NotFound
+from techmarket.registry.actors import Actor
+from techmarket.registry.models import Contract
+from techmarket.registry.permissions import ensure_can_view
+from techmarket.registry.records import EXPORT_KEYS, row_from_contract, row_from_values
+
+
+def agency_by_code(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        known = ", ".join(Agency.objects.values_list("code", flat=True)[:20]) or "（尚无机构）"
+        raise NotFound(f"登记机构 {code} 不存在；已有：{known}", f"no agency {code}")
+    return agency
+
+
+def export_rows(
+    *, year: int | None = None, status: str | None = None, agency_code: str | None = None
+) -> Iterator[dict[str, str]]:
+    """Stream rows in the public record format, oldest first."""
+    contracts = Contract.objects.order_by("pk")
+    if year is not None:
+        contracts = contracts.filter(registered_on__year=year)
+    if status:
+        contracts = contracts.filter(status=status)
+    if agency_code:
+        contracts = contracts.filter(agency__code=agency_code)
+    columns = [k for k in EXPORT_KEYS if k != "agency_code"]
+    for values in contracts.values(*columns, "agency__code").iterator(chunk_size=5000):
+        values["agency_code"] = values.pop("agency__code")
+        yield row_from_values(values)
+
+
+def find_contract(id_or_number: str) -> Contract:
+    contracts = Contract.objects.select_related("agency")
+    contract = contracts.filter(registration_number=id_or_number).first()
+    if contract is None and id_or_number.isdigit() and len(id_or_number) < 12:
+        contract = contracts.filter(pk=int(id_or_number)).first()
+    if contract is None:
+        raise NotFound(f"找不到合同 {id_or_number}", f"no contract {id_or_number}")
+    return contract
+
+
+def contract_detail(id_or_number: str, actor: Actor) -> dict[str, object]:
+    contract = find_contract(id_or_number)
+    ensure_can_view(actor, contract)
+    record = row_from_contract(contract)
+    for side in ("seller", "buyer"):
+        if record[f"{side}_nature"] == "400" and record[f"{side}_id"]:
+            ident = record[f"{side}_id"]
+            record[f"{side}_id"] = ident[:6] + "********" + ident[-4:]
+    return {
+        "id": contract.pk,
+        "status": contract.status,
+        "registration_number": contract.registration_number,
+        "registered_on": contract.registered_on.isoformat() if contract.registered_on else None,
+        "deadline": contract.deadline.isoformat() if contract.deadline else None,
+        "is_large": contract.is_large,
+        "rule_set": contract.rule_set,
+        "agency": contract.agency.code,
+        "vat_exempt": contract.vat_exempt,
+        "income_tax_transfer": contract.income_tax_transfer,
+        "risk_flags": contract.risk_flags,
+        "record": record,
+        "events": [
+            {
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": e.actor,
+                "payload": e.payload,
+            }
+            for e in contract.events.order_by("seq")
+        ],
+        "certificates": [
+            {
+                "verification_code": c.verification_code,
+                "issued_at": c.issued_at.isoformat(),
+                "superseded_at": c.superseded_at.isoformat() if c.superseded_at else None,
+                "tech_amount": f"{c.tech_amount:.2f}",
+                "total_amount": f"{c.total_amount:.2f}",
+            }
+            for c in contract.certificates.order_by("pk")
+        ],
+    }

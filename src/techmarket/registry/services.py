@@ -1,0 +1,344 @@
+"""Every write to a contract: one function per workflow step, called by CLI, web and API alike.
+
+Each step locks the contract, asks the domain's transition table whether the move is legal for
+this actor, applies it and appends the audit event, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from techmarket.accounts.models import Agency
+from techmarket.codes.lists import code_list
+from techmarket.codes.workdays import WorkingCalendar
+from techmarket.domain.problems import (
+    DomainError,
+    NotFound,
+    StaleObject,
+    ValidationFailed,
+    has_errors,
+)
+from techmarket.domain.recognition import Recognition, recognise
+from techmarket.domain.record import ContractRecord
+from techmarket.domain.workflow import Action, Role, Status, check_transition
+from techmarket.registry import audit, numbers
+from techmarket.registry.actors import Actor
+from techmarket.registry.models import CalendarOverride, Certificate, Contract, ContractVersion
+from techmarket.registry.parties import get_or_create_party
+from techmarket.registry.permissions import ensure_can_act
+from techmarket.registry.records import contract_fields, row_from_contract
+
+
+def working_calendar() -> WorkingCalendar:
+    """The package calendar corrected by the admins' overrides."""
+    overrides = list(CalendarOverride.objects.values_list("day", "is_working_day"))
+    return WorkingCalendar(
+        extra_holidays=[d for d, working in overrides if not working],
+        extra_workdays=[d for d, working in overrides if working],
+    )
+
+
+def _today(now: datetime) -> date:
+    return timezone.localdate(now)
+
+
+def _recognise(record: ContractRecord, agency: Agency, applied_on: date) -> Recognition:
+    recognition = recognise(record, agency_region=agency.region_code, applied_on=applied_on)
+    if has_errors(recognition.problems):
+        raise ValidationFailed(recognition.problems)
+    return recognition
+
+
+def _apply_recognition(contract: Contract, recognition: Recognition) -> None:
+    threshold = contract.agency.threshold(recognition.rule_set.large_threshold)
+    contract.rule_set = recognition.rule_set.version
+    contract.is_large = contract.tech_amount >= threshold
+    contract.vat_exempt = recognition.vat_exempt
+    contract.income_tax_transfer = recognition.income_tax_transfer
+    contract.risk_flags = sorted({*recognition.risk_flags, *(p.code for p in recognition.problems)})
+
+
+def _deadline(contract: Contract, start: date) -> date:
+    """Review limit from the agency's settings or the rule set in force on the application date."""
+    from techmarket.domain.rulesets import rule_set_for
+
+    rules = rule_set_for(contract.applied_on or start)
+    agency = contract.agency
+    if contract.is_large:
+        days = agency.large_review_limit_days or rules.large_review_limit_days
+    else:
+        days = agency.review_limit_days or rules.review_limit_days
+    if rules.limit_in_working_days:
+        return working_calendar().add_working_days(start, days)
+    return start + timedelta(days=days)
+
+
+def _snapshot(contract: Contract, reason: str, actor: Actor, now: datetime) -> None:
+    number = contract.versions.count() + 1
+    ContractVersion.objects.create(
+        contract=contract,
+        number=number,
+        reason=reason,
+        content=row_from_contract(contract),
+        created_at=now,
+        actor=actor.username,
+    )
+
+
+def _event(
+    contract: Contract,
+    actor: Actor,
+    action: Action | str,
+    from_status: str,
+    now: datetime,
+    **payload: object,
+) -> None:
+    audit.append(
+        [
+            audit.PendingEvent(
+                contract.pk,
+                actor.username,
+                str(action),
+                from_status,
+                contract.status,
+                now,
+                {k: str(v) for k, v in payload.items() if v not in (None, "")},
+            )
+        ]
+    )
+
+
+def create_draft(
+    record: ContractRecord, *, agency: Agency, actor: Actor, now: datetime
+) -> Contract:
+    """A seller's new application, not yet submitted; parties are created or reused."""
+    if actor.role not in (Role.SELLER, Role.OPERATOR):
+        raise DomainError("只有卖方可以起草合同", "only a seller drafts contracts")
+    with transaction.atomic():
+        seller = get_or_create_party(record, "seller")
+        if actor.role is Role.SELLER and actor.party_id != seller.pk:
+            raise DomainError("合同的卖方必须是本单位", "the seller must be your own organisation")
+        buyer = get_or_create_party(record, "buyer")
+        contract = Contract.objects.create(
+            agency=agency,
+            seller_party=seller,
+            buyer_party=buyer,
+            fingerprint=record.fingerprint(),
+            status=Status.DRAFT,
+            created_at=now,
+            updated_at=now,
+            **contract_fields(record),
+        )
+        _event(contract, actor, "create", "", now)
+    return contract
+
+
+def _step(
+    contract_id: int,
+    action: Action,
+    *,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+    change: Callable[[Contract], dict[str, object]] | None = None,
+) -> Contract:
+    with transaction.atomic():
+        contract = (
+            Contract.objects.select_for_update()
+            .select_related("agency")
+            .filter(pk=contract_id)
+            .first()
+        )
+        if contract is None:
+            raise NotFound(f"合同 {contract_id} 不存在", f"contract {contract_id} not found")
+        ensure_can_act(actor, contract)
+        if expected_version is not None and contract.version != expected_version:
+            raise StaleObject(
+                "合同已被他人修改，请刷新后重试", "the contract changed since you read it; reload"
+            )
+        from_status = contract.status
+        new_status = check_transition(action, from_status, actor.role, is_large=contract.is_large)
+        payload = change(contract) if change else {}
+        contract.status = new_status
+        contract.version += 1
+        contract.updated_at = now
+        contract.save()
+        _event(contract, actor, action, from_status, now, **payload)
+    return contract
+
+
+def submit(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+    def change(contract: Contract) -> dict[str, object]:
+        applied_on = _today(now)
+        record = record_of(contract)
+        _apply_recognition(contract, _recognise(record, contract.agency, applied_on))
+        contract.applied_on = applied_on
+        _snapshot(contract, "submitted", actor, now)
+        return {"rule_set": contract.rule_set}
+
+    return _step(contract_id, Action.SUBMIT, actor=actor, now=now, change=change)
+
+
+def accept(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+    def change(contract: Contract) -> dict[str, object]:
+        today = _today(now)
+        contract.accepted_on = contract.clock_started_on = today
+        contract.deadline = _deadline(contract, today)
+        return {"deadline": contract.deadline}
+
+    return _step(contract_id, Action.ACCEPT, actor=actor, now=now, change=change)
+
+
+def request_correction(contract_id: int, *, actor: Actor, now: datetime, note: str) -> Contract:
+    if not note.strip():
+        raise DomainError("要求补正时须说明需补正的内容", "say what must be corrected")
+
+    def change(contract: Contract) -> dict[str, object]:
+        contract.note = note
+        contract.deadline = None  # the clock stops until the corrected material arrives
+        return {"note": note}
+
+    return _step(contract_id, Action.REQUEST_CORRECTION, actor=actor, now=now, change=change)
+
+
+def resubmit(contract_id: int, record: ContractRecord, *, actor: Actor, now: datetime) -> Contract:
+    """Corrected content arrives: it replaces the old (kept as a version) and the clock restarts."""
+
+    def change(contract: Contract) -> dict[str, object]:
+        _replace_content(contract, record, actor, now, "corrected")
+        today = _today(now)
+        contract.clock_started_on = today
+        contract.deadline = _deadline(contract, today)
+        return {"deadline": contract.deadline}
+
+    return _step(contract_id, Action.RESUBMIT, actor=actor, now=now, change=change)
+
+
+def start_review(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+    return _step(contract_id, Action.START_REVIEW, actor=actor, now=now)
+
+
+def send_to_second_review(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+    def change(contract: Contract) -> dict[str, object]:
+        contract.reviewed_by = actor.username
+        return {}
+
+    return _step(contract_id, Action.SEND_TO_SECOND_REVIEW, actor=actor, now=now, change=change)
+
+
+def register(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+    """Register: a gap-free number for the agency and year, and a certificate."""
+
+    def change(contract: Contract) -> dict[str, object]:
+        if contract.status == Status.SECOND_REVIEW and contract.reviewed_by == actor.username:
+            raise DomainError(
+                "二次审核须由另一名登记员完成", "second review must be done by another registrar"
+            )
+        today = _today(now)
+        contract.registration_number = numbers.issue(contract.agency, today.year)
+        contract.registered_on = contract.decided_on = today
+        _issue_certificate(contract, now)
+        return {"registration_number": contract.registration_number}
+
+    return _step(contract_id, Action.REGISTER, actor=actor, now=now, change=change)
+
+
+def refuse(
+    contract_id: int, *, actor: Actor, now: datetime, reason: str, note: str = ""
+) -> Contract:
+    """不予登记 with a coded reason (R01…R10) and free text."""
+    reasons = code_list("refusal_reasons")
+    code = reasons.resolve(reason)
+    if code is None:
+        raise DomainError(
+            f"不予登记理由代码无效：{reason}（可用：{', '.join(c.code for c in reasons)}）",
+            f"unknown refusal reason {reason}",
+        )
+
+    def change(contract: Contract) -> dict[str, object]:
+        contract.refusal_reason, contract.note = code, note
+        contract.decided_on = _today(now)
+        contract.deadline = None
+        return {"reason": code, "note": note}
+
+    return _step(contract_id, Action.REFUSE, actor=actor, now=now, change=change)
+
+
+def amend(
+    contract_id: int, record: ContractRecord, *, actor: Actor, now: datetime, note: str
+) -> Contract:
+    """变更登记: new content under the same number; the old certificate is superseded."""
+
+    def change(contract: Contract) -> dict[str, object]:
+        if (record.seller_id or "") != contract.seller_id:
+            raise DomainError("变更登记不能更换卖方", "an amendment cannot change the seller")
+        _replace_content(contract, record, actor, now, "amended")
+        _supersede_certificates(contract, now)
+        _issue_certificate(contract, now)
+        contract.note = note
+        return {
+            "note": note,
+            "total_amount": contract.total_amount,
+            "tech_amount": contract.tech_amount,
+        }
+
+    return _step(contract_id, Action.AMEND, actor=actor, now=now, change=change)
+
+
+def cancel(contract_id: int, *, actor: Actor, now: datetime, note: str) -> Contract:
+    """注销登记: the number stays taken; the certificate is superseded."""
+
+    def change(contract: Contract) -> dict[str, object]:
+        contract.note = note
+        _supersede_certificates(contract, now)
+        return {"note": note}
+
+    return _step(contract_id, Action.CANCEL, actor=actor, now=now, change=change)
+
+
+def withdraw(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+    return _step(contract_id, Action.WITHDRAW, actor=actor, now=now)
+
+
+def record_of(contract: Contract) -> ContractRecord:
+    """The contract's content as a validated domain record."""
+    from techmarket.domain.record import parse_record
+
+    record, problems = parse_record(row_from_contract(contract), 1)
+    if record is None:
+        raise ValidationFailed(problems)
+    return record
+
+
+def _replace_content(
+    contract: Contract, record: ContractRecord, actor: Actor, now: datetime, reason: str
+) -> None:
+    if not contract.versions.exists():
+        _snapshot(contract, "original", actor, now)
+    for key, value in contract_fields(record).items():
+        setattr(contract, key, value)
+    contract.fingerprint = record.fingerprint()
+    _apply_recognition(
+        contract, _recognise(record, contract.agency, contract.applied_on or _today(now))
+    )
+    _snapshot(contract, reason, actor, now)
+
+
+def _issue_certificate(contract: Contract, now: datetime) -> None:
+    Certificate.objects.create(
+        contract=contract,
+        registration_number=contract.registration_number or "",
+        verification_code=secrets.token_hex(8).upper(),
+        total_amount=contract.total_amount,
+        tech_amount=contract.tech_amount,
+        issued_at=now,
+    )
+
+
+def _supersede_certificates(contract: Contract, now: datetime) -> None:
+    contract.certificates.filter(superseded_at__isnull=True).update(superseded_at=now)

@@ -1,0 +1,50 @@
+"""Creating the people who use the platform: a role at an agency, or for a seller party."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from techmarket.accounts.models import Agency, Profile
+from techmarket.domain.problems import DomainError, NotFound
+from techmarket.domain.workflow import Role
+from techmarket.registry.models import Party
+
+
+def save_user(
+    username: str,
+    *,
+    role: str,
+    password: str | None = None,
+    agency_code: str | None = None,
+    party_identifier: str | None = None,
+) -> Profile:
+    """Create or update a user with one role at an agency or for a seller party."""
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise DomainError(
+            f"角色 {role} 无效（可用：{', '.join(r.value for r in Role)}）", f"unknown role {role}"
+        ) from None
+    agency = party = None
+    if agency_code:
+        agency = Agency.objects.filter(code=agency_code).first()
+        if agency is None:
+            raise NotFound(f"登记机构 {agency_code} 不存在", f"no agency {agency_code}")
+    if party_identifier:
+        party = Party.objects.filter(identifier=party_identifier.upper()).first()
+        if party is None:
+            raise NotFound(f"单位 {party_identifier} 不存在", f"no party {party_identifier}")
+    if role_value in (Role.REGISTRAR, Role.AGENCY_ADMIN, Role.ANALYST) and agency is None:
+        raise DomainError("登记员、机构管理员和分析员必须指定 --agency", "this role needs --agency")
+    if role_value is Role.SELLER and party is None:
+        raise DomainError("卖方用户必须指定 --party（单位证件号）", "a seller needs --party")
+    with transaction.atomic():
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        if password:
+            user.set_password(password)
+            user.save()
+        profile, _ = Profile.objects.update_or_create(
+            user=user, defaults={"role": role_value, "agency": agency, "party": party}
+        )
+    return profile

@@ -1,0 +1,191 @@
+"""The life of a contract, from draft to certificate, through the services every front end uses."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from techmarket.domain.problems import (
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    StaleObject,
+    ValidationFailed,
+)
+from techmarket.registry import services
+from techmarket.registry.audit import verify
+from techmarket.registry.models import AuditEvent, Certificate
+from tests.domain.builders import valid_record
+from tests.registry.flow import registered, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_submitted_contract_is_registered_with_a_16_digit_number_and_a_certificate(
+    seller, registrar, agencies, now
+):
+    contract = submitted(seller, agencies["city"], now)
+    services.accept(contract.pk, actor=registrar, now=now)
+    services.start_review(contract.pk, actor=registrar, now=now)
+    contract = services.register(contract.pk, actor=registrar, now=now)
+
+    assert contract.status == "registered"
+    assert contract.registration_number == "2025440100000001"
+    assert contract.registered_on == date(2025, 6, 16)
+    certificate = Certificate.objects.get(contract=contract)
+    assert certificate.tech_amount == contract.tech_amount
+    actions = list(AuditEvent.objects.filter(contract=contract).values_list("action", flat=True))
+    assert actions == ["create", "submit", "accept", "start_review", "register"]
+    assert verify().ok
+
+
+def test_under_the_2000_rules_the_limit_is_30_calendar_days(seller, registrar, agencies, now):
+    contract = submitted(seller, agencies["city"], now)
+    contract = services.accept(contract.pk, actor=registrar, now=now)
+    assert (contract.rule_set, contract.deadline) == ("2000", date(2025, 7, 16))
+
+
+def test_under_the_2026_rules_15_working_days_skip_national_day_and_count_the_makeup_saturday(
+    seller, registrar, agencies, now
+):
+    autumn = now.replace(year=2026, month=9, day=28)  # Monday before the 10-01..07 holiday
+    contract = submitted(seller, agencies["city"], autumn)
+    contract = services.accept(contract.pk, actor=registrar, now=autumn)
+    # 9-29, 9-30, 10-08, 10-09, 10-10 (make-up Saturday), 10-12 … 10-16, 10-19 … 10-23.
+    assert (contract.rule_set, contract.deadline) == ("2026", date(2026, 10, 23))
+
+
+def test_numbers_count_up_per_agency_and_start_again_each_year(seller, registrar, agencies, now):
+    first = registered(seller, registrar, agencies["city"], now, external_id="A1")
+    second = registered(seller, registrar, agencies["city"], now, external_id="A2")
+    next_year = now.replace(year=2026, month=1, day=5)
+    third = registered(seller, registrar, agencies["city"], next_year, external_id="A3",
+                       valid_to="2027-12-31")
+    assert [first.registration_number, second.registration_number, third.registration_number] == [
+        "2025440100000001", "2025440100000002", "2026440100000001"
+    ]
+
+
+def test_a_registrar_may_refuse_with_a_coded_reason(seller, registrar, agencies, now):
+    contract = submitted(seller, agencies["city"], now)
+    contract = services.refuse(contract.pk, actor=registrar, now=now, reason="R02",
+                               note="实为设备买卖")
+    assert (contract.status, contract.refusal_reason) == ("refused", "R02")
+    assert contract.registration_number is None
+
+
+def test_an_unknown_refusal_reason_is_rejected_and_nothing_changes(seller, registrar, agencies, now):
+    contract = submitted(seller, agencies["city"], now)
+    with pytest.raises(DomainError, match="R99"):
+        services.refuse(contract.pk, actor=registrar, now=now, reason="R99")
+    contract.refresh_from_db()
+    assert contract.status == "submitted"
+
+
+def test_correction_stops_the_clock_and_resubmission_restarts_it(seller, registrar, agencies, now):
+    contract = submitted(seller, agencies["city"], now)
+    services.accept(contract.pk, actor=registrar, now=now)
+    contract = services.request_correction(contract.pk, actor=registrar, now=now,
+                                           note="请补充验收标准")
+    assert contract.status == "correction_requested" and contract.deadline is None
+    later = now + timedelta(days=10)
+    corrected = valid_record(name="锂电池正极材料制备工艺技术开发合同（补正）")
+    contract = services.resubmit(contract.pk, corrected, actor=seller, now=later)
+    assert contract.status == "accepted"
+    assert contract.clock_started_on == date(2025, 6, 26)
+    assert contract.deadline > date(2025, 7, 7)
+    reasons = list(contract.versions.order_by("number").values_list("reason", flat=True))
+    assert reasons == ["submitted", "corrected"]
+
+
+def test_a_large_contract_needs_a_second_review_by_another_registrar(
+    seller, registrar, second_registrar, agencies, now
+):
+    contract = submitted(seller, agencies["city"], now, total_amount="6000000.00",
+                         tech_amount="5800000.00", non_tech_equipment="200000.00",
+                         non_tech_materials="")
+    assert contract.is_large
+    services.accept(contract.pk, actor=registrar, now=now)
+    with pytest.raises(InvalidTransition):
+        services.register(contract.pk, actor=registrar, now=now)
+    services.send_to_second_review(contract.pk, actor=registrar, now=now)
+    with pytest.raises(DomainError, match="另一名登记员"):
+        services.register(contract.pk, actor=registrar, now=now)
+    contract = services.register(contract.pk, actor=second_registrar, now=now)
+    assert contract.status == "registered"
+
+
+def test_an_amendment_keeps_the_number_and_supersedes_the_certificate(
+    seller, registrar, agencies, now
+):
+    contract = registered(seller, registrar, agencies["city"], now)
+    changed = valid_record(total_amount="1200000.00", tech_amount="1000000.00")
+    contract = services.amend(contract.pk, changed, actor=registrar, now=now, note="追加经费")
+    assert contract.registration_number == "2025440100000001"
+    assert contract.tech_amount == 1000000
+    certificates = list(contract.certificates.order_by("pk"))
+    assert certificates[0].superseded_at is not None and certificates[1].superseded_at is None
+    assert certificates[1].tech_amount == 1000000
+    assert list(contract.versions.values_list("reason", flat=True)) == [
+        "submitted", "amended"
+    ]
+
+
+def test_a_cancelled_registration_keeps_its_number(seller, registrar, agencies, now):
+    contract = registered(seller, registrar, agencies["city"], now)
+    contract = services.cancel(contract.pk, actor=registrar, now=now, note="合同解除")
+    assert contract.status == "cancelled"
+    assert contract.registration_number == "2025440100000001"
+    assert not contract.certificates.filter(superseded_at__isnull=True).exists()
+
+
+def test_a_seller_cannot_accept_their_own_contract(seller, agencies, now):
+    contract = submitted(seller, agencies["city"], now)
+    with pytest.raises(PermissionDenied):
+        services.accept(contract.pk, actor=seller, now=now)
+
+
+def test_registrar_of_another_district_cannot_see_the_contract(
+    seller, other_district_registrar, agencies, now
+):
+    contract = submitted(seller, agencies["city"], now)
+    with pytest.raises(NotFound):
+        services.accept(contract.pk, actor=other_district_registrar, now=now)
+
+
+def test_a_seller_cannot_touch_another_sellers_contract(seller, outsider, agencies, now):
+    contract = submitted(seller, agencies["city"], now)
+    with pytest.raises(NotFound):
+        services.withdraw(contract.pk, actor=outsider, now=now)
+
+
+def test_a_registered_contract_cannot_be_registered_again(seller, registrar, agencies, now):
+    contract = registered(seller, registrar, agencies["city"], now)
+    with pytest.raises(InvalidTransition):
+        services.register(contract.pk, actor=registrar, now=now)
+
+
+def test_a_stale_version_is_refused(seller, registrar, agencies, now):
+    contract = submitted(seller, agencies["city"], now)
+    with pytest.raises(StaleObject):
+        services._step(contract.pk, "accept", actor=registrar, now=now,
+                       expected_version=contract.version - 1)
+
+
+def test_submission_outside_the_agencys_jurisdiction_is_refused_with_the_problem(
+    seller, agencies, now
+):
+    draft = services.create_draft(valid_record(), agency=agencies["huangpu"], actor=seller,
+                                  now=now)
+    with pytest.raises(ValidationFailed) as failure:
+        services.submit(draft.pk, actor=seller, now=now)
+    assert "seller_outside_jurisdiction" in {p.code for p in failure.value.problems}
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_seller_cannot_draft_for_another_organisation(outsider, agencies, now):
+    with pytest.raises(DomainError):
+        services.create_draft(valid_record(), agency=agencies["city"], actor=outsider, now=now)
