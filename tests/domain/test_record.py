@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from techmarket.domain.fields import RECORD_FIELDS, REGISTRATION_FIELDS
-from techmarket.domain.record import ContractRecord, parse_record
+from techmarket.domain.record import NON_TECH_KEYS, ContractRecord, parse_record
 
 from .builders import (
     SELLER_ID,
@@ -256,13 +256,16 @@ def test_an_unknown_region_code_is_not_the_same_problem_as_an_abolished_one() ->
 
 def test_an_abolished_region_is_fine_for_a_contract_signed_before_the_change() -> None:
     row = valid_row(
-        seller_region="440102", signed_on="2004-05-01", valid_from="2004-05-01", valid_to="2006-01-01"
+        seller_region="440102",
+        signed_on="2004-05-01",
+        valid_from="2004-05-01",
+        valid_to="2006-01-01",
     )
     assert errors_of(row) == set()
 
 
 def test_a_region_created_after_signing_is_not_yet_valid() -> None:
-    row = valid_row(buyer_region="130502", buyer_id=make_uscc("130502", "MA01B2C3"))
+    row = valid_row(buyer_region="130505", buyer_id=make_uscc("130505", "MA01B2C3"))
     row.update(signed_on="2019-05-01", valid_from="2019-05-01")
     assert errors_of(row) == {"region_not_yet_valid"}
 
@@ -276,9 +279,7 @@ def test_a_company_with_a_resident_id_is_rejected() -> None:
 
 
 def test_seller_and_buyer_must_be_different_parties() -> None:
-    assert errors_of(valid_row(buyer_id=SELLER_ID.lower(), buyer_region="440106")) == {
-        "same_party"
-    }
+    assert errors_of(valid_row(buyer_id=SELLER_ID.lower(), buyer_region="440106")) == {"same_party"}
 
 
 def test_a_credit_code_from_another_province_is_only_a_warning() -> None:
@@ -305,8 +306,10 @@ def test_an_unknown_country_is_rejected() -> None:
 # --- migration of registered contracts ---------------------------------------------------------
 
 
-def test_migrated_contracts_need_their_registration_number_and_date() -> None:
+def test_migrated_contracts_need_their_registration_date_but_not_a_number() -> None:
     assert errors_of(valid_row(), as_registered=True) == {"required"}
+    record, problems = parse(valid_row(registered_on="2025-04-01"), as_registered=True)
+    assert problems == [] and record is not None and record.registration_number is None
     registered = valid_row(registration_number="2025440100000123", registered_on="2025-04-01")
     record, problems = parse(registered, as_registered=True)
     assert problems == []
@@ -359,9 +362,11 @@ def test_total_minus_the_non_tech_items_must_equal_the_tech_amount(
     tech: Decimal, items: list[Decimal], fen_off: int
 ) -> None:
     total = tech + sum(items)
+    given = dict(zip(NON_TECH_KEYS, map(str, items), strict=False))
     row = valid_row(
-        total_amount=str(total), tech_amount=str(tech + Decimal(fen_off) / 100), non_tech_materials=""
+        total_amount=str(total),
+        tech_amount=str(tech + Decimal(fen_off) / 100),
+        **{key: given.get(key, "") for key in NON_TECH_KEYS},
     )
-    row.update(zip(("non_tech_equipment", "non_tech_materials", "non_tech_other"), map(str, items)))
     mismatch = "tech_amount_mismatch" in errors_of(row)
     assert mismatch == (fen_off != 0)

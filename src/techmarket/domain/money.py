@@ -47,10 +47,14 @@ def parse_amount(value: object, *, wan_yuan: bool = False) -> Decimal:
             f"Amount {_shown(value)} {unit_en} is out of range; check the unit and digits",
         )
     if number != number.quantize(FEN):
+        converted_zh = f"折合 {number} 元，" if wan_yuan else ""
+        converted_en = f" is {number} yuan, which" if wan_yuan else ""
         raise AmountError(
             "precision",
-            f"金额 {_shown(value)} {unit_zh} 折合 {number} 元，超过两位小数（精确到分）",
-            f"Amount {_shown(value)} {unit_en} is {number} yuan: more than 2 decimal places",
+            f"金额 {_shown(value)} {unit_zh}{converted_zh}超过两位小数；金额以元计，最小到分，"
+            f"请更正",
+            f"Amount {_shown(value)} {unit_en}{converted_en} has more than 2 decimal places; "
+            f"amounts are yuan to the fen",
         )
     return number.quantize(FEN)
 

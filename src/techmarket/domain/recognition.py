@@ -157,7 +157,6 @@ def recognise(record: ContractRecord, *, agency_region: str, applied_on: date) -
     case = _Case(record, agency_region, applied_on)
     problems = [problem for check in CHECKS for problem in check(case)]
     large = record.tech_amount >= rules.large_threshold
-    share = tech_share(record)
     return Recognition(
         problems=problems,
         rule_set=rules,
@@ -166,8 +165,8 @@ def recognise(record: ContractRecord, *, agency_region: str, applied_on: date) -
         income_tax_transfer=may_claim_income_tax_transfer(record),
         deadline_days=rules.limit_days(large=large),
         limit_in_working_days=rules.limit_in_working_days,
-        tech_share=share,
-        risk_flags=_risk_flags(record, large, share),
+        tech_share=tech_share(record),
+        risk_flags=_risk_flags(record, large),
     )
 
 
@@ -206,12 +205,17 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _risk_flags(record: ContractRecord, large: bool, share: Decimal) -> tuple[str, ...]:
+def has_low_tech_share(record: ContractRecord) -> bool:
+    """Exact comparison; the rounded `tech_share` would let 9.99999 % pass as 10 %."""
+    return record.tech_amount < record.total_amount * LOW_TECH_SHARE
+
+
+def _risk_flags(record: ContractRecord, large: bool) -> tuple[str, ...]:
     flags = {
         "large_contract": large,
         "technology_import": not record.is_domestic("seller") and record.is_domestic("buyer"),
         "technology_export": record.is_domestic("seller") and not record.is_domestic("buyer"),
-        "low_tech_share": share < LOW_TECH_SHARE,
+        "low_tech_share": has_low_tech_share(record),
         "individual_seller": record.seller.is_natural_person,
     }
     return tuple(name for name, raised in flags.items() if raised)
@@ -400,9 +404,9 @@ def check_technical_nature(case: _Case) -> list[Problem]:
 
 def check_tech_share(case: _Case) -> list[Problem]:
     """A tiny 技术交易额 share suggests a sale of goods dressed as a technology contract."""
-    share = tech_share(case.record)
-    if share >= LOW_TECH_SHARE:
+    if not has_low_tech_share(case.record):
         return []
+    share = tech_share(case.record)
     return [
         _problem(
             "tech_amount",

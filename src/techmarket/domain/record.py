@@ -284,11 +284,11 @@ class _RecordParser:
 
     # -- codes --
 
-    def parse_code(self, key: str, *, required: bool, codes: CodeList | None = None) -> str | None:
+    def parse_code(self, key: str, *, required: bool) -> str | None:
         text = self.require(key) if required else self.text(key)
         if text is None:
             return DEFAULTS.get(key)
-        codes = codes or code_list(CODE_LISTS[key])
+        codes = code_list(CODE_LISTS[key])
         code = codes.resolve(unicodedata.normalize("NFKC", text))
         if code is None:
             self.add(
@@ -484,17 +484,19 @@ class _RecordParser:
         self.values.update({name_key: name, f"{role}_nature": nature, f"{role}_country": country})
 
         id_text = self.require(id_key) if domestic else self.text(id_key)
-        party_id = None
+        party_id, id_ok = None, False
         if id_text is not None:
+            # A foreign party's own registration number has no format we could check.
             party_id = normalise_party_id(id_text) if domestic else id_text
-            if domestic:
-                self.problems.extend(check_party_id(id_text, id_key, nature))
+            id_problems = check_party_id(id_text, id_key, nature) if domestic else []
+            self.problems.extend(id_problems)
+            id_ok = not any(p.severity == "error" for p in id_problems)
         self.values[id_key] = party_id
 
         region_text = self.require(region_key) if domestic else self.text(region_key)
         region = self.check_region(region_key, region_text) if region_text else None
         self.values[region_key] = region
-        if domestic and region and party_id and nature and nature != NATURAL_PERSON:
+        if domestic and region and party_id and id_ok and nature not in (None, NATURAL_PERSON):
             self.check_uscc_region(role, party_id, region)
 
     def check_region(self, key: str, text: str) -> str | None:
@@ -583,7 +585,8 @@ class _RecordParser:
         if not as_registered:
             self.values.update(registration_number=None, registered_on=None, agency_code=None)
             return
-        self.values["registration_number"] = self.require("registration_number")
+        # A migrated contract keeps its number when given; otherwise the agency assigns one.
+        self.values["registration_number"] = self.text("registration_number")
         registered_on = self.parse_date_field("registered_on", required=True)
         self.values["registered_on"] = registered_on
         self.values["agency_code"] = self.text("agency_code")

@@ -20,6 +20,13 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
 from techmarket.domain.fields import (
     FIELDS_BY_KEY,
     RECORD_FIELDS,
@@ -468,13 +475,40 @@ def _open_jsonl(path: Path) -> RecordSource:
 # xlsx
 
 
-def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet that skips openpyxl's size probe.
 
+    Without a <dimension> element (write-only workbooks, ours included) the probe parses the
+    whole sheet on every load; the readers call `reset_dimensions()` anyway.
+    """
+
+    def _get_size(self) -> None:
+        return None
+
+
+class _WorkbookReader(ExcelReader):
+    """`load_workbook(read_only=True)` with `_UnsizedSheet` worksheets (chartsheets skipped)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            ws = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
+def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
+    reader: _WorkbookReader | None = None
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=False)
+        reader = _WorkbookReader(path, read_only=True, data_only=False)
+        reader.read()
+        if not reader.wb.worksheets:
+            raise ValueError("no worksheets")
+        return reader.wb
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        if reader is not None and getattr(reader, "archive", None) is not None:
+            reader.archive.close()
         with path.open("rb") as handle:
             magic = handle.read(8)
         if magic.startswith(b"\xd0\xcf\x11\xe0"):
@@ -503,8 +537,6 @@ def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[str, int, int]]:
 
     Read-only mode cannot see merges; a byte scan stays streaming and cheap for big sheets.
     """
-    from openpyxl.utils.cell import range_boundaries
-
     found: list[tuple[str, int, int]] = []
     tail = b""
     with zipfile.ZipFile(path) as archive:
@@ -528,21 +560,15 @@ def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[str, int, int]]:
 
 
 def _cell_ref(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(col)}{row}"
 
 
 def _check_formula(cell: object, sheet_row: int, col: int, header: _Header | None) -> None:
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
     value = getattr(cell, "value", None)
     if getattr(cell, "data_type", None) != "f" and not isinstance(
         value, ArrayFormula | DataTableFormula
     ):
         return
-    from openpyxl.utils import get_column_letter
-
     letter = get_column_letter(col)
     label = ""
     if header is not None and (col - 1) in header.columns:
@@ -567,10 +593,14 @@ def _open_xlsx(path: Path) -> RecordSource:
         ws.reset_dimensions()  # stale <dimension> tags would pad or cut rows
         header_row = 0
         header_cells: tuple[object, ...] = ()
-        for sheet_row, cells in enumerate(ws.iter_rows(), start=1):
-            if any(_is_filled(c) for c in cells):
-                header_cells, header_row = cells, sheet_row
-                break
+        scan = ws.iter_rows()
+        try:
+            for sheet_row, cells in enumerate(scan, start=1):
+                if any(_is_filled(c) for c in cells):
+                    header_cells, header_row = cells, sheet_row
+                    break
+        finally:
+            scan.close()  # closes the sheet's zip member now, not at garbage collection
     finally:
         wb.close()
     if not header_row:
@@ -598,11 +628,11 @@ def _open_xlsx(path: Path) -> RecordSource:
 
     def rows() -> Iterator[tuple[int, Row]]:
         book = _load_workbook(path)
+        sheet = book[sheet_name]
+        sheet.reset_dimensions()
+        wanted = {col + 1: key for key, col in zip(header.keys, header.columns, strict=True)}
+        cells_by_row = sheet.iter_rows(min_row=header_row + 1)
         try:
-            sheet = book[sheet_name]
-            sheet.reset_dimensions()
-            wanted = {col + 1: key for key, col in zip(header.keys, header.columns, strict=True)}
-            cells_by_row = sheet.iter_rows(min_row=header_row + 1)
             for sheet_row, cells in enumerate(cells_by_row, start=header_row + 1):
                 number = sheet_row - header_row
                 values: Row = dict.fromkeys(header.keys)
@@ -626,6 +656,7 @@ def _open_xlsx(path: Path) -> RecordSource:
                 if present:
                     yield number, values
         finally:
+            cells_by_row.close()
             book.close()
 
     return RecordSource("xlsx", header.headers, header.keys, header.wan_yuan, path, rows)

@@ -72,7 +72,7 @@ TECH_RATIO_PARTIAL: dict[str, tuple[float, float]] = {
     "development": (0.5, 0.9),
     "transfer": (0.7, 0.95),
     "license": (0.7, 0.95),
-    "service": (0.05, 0.6),
+    "service": (0.15, 0.6),
     "consulting": (0.2, 0.8),
 }
 

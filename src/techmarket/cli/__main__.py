@@ -1,0 +1,5 @@
+"""`python -m techmarket.cli` runs the command line."""
+
+from techmarket.cli.main import app
+
+app()
