@@ -20,12 +20,15 @@ def agencies(db):
     from techmarket.accounts.services import save_agency
 
     province, _ = save_agency("P440000", name="广东省技术合同认定登记中心", region="440000")
-    city, _ = save_agency("C440100", name="广州市技术合同登记处", region="440100",
-                          parent_code="P440000")
-    tianhe, _ = save_agency("D440106", name="天河区技术合同登记站", region="440106",
-                            parent_code="C440100")
-    huangpu, _ = save_agency("D440112", name="黄埔区技术合同登记站", region="440112",
-                             parent_code="C440100")
+    city, _ = save_agency(
+        "C440100", name="广州市技术合同登记处", region="440100", parent_code="P440000"
+    )
+    tianhe, _ = save_agency(
+        "D440106", name="天河区技术合同登记站", region="440106", parent_code="C440100"
+    )
+    huangpu, _ = save_agency(
+        "D440112", name="黄埔区技术合同登记站", region="440112", parent_code="C440100"
+    )
     return {"province": province, "city": city, "tianhe": tianhe, "huangpu": huangpu}
 
 
@@ -42,8 +45,9 @@ def seller_party(agencies):
     from techmarket.registry.models import Party
     from tests.domain.builders import SELLER_ID, SELLER_REGION
 
-    return Party.objects.create(identifier=SELLER_ID, name="广州新锂科技有限公司", nature="150",
-                                region_code=SELLER_REGION)
+    return Party.objects.create(
+        identifier=SELLER_ID, name="广州新锂科技有限公司", nature="150", region_code=SELLER_REGION
+    )
 
 
 @pytest.fixture
@@ -56,8 +60,12 @@ def outsider(agencies):
     from techmarket.registry.models import Party
     from tests.domain.builders import make_uscc
 
-    other = Party.objects.create(identifier=make_uscc("440112", "MA9X8Y7W"), name="黄埔某公司",
-                                 nature="170", region_code="440112")
+    other = Party.objects.create(
+        identifier=make_uscc("440112", "MA9X8Y7W"),
+        name="黄埔某公司",
+        nature="170",
+        region_code="440112",
+    )
     return _person("outsider", "seller", party=other.identifier)
 
 

@@ -1,7 +1,7 @@
 """A separate process for the concurrency tests: `python -m tests.registry.concurrent_worker`.
 
-    setup N     migrate, create an agency and a registrar, import N accepted applications
-    register S  try to register every accepted contract, in an order shuffled by seed S
+setup N     migrate, create an agency and a registrar, import N accepted applications
+register S  try to register every accepted contract, in an order shuffled by seed S
 """
 
 from __future__ import annotations
@@ -54,8 +54,9 @@ def _setup(count: int) -> None:
     call_command("migrate", verbosity=0)
     agency, _ = save_agency("C440100", name="广州市技术合同登记处", region="440100")
     save_user("registrar", role="registrar", agency_code="C440100")
-    rows = ((i, valid_row(external_id=f"C-{i}", valid_to="2099-12-31"))
-            for i in range(1, count + 1))
+    rows = (
+        (i, valid_row(external_id=f"C-{i}", valid_to="2099-12-31")) for i in range(1, count + 1)
+    )
     result = import_records(rows, agency=agency, actor=system_actor(agency), now=timezone.now())
     assert result.ok, result.problems[:3]
     Contract.objects.update(status="accepted")

@@ -9,8 +9,9 @@ from tests.domain.builders import valid_record
 
 
 def submitted(seller, agency, now: datetime, **overrides: str):
-    contract = services.create_draft(valid_record(**overrides), agency=agency, actor=seller,
-                                     now=now)
+    contract = services.create_draft(
+        valid_record(**overrides), agency=agency, actor=seller, now=now
+    )
     return services.submit(contract.pk, actor=seller, now=now)
 
 

@@ -20,16 +20,16 @@ def scratch_database(tmp_path: Path) -> Iterator[str]:
 
     settings = connection.settings_dict
     name = f"scratch_{uuid.uuid4().hex[:12]}"
-    dsn = (f"host={settings['HOST']} port={settings['PORT']} user={settings['USER']} "
-           f"dbname=postgres")
+    dsn = f"host={settings['HOST']} port={settings['PORT']} user={settings['USER']} dbname=postgres"
     if settings.get("PASSWORD"):
         dsn += f" password={settings['PASSWORD']}"
     with psycopg.connect(dsn, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-        yield (f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}"
-               f"/{name}")
+        yield (
+            f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{name}"
+        )
     finally:
         with psycopg.connect(dsn, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -24,15 +25,27 @@ def _env(url: str) -> dict[str, str]:
 def _worker(url: str, *args: object) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.registry.concurrent_worker", *map(str, args)],
-        cwd=ROOT, env=_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=_env(url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
 def _query(url: str, code: str) -> str:
-    script = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='techmarket.settings'; "
-              "django.setup(); from techmarket.registry.models import *; " + code)
-    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=_env(url), check=True,
-                          capture_output=True, text=True).stdout.strip()
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='techmarket.settings'; "
+        "django.setup(); from techmarket.registry.models import *; " + code
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def test_concurrent_registrars_leave_unique_gap_free_numbers(tmp_path):
@@ -43,12 +56,16 @@ def test_concurrent_registrars_leave_unique_gap_free_numbers(tmp_path):
         outputs = [w.communicate(timeout=180) for w in workers]
         assert all(w.returncode == 0 for w in workers), [o[1][-2000:] for o in outputs]
         assert sum(int(out) for out, _ in outputs) == 60
-        numbers = _query(url, "print(sorted(Contract.objects.values_list("
-                              "'registration_number', flat=True)))")
-        serials = [int(n[-6:]) for n in eval(numbers)]  # noqa: S307 - our own repr output
+        numbers = _query(
+            url,
+            "import json; print(json.dumps(sorted(Contract.objects"
+            ".values_list('registration_number', flat=True))))",
+        )
+        serials = [int(n[-6:]) for n in json.loads(numbers)]
         assert serials == list(range(1, 61))
         assert _query(url, "from techmarket.registry.audit import verify; print(verify().ok)") == (
-            "True")
+            "True"
+        )
 
 
 def test_an_import_killed_half_way_leaves_nothing_and_a_rerun_completes_it(tmp_path):
@@ -65,19 +82,34 @@ def test_an_import_killed_half_way_leaves_nothing_and_a_rerun_completes_it(tmp_p
     with scratch_database(tmp_path) as url:
         cli = [sys.executable, "-m", "techmarket.cli"]
         subprocess.run([*cli, "init"], cwd=ROOT, env=_env(url), check=True, capture_output=True)
-        subprocess.run([*cli, "agencies", "add", "C440100", "--name", "广州", "--region",
-                        "440100"], cwd=ROOT, env=_env(url), check=True, capture_output=True)
-        process = subprocess.Popen([*cli, "contracts", "import", str(path), "--agency",
-                                    "C440100"], cwd=ROOT, env=_env(url),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*cli, "agencies", "add", "C440100", "--name", "广州", "--region", "440100"],
+            cwd=ROOT,
+            env=_env(url),
+            check=True,
+            capture_output=True,
+        )
+        process = subprocess.Popen(
+            [*cli, "contracts", "import", str(path), "--agency", "C440100"],
+            cwd=ROOT,
+            env=_env(url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(2.0)
         process.send_signal(signal.SIGKILL)
         process.wait()
         count = int(_query(url, "print(Contract.objects.count())"))
         assert count in (0, 6000)
-        rerun = subprocess.run([*cli, "contracts", "import", str(path), "--agency", "C440100"],
-                               cwd=ROOT, env=_env(url), capture_output=True, text=True)
+        rerun = subprocess.run(
+            [*cli, "contracts", "import", str(path), "--agency", "C440100"],
+            cwd=ROOT,
+            env=_env(url),
+            capture_output=True,
+            text=True,
+        )
         assert rerun.returncode == 0, rerun.stderr[-2000:]
         assert int(_query(url, "print(Contract.objects.count())")) == 6000
         assert _query(url, "from techmarket.registry.audit import verify; print(verify().ok)") == (
-            "True")
+            "True"
+        )

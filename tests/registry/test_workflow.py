@@ -61,22 +61,28 @@ def test_numbers_count_up_per_agency_and_start_again_each_year(seller, registrar
     first = registered(seller, registrar, agencies["city"], now, external_id="A1")
     second = registered(seller, registrar, agencies["city"], now, external_id="A2")
     next_year = now.replace(year=2026, month=1, day=5)
-    third = registered(seller, registrar, agencies["city"], next_year, external_id="A3",
-                       valid_to="2027-12-31")
+    third = registered(
+        seller, registrar, agencies["city"], next_year, external_id="A3", valid_to="2027-12-31"
+    )
     assert [first.registration_number, second.registration_number, third.registration_number] == [
-        "2025440100000001", "2025440100000002", "2026440100000001"
+        "2025440100000001",
+        "2025440100000002",
+        "2026440100000001",
     ]
 
 
 def test_a_registrar_may_refuse_with_a_coded_reason(seller, registrar, agencies, now):
     contract = submitted(seller, agencies["city"], now)
-    contract = services.refuse(contract.pk, actor=registrar, now=now, reason="R02",
-                               note="实为设备买卖")
+    contract = services.refuse(
+        contract.pk, actor=registrar, now=now, reason="R02", note="实为设备买卖"
+    )
     assert (contract.status, contract.refusal_reason) == ("refused", "R02")
     assert contract.registration_number is None
 
 
-def test_an_unknown_refusal_reason_is_rejected_and_nothing_changes(seller, registrar, agencies, now):
+def test_an_unknown_refusal_reason_is_rejected_and_nothing_changes(
+    seller, registrar, agencies, now
+):
     contract = submitted(seller, agencies["city"], now)
     with pytest.raises(DomainError, match="R99"):
         services.refuse(contract.pk, actor=registrar, now=now, reason="R99")
@@ -87,8 +93,9 @@ def test_an_unknown_refusal_reason_is_rejected_and_nothing_changes(seller, regis
 def test_correction_stops_the_clock_and_resubmission_restarts_it(seller, registrar, agencies, now):
     contract = submitted(seller, agencies["city"], now)
     services.accept(contract.pk, actor=registrar, now=now)
-    contract = services.request_correction(contract.pk, actor=registrar, now=now,
-                                           note="请补充验收标准")
+    contract = services.request_correction(
+        contract.pk, actor=registrar, now=now, note="请补充验收标准"
+    )
     assert contract.status == "correction_requested" and contract.deadline is None
     later = now + timedelta(days=10)
     corrected = valid_record(name="锂电池正极材料制备工艺技术开发合同（补正）")
@@ -103,9 +110,15 @@ def test_correction_stops_the_clock_and_resubmission_restarts_it(seller, registr
 def test_a_large_contract_needs_a_second_review_by_another_registrar(
     seller, registrar, second_registrar, agencies, now
 ):
-    contract = submitted(seller, agencies["city"], now, total_amount="6000000.00",
-                         tech_amount="5800000.00", non_tech_equipment="200000.00",
-                         non_tech_materials="")
+    contract = submitted(
+        seller,
+        agencies["city"],
+        now,
+        total_amount="6000000.00",
+        tech_amount="5800000.00",
+        non_tech_equipment="200000.00",
+        non_tech_materials="",
+    )
     assert contract.is_large
     services.accept(contract.pk, actor=registrar, now=now)
     with pytest.raises(InvalidTransition):
@@ -128,9 +141,7 @@ def test_an_amendment_keeps_the_number_and_supersedes_the_certificate(
     certificates = list(contract.certificates.order_by("pk"))
     assert certificates[0].superseded_at is not None and certificates[1].superseded_at is None
     assert certificates[1].tech_amount == 1000000
-    assert list(contract.versions.values_list("reason", flat=True)) == [
-        "submitted", "amended"
-    ]
+    assert list(contract.versions.values_list("reason", flat=True)) == ["submitted", "amended"]
 
 
 def test_a_cancelled_registration_keeps_its_number(seller, registrar, agencies, now):
@@ -170,15 +181,15 @@ def test_a_registered_contract_cannot_be_registered_again(seller, registrar, age
 def test_a_stale_version_is_refused(seller, registrar, agencies, now):
     contract = submitted(seller, agencies["city"], now)
     with pytest.raises(StaleObject):
-        services._step(contract.pk, "accept", actor=registrar, now=now,
-                       expected_version=contract.version - 1)
+        services._step(
+            contract.pk, "accept", actor=registrar, now=now, expected_version=contract.version - 1
+        )
 
 
 def test_submission_outside_the_agencys_jurisdiction_is_refused_with_the_problem(
     seller, agencies, now
 ):
-    draft = services.create_draft(valid_record(), agency=agencies["huangpu"], actor=seller,
-                                  now=now)
+    draft = services.create_draft(valid_record(), agency=agencies["huangpu"], actor=seller, now=now)
     with pytest.raises(ValidationFailed) as failure:
         services.submit(draft.pk, actor=seller, now=now)
     assert "seller_outside_jurisdiction" in {p.code for p in failure.value.problems}
