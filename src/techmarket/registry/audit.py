@@ -7,7 +7,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from techmarket.domain.audit import GENESIS_HASH, event_hash
+from techmarket.registry.bulk import db_datetime, db_json, insert
 from techmarket.registry.models import AuditEvent, AuditHead
+
+_COLUMNS = (
+    "seq",
+    "contract_id",
+    "actor",
+    "action",
+    "from_status",
+    "to_status",
+    "at",
+    "payload",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass
@@ -26,6 +40,7 @@ def append(events: Iterable[PendingEvent]) -> int:
     head = AuditHead.objects.select_for_update().get(pk=1)
     seq, prev = head.last_seq, head.last_hash
     rows = []
+    times: dict[datetime, object] = {}
     for event in events:
         seq += 1
         digest = event_hash(
@@ -39,24 +54,26 @@ def append(events: Iterable[PendingEvent]) -> int:
             payload=event.payload,
             prev_hash=prev,
         )
+        if event.at not in times:
+            times[event.at] = db_datetime(event.at)
         rows.append(
-            AuditEvent(
-                seq=seq,
-                contract_id=event.contract_id,
-                actor=event.actor,
-                action=event.action,
-                from_status=event.from_status,
-                to_status=event.to_status,
-                at=event.at,
-                payload=event.payload,
-                prev_hash=prev,
-                hash=digest,
+            (
+                seq,
+                event.contract_id,
+                event.actor,
+                event.action,
+                event.from_status,
+                event.to_status,
+                times[event.at],
+                db_json(event.payload),
+                prev,
+                digest,
             )
         )
         prev = digest
     if not rows:
         return 0
-    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    insert(AuditEvent, _COLUMNS, rows)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return len(rows)
 

@@ -22,8 +22,9 @@ from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
 from techmarket.domain.record import ContractRecord, parse_record
 from techmarket.domain.workflow import Status
-from techmarket.registry import audit, numbers
+from techmarket.registry import audit, bulk, numbers
 from techmarket.registry.actors import Actor
+from techmarket.registry.bulk import db_json
 from techmarket.registry.models import Contract
 from techmarket.registry.parties import PartyCache
 from techmarket.registry.records import contract_fields
@@ -101,6 +102,7 @@ class _Importer:
         self.seen: set[bytes] = set()
         self.seen_numbers: set[str] = set()
         self.batch: list[_Pending] = []
+        self.db_now = bulk.db_datetime(now)
 
     def run(
         self, rows: Iterable[tuple[int, Mapping[str, object]]], wan_yuan_fields: frozenset[str]
@@ -206,26 +208,22 @@ class _Importer:
         fresh = self._drop_existing(batch)
         if not self.result.ok or not fresh:
             return
-        contracts = [self._contract(p) for p in fresh]
+        ids = bulk.reserve_ids(Contract, len(fresh))
+        contracts = [self._contract(p, pk) for p, pk in zip(fresh, ids, strict=True)]
         if self.as_registered:
-            self._number(contracts)
-        Contract.objects.bulk_create(contracts, batch_size=500)
+            self._number(contracts, fresh)
+        insert_contracts(contracts)
         audit.append(
             audit.PendingEvent(
-                c.pk,
+                int(c["id"]),
                 self.actor.username,
                 "import",
                 "",
-                c.status,
+                str(c["status"]),
                 self.now,
-                {
-                    "row": str(p.row),
-                    **(
-                        {"registration_number": c.registration_number}
-                        if c.registration_number
-                        else {}
-                    ),
-                },
+                {"row": str(p.row), "registration_number": str(c["registration_number"])}
+                if c["registration_number"]
+                else {"row": str(p.row)},
             )
             for c, p in zip(contracts, fresh, strict=True)
         )
@@ -281,45 +279,56 @@ class _Importer:
                     )
         return fresh
 
-    def _contract(self, pending: _Pending) -> Contract:
+    def _contract(self, pending: _Pending, pk: int) -> dict[str, object]:
+        """The new contract's column values, database-ready, for one executemany."""
         record = pending.record
         registered = self.as_registered
-        return Contract(
-            agency=pending.agency,
-            seller_party_id=self.parties.id_for(record, "seller"),
-            buyer_party_id=self.parties.id_for(record, "buyer"),
-            fingerprint=record.fingerprint(),
-            status=Status.REGISTERED if registered else Status.SUBMITTED,
-            rule_set=pending.rule_set,
-            applied_on=record.registered_on if registered else self.today,
-            registration_number=record.registration_number or None,
-            registered_on=record.registered_on if registered else None,
-            decided_on=record.registered_on if registered else None,
-            is_large=pending.is_large,
-            vat_exempt=pending.vat_exempt,
-            income_tax_transfer=pending.income_tax_transfer,
-            risk_flags=pending.risk_flags,
-            created_at=self.now,
-            updated_at=self.now,
-            **contract_fields(record),
-        )
+        values: dict[str, object] = {
+            "id": pk,
+            "agency_id": pending.agency.pk,
+            "seller_party_id": self.parties.id_for(record, "seller"),
+            "buyer_party_id": self.parties.id_for(record, "buyer"),
+            "fingerprint": record.fingerprint(),
+            "status": str(Status.REGISTERED if registered else Status.SUBMITTED),
+            "rule_set": pending.rule_set,
+            "applied_on": record.registered_on if registered else self.today,
+            "accepted_on": None,
+            "clock_started_on": None,
+            "deadline": None,
+            "registration_number": record.registration_number or None,
+            "registered_on": record.registered_on if registered else None,
+            "decided_on": record.registered_on if registered else None,
+            "is_large": pending.is_large,
+            "vat_exempt": pending.vat_exempt,
+            "income_tax_transfer": pending.income_tax_transfer,
+            "risk_flags": db_json(pending.risk_flags),
+            "refusal_reason": "",
+            "note": "",
+            "version": 1,
+            "reviewed_by": "",
+            "created_at": self.db_now,
+            "updated_at": self.db_now,
+        }
+        values.update(contract_fields(record))
+        return values
 
-    def _number(self, contracts: list[Contract]) -> None:
-        given: dict[tuple[int, int], list[str]] = defaultdict(list)
-        missing: dict[tuple[int, int], list[Contract]] = defaultdict(list)
-        for contract in contracts:
-            year = (contract.registered_on or self.today).year
-            if contract.registration_number:
-                given[(contract.agency.pk, year)].append(contract.registration_number)
+    def _number(self, contracts: list[dict[str, object]], pending: list[_Pending]) -> None:
+        """Keep migrated numbers (moving the counter past them); number the rest in blocks."""
+        given: dict[tuple[str, int], list[str]] = defaultdict(list)
+        missing: dict[tuple[str, int], list[dict[str, object]]] = defaultdict(list)
+        agencies = {p.agency.code: p.agency for p in pending}
+        for values, item in zip(contracts, pending, strict=True):
+            key = (item.agency.code, (item.record.registered_on or self.today).year)
+            if values["registration_number"]:
+                given[key].append(str(values["registration_number"]))
             else:
-                missing[(contract.agency.pk, year)].append(contract)
-        by_pk = {c.agency.pk: c.agency for c in contracts}
-        for (agency_pk, year), taken in given.items():
-            numbers.reserve_migrated(by_pk[agency_pk], year, taken)
-        for (agency_pk, year), group in missing.items():
-            issued = numbers.issue_many(by_pk[agency_pk], year, len(group))
-            for contract, number in zip(group, issued, strict=True):
-                contract.registration_number = number
+                missing[key].append(values)
+        for (code, year), taken in given.items():
+            numbers.reserve_migrated(agencies[code], year, taken)
+        for (code, year), group in missing.items():
+            issued = numbers.issue_many(agencies[code], year, len(group))
+            for values, number in zip(group, issued, strict=True):
+                values["registration_number"] = number
 
 
 def import_records(
@@ -371,3 +380,14 @@ def validate_records(
                 p.at_row(row) for p in found if not (as_registered and p.code == "contract_expired")
             )
     return result
+
+
+_CONTRACT_COLUMNS: tuple[str, ...] = tuple(f.column for f in Contract._meta.concrete_fields)
+
+
+def insert_contracts(contracts: list[dict[str, object]]) -> None:
+    bulk.insert(
+        Contract,
+        _CONTRACT_COLUMNS,
+        [tuple(values[c] for c in _CONTRACT_COLUMNS) for values in contracts],
+    )
