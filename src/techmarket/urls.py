@@ -1,6 +1,13 @@
-"""URL routes."""
+"""URL routes. The web UI proper is still to come; the back office is Django admin."""
 
 from django.contrib import admin
 from django.urls import path
+from django.views.generic import RedirectView
 
-urlpatterns = [path("admin/", admin.site.urls)]
+admin.site.site_header = "技术市场平台 techmarket"
+admin.site.site_title = "techmarket"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/", admin.site.urls),
+]

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from techmarket.accounts.models import Agency
 from techmarket.codes.regions import get_region, is_within
-from techmarket.domain.numbering import validate_format
+from techmarket.domain.numbering import DEFAULT_FORMAT, validate_format
 from techmarket.domain.problems import DomainError, NotFound
 
 _LEVELS = {
@@ -40,6 +40,7 @@ def save_agency(
             )
     if number_format:
         validate_format(number_format)
+    _refuse_clashing_numbers(code, region, number_format or DEFAULT_FORMAT)
     values: dict[str, object] = {
         "name": name,
         "region_code": region,
@@ -50,3 +51,21 @@ def save_agency(
         values["number_format"] = number_format
     with transaction.atomic():
         return Agency.objects.update_or_create(code=code, defaults=values)
+
+
+def _refuse_clashing_numbers(code: str, region: str, number_format: str) -> None:
+    """Two agencies of one region must not both number without {agency}: numbers would repeat."""
+    if "{agency" in number_format:
+        return
+    clash = (
+        Agency.objects.filter(region_code=region, number_format=number_format)
+        .exclude(code=code)
+        .first()
+    )
+    if clash is not None:
+        raise DomainError(
+            f"机构 {clash.code} 与本机构辖区相同且编号格式相同，登记编号会重复；"
+            "请用含 {agency} 的编号格式（--number-format）",
+            f"agency {clash.code} has the same region and number format, so numbers would "
+            "repeat; use a format containing {agency}",
+        )

@@ -104,7 +104,12 @@ def get_region(code: str, on: date | None = None) -> Region | None:
 
 def is_valid_on(code: str, on: date) -> bool:
     """Whether the code was in use in ``on.year`` (the change year itself counts as valid)."""
-    return _at(code, on.year) is not None
+    return is_valid_in(code, on.year)
+
+
+def is_valid_in(code: str, year: int) -> bool:
+    """Whether the code was in use at any time during ``year``."""
+    return _at(code, year) is not None
 
 
 def _successor_record(code: str, prev: Region) -> Region | None:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 # Excel's 1900 date system counts 1900-01-01 as 1 and wrongly has 1900-02-29; for every serial
 # after 60 the day is this base plus the serial.
@@ -42,12 +43,19 @@ def parse_date(value: object) -> date:
     if isinstance(value, int | float | Decimal):
         return _from_serial(Decimal(str(value)), value)
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        match = _YMD.match(text) or _COMPACT.match(text)
-        if match:
-            return _from_parts(match["y"], match["m"], match["d"], value)
-        if _SERIAL.match(text):
-            return _from_serial(Decimal(text), value)
+        return _parse_text(value)
+    raise _error(value)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(value: str) -> date:
+    """A date written as text; cached, since a file repeats its dates (errors are not cached)."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _YMD.match(text) or _COMPACT.match(text)
+    if match:
+        return _from_parts(match["y"], match["m"], match["d"], value)
+    if _SERIAL.match(text):
+        return _from_serial(Decimal(text), value)
     raise _error(value)
 
 

@@ -19,6 +19,9 @@ MAX_AMOUNT = Decimal(10) ** 16
 
 _AMOUNT_SHAPE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _IGNORED = re.compile(r"[\s,，'_]")
+# Plain yuan as most files write them ("1234567.80"): at most 16 integer digits (so below
+# MAX_AMOUNT) and at most two decimals, so such text is always a valid amount.
+_PLAIN_YUAN = re.compile(r"\d{1,16}(\.\d{0,2})?")
 
 
 class AmountError(ValueError):
@@ -36,6 +39,8 @@ def parse_amount(value: object, *, wan_yuan: bool = False) -> Decimal:
 
     Raises `AmountError` (a ValueError) with reason `format`, `range` or `precision`.
     """
+    if not wan_yuan and type(value) is str and value.isascii() and _PLAIN_YUAN.fullmatch(value):
+        return Decimal(value).quantize(FEN)
     number = _to_decimal(value)
     unit_zh, unit_en = ("万元", "10k yuan") if wan_yuan else ("元", "yuan")
     if wan_yuan:

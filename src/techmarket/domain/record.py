@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from techmarket.codes.lists import CodeList, code_list, subtypes_for
-from techmarket.codes.regions import get_region, is_valid_on, is_within, province_code
+from techmarket.codes.regions import get_region, is_valid_in, is_within, province_code
 from techmarket.domain.dates import DateError, parse_date
 from techmarket.domain.fields import FIELDS_BY_KEY, RECORD_FIELDS, REGISTRATION_FIELDS
 from techmarket.domain.identifiers import (
@@ -42,6 +43,9 @@ TYPES_WITHOUT_SUBTYPE = frozenset({"consulting"})
 NON_TECH_KEYS = ("non_tech_equipment", "non_tech_materials", "non_tech_other")
 REGISTRATION_KEYS = tuple(f.key for f in REGISTRATION_FIELDS)
 ROW_KEYS = tuple(f.key for f in RECORD_FIELDS) + REGISTRATION_KEYS
+# The fingerprinted content: every row key but the registration, in row order.
+CONTENT_KEYS = tuple(key for key in ROW_KEYS if key not in REGISTRATION_KEYS)
+_FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 # Which code list each code field is resolved against (contract-format.md §2–§5).
 CODE_LISTS: dict[str, str] = {
@@ -155,8 +159,14 @@ class ContractRecord:
 
     def fingerprint(self) -> str:
         """sha256 of the content (not the registration), to recognise a re-imported record."""
-        content = {k: v for k, v in self.to_row().items() if k not in REGISTRATION_KEYS}
-        text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        # Computed once per record: the importer asks several times. The record is frozen, so
+        # the cached value (kept in the instance dict, not a field) can never go stale.
+        content = {key: _canonical(getattr(self, key)) for key in CONTENT_KEYS}
+        text = _FINGERPRINT_JSON.encode(content)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -197,12 +207,18 @@ def parse_record(
 # --- the parser -------------------------------------------------------------------------------
 
 
+_LABELS: dict[str, str] = {key: field.label_zh for key, field in FIELDS_BY_KEY.items()}
+_REGION_SHAPE = re.compile(r"\d{6}")
+
+
 def _label(key: str) -> str:
-    return FIELDS_BY_KEY[key].label_zh
+    return _LABELS[key]
 
 
 def _cell_text(value: object) -> str | None:
     """A raw cell as stripped text, None when empty; integral floats lose their `.0`."""
+    if type(value) is str:  # the common case (CSV, JSON): skip the cell-type checks
+        return value.replace("\u3000", " ").strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -228,9 +244,10 @@ class _RecordParser:
 
     def get(self, key: str) -> object:
         """The raw value under the key or, failing that, under its Chinese label."""
-        if key in self.raw:
-            return self.raw[key]
-        return self.raw.get(_label(key))
+        raw = self.raw
+        if key in raw:
+            return raw[key]
+        return raw.get(_LABELS[key])
 
     def text(self, key: str) -> str | None:
         return _cell_text(self.get(key))
@@ -288,9 +305,9 @@ class _RecordParser:
         text = self.require(key) if required else self.text(key)
         if text is None:
             return DEFAULTS.get(key)
-        codes = code_list(CODE_LISTS[key])
-        code = codes.resolve(unicodedata.normalize("NFKC", text))
+        code = _resolve_code(CODE_LISTS[key], text)
         if code is None:
+            codes = code_list(CODE_LISTS[key])
             self.add(
                 key,
                 "unknown_code",
@@ -328,7 +345,7 @@ class _RecordParser:
                 f"{_examples(allowed, limit=None, english=True)}",
             )
             return
-        subtype = allowed.resolve(unicodedata.normalize("NFKC", text))
+        subtype = _resolve_subtype(contract_type, text)
         if subtype is None:
             known = code_list("subtypes").resolve(text) is not None
             self.add(
@@ -485,12 +502,12 @@ class _RecordParser:
 
         id_text = self.require(id_key) if domestic else self.text(id_key)
         party_id, id_ok = None, False
-        if id_text is not None:
-            # A foreign party's own registration number has no format we could check.
-            party_id = normalise_party_id(id_text) if domestic else id_text
-            id_problems = check_party_id(id_text, id_key, nature) if domestic else []
+        if id_text is not None and domestic:
+            party_id, id_problems, id_ok = _check_domestic_party_id(id_text, id_key, nature)
             self.problems.extend(id_problems)
-            id_ok = not any(p.severity == "error" for p in id_problems)
+        elif id_text is not None:
+            # A foreign party's own registration number has no format we could check.
+            party_id, id_ok = id_text, True
         self.values[id_key] = party_id
 
         region_text = self.require(region_key) if domestic else self.text(region_key)
@@ -500,8 +517,14 @@ class _RecordParser:
             self.check_uscc_region(role, party_id, region)
 
     def check_region(self, key: str, text: str) -> str | None:
+        signed_on = self.values.get("signed_on")
+        year = signed_on.year if isinstance(signed_on, date) else None
+        valid = _valid_region(text, year)
+        if valid is not None:
+            return valid
+        # Something is wrong: find out what, and say so.
         code = unicodedata.normalize("NFKC", text)
-        if not re.fullmatch(r"\d{6}", code):
+        if not _REGION_SHAPE.fullmatch(code):
             self.add(
                 key,
                 "region_format",
@@ -509,7 +532,6 @@ class _RecordParser:
                 f"{key} {text!r} must be a 6-digit GB/T 2260 code, e.g. 440106",
             )
             return None
-        signed_on = self.values.get("signed_on")
         region = get_region(code)
         if region is None:
             self.add(
@@ -519,7 +541,7 @@ class _RecordParser:
                 f"{key} {code} is not a GB/T 2260 division code",
             )
             return None
-        if not isinstance(signed_on, date) or is_valid_on(code, signed_on):
+        if not isinstance(signed_on, date) or is_valid_in(code, signed_on.year):
             return code
         if region.start_year > signed_on.year:
             self.add(
@@ -543,12 +565,9 @@ class _RecordParser:
         return None
 
     def check_uscc_region(self, role: PartyRole, uscc: str, region: str) -> None:
+        if _uscc_issued_in_province(uscc, region):
+            return
         issued_in = uscc_region(uscc)
-        province = province_code(region)
-        if issued_in == USCC_CENTRAL_REGION or issued_in[:2] == province[:2]:
-            return
-        if is_within(issued_in, province):
-            return
         self.add(
             f"{role}_id",
             "uscc_region_mismatch",
@@ -598,6 +617,53 @@ class _RecordParser:
                 f"登记日期 {registered_on} 早于签订日期 {signed_on}；请核对日期",
                 f"registered_on {registered_on} is before signed_on {signed_on}",
             )
+
+
+# --- memoised checks ----------------------------------------------------------------------------
+# Pure functions of a raw value that recur across a file (the same parties, regions and codes on
+# thousands of rows). Results are immutable (problems as tuples of frozen Problems at row 0), so a
+# caller cannot corrupt the cache; parse_record re-rows the problems.
+
+
+@lru_cache(maxsize=4096)
+def _resolve_code(list_name: str, text: str) -> str | None:
+    """The code that text (a code or a name, NFKC-normalised) stands for in a list, or None."""
+    return code_list(list_name).resolve(unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=1024)
+def _resolve_subtype(contract_type: str, text: str) -> str | None:
+    """The subtype of a contract type that text stands for, or None."""
+    return subtypes_for(contract_type).resolve(unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=16384)
+def _check_domestic_party_id(
+    text: str, key: str, nature: str | None
+) -> tuple[str, tuple[Problem, ...], bool]:
+    """A domestic party's canonical id, its problems, and whether none of them is an error."""
+    problems = tuple(check_party_id(text, key, nature))
+    ok = not any(p.severity == "error" for p in problems)
+    return normalise_party_id(text), problems, ok
+
+
+@lru_cache(maxsize=16384)
+def _valid_region(text: str, year: int | None) -> str | None:
+    """The division code text names if well-formed, known and (given a year) in use then."""
+    code = unicodedata.normalize("NFKC", text)
+    if not _REGION_SHAPE.fullmatch(code) or get_region(code) is None:
+        return None
+    return code if year is None or is_valid_in(code, year) else None
+
+
+@lru_cache(maxsize=16384)
+def _uscc_issued_in_province(uscc: str, region: str) -> bool:
+    """Whether a credit code was issued centrally or in the province of a (valid) region."""
+    issued_in = uscc_region(uscc)
+    province = province_code(region)
+    if issued_in == USCC_CENTRAL_REGION or issued_in[:2] == province[:2]:
+        return True
+    return is_within(issued_in, province)
 
 
 def _examples(codes: CodeList, *, limit: int | None = 4, english: bool = False) -> str:

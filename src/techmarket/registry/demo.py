@@ -79,12 +79,13 @@ def load_demo(
             agency_code=agency_code,
             party_identifier=party,
         )
+    _back_office_user()
     queue = _queue(seller, agency, region, seed, years[-1], now) if seller else 0
     return {
         "created": result.created,
         "skipped": result.skipped,
         "queue": queue,
-        "users": sorted(users),
+        "users": sorted([*users, "admin"]),
         "agency": city_code,
     }
 
@@ -121,3 +122,13 @@ def _queue(
         services.submit(contract.pk, actor=actor, now=now)
         count += 1
     return count
+
+
+def _back_office_user() -> None:
+    """`admin` / demo: a superuser for the Django back office (demo databases only)."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="admin")
+    user.is_staff = user.is_superuser = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()

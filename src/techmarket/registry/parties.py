@@ -57,22 +57,19 @@ class PartyCache:
 
     def _load(self, wanted: dict[tuple[str, str], dict[str, str | None]]) -> None:
         identifiers = [k[1] for k in wanted if k[0] == "id"]
+        names = sorted({str(v["name"]) for k, v in wanted.items() if k[0] == "name"})
         for start in range(0, len(identifiers), 900):
-            chunk = identifiers[start : start + 900]
-            for pk, ident in Party.objects.filter(identifier__in=chunk).values_list(
-                "pk", "identifier"
-            ):
+            found = Party.objects.filter(identifier__in=identifiers[start : start + 900])
+            for pk, ident in found.values_list("pk", "identifier"):
                 self._ids[("id", ident)] = pk
-        foreign = [v for k, v in wanted.items() if k[0] == "name"]
-        for values in foreign:
-            pk = Party.objects.filter(
-                identifier=None, name=values["name"], country=values["country"]
-            ).values_list("pk", flat=True)
-            for found in pk[:1]:
-                self._ids[party_key(None, values["name"] or "", values["country"] or "")] = found
+        for start in range(0, len(names), 900):
+            found = Party.objects.filter(identifier=None, name__in=names[start : start + 900])
+            for pk, name, country in found.values_list("pk", "name", "country"):
+                self._ids[party_key(None, name, country)] = pk
 
     def id_for(self, record: ContractRecord, side: str) -> int:
-        values = party_values(record, side)
-        return self._ids[
-            party_key(values["identifier"], values["name"] or "", values["country"] or "")
-        ]
+        if side == "seller":
+            key = party_key(record.seller_id, record.seller_name, record.seller_country or "CHN")
+        else:
+            key = party_key(record.buyer_id, record.buyer_name, record.buyer_country or "CHN")
+        return self._ids[key]
