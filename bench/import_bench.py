@@ -49,8 +49,14 @@ def _write_file(path: Path, rows: int, seed: int, agency_code: str) -> None:
 
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = None
-        for record in generate(rows, years=[2023, 2024], region="440100", seed=seed,
-                               as_registered=True, agency_code=agency_code):
+        for record in generate(
+            rows,
+            years=[2023, 2024],
+            region="440100",
+            seed=seed,
+            as_registered=True,
+            agency_code=agency_code,
+        ):
             if writer is None:
                 writer = csv.DictWriter(handle, fieldnames=list(record))
                 writer.writeheader()
@@ -66,8 +72,14 @@ def _bulk(path: Path, agency) -> tuple[float, int]:  # type: ignore[no-untyped-d
 
     source = open_records(path)
     started = time.perf_counter()
-    result = import_records(source, agency=agency, actor=system_actor(agency), now=timezone.now(),
-                            wan_yuan_fields=source.wan_yuan_fields, as_registered=True)
+    result = import_records(
+        source,
+        agency=agency,
+        actor=system_actor(agency),
+        now=timezone.now(),
+        wan_yuan_fields=source.wan_yuan_fields,
+        as_registered=True,
+    )
     elapsed = time.perf_counter() - started
     if not result.ok:
         sys.exit(f"bulk import failed: {result.problems[:3]}")
@@ -93,20 +105,32 @@ def _naive(path: Path, agency) -> tuple[float, int]:  # type: ignore[no-untyped-
     for row, raw in open_records(path):
         record, problems = parse_record(raw, row, as_registered=True)
         assert record is not None, problems
-        recognition = recognise(record, agency_region=agency.region_code,
-                                applied_on=record.registered_on)
+        recognition = recognise(
+            record, agency_region=agency.region_code, applied_on=record.registered_on
+        )
         with transaction.atomic():
             contract = Contract.objects.create(
-                agency=agency, seller_party=get_or_create_party(record, "seller"),
+                agency=agency,
+                seller_party=get_or_create_party(record, "seller"),
                 buyer_party=get_or_create_party(record, "buyer"),
-                fingerprint=record.fingerprint(), status="registered",
-                rule_set=recognition.rule_set.version, applied_on=record.registered_on,
-                registered_on=record.registered_on, decided_on=record.registered_on,
+                fingerprint=record.fingerprint(),
+                status="registered",
+                rule_set=recognition.rule_set.version,
+                applied_on=record.registered_on,
+                registered_on=record.registered_on,
+                decided_on=record.registered_on,
                 registration_number=numbers.issue(agency, record.registered_on.year),
-                created_at=now, updated_at=now, **contract_fields(record),
+                created_at=now,
+                updated_at=now,
+                **contract_fields(record),
             )
-            audit.append([audit.PendingEvent(contract.pk, "bench", "import", "", "registered",
-                                             now, {"row": str(row)})])
+            audit.append(
+                [
+                    audit.PendingEvent(
+                        contract.pk, "bench", "import", "", "registered", now, {"row": str(row)}
+                    )
+                ]
+            )
         count += 1
     return time.perf_counter() - started, count
 

@@ -101,6 +101,8 @@ def _shown(value: object) -> str:
 
 def format_yuan(amount: Decimal) -> str:
     """Canonical text of an amount: yuan with exactly two decimals, no separators ("1234567.80")."""
-    if not amount.is_finite() or amount != amount.quantize(FEN):
-        raise ValueError(f"{amount} is not an amount in fen")
-    return format(amount.quantize(FEN), "f")
+    if amount.is_finite():
+        in_fen = amount.quantize(FEN)
+        if in_fen == amount:
+            return format(in_fen, "f")
+    raise ValueError(f"{amount} is not an amount in fen")

@@ -171,6 +171,11 @@ class ContractRecord:
 
 
 def _canonical(value: object) -> str:
+    exact_type = type(value)
+    if exact_type is str:
+        return value  # type: ignore[return-value]
+    if exact_type is date:
+        return value.isoformat()  # type: ignore[attr-defined]
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -208,6 +213,7 @@ def parse_record(
 
 
 _LABELS: dict[str, str] = {key: field.label_zh for key, field in FIELDS_BY_KEY.items()}
+_RECORD_LABELS: tuple[tuple[str, str], ...] = tuple((f.key, f.label_zh) for f in RECORD_FIELDS)
 _REGION_SHAPE = re.compile(r"\d{6}")
 
 
@@ -239,17 +245,26 @@ class _RecordParser:
         self.wan_yuan_fields = wan_yuan_fields
         self.problems: list[Problem] = []
         self.values: dict[str, object] = {}
+        # Every record field is read, most of them more than once: look each up once.
+        self.cells: dict[str, object] = {
+            key: raw[key] if key in raw else raw.get(label) for key, label in _RECORD_LABELS
+        }
+        self.texts = {key: _cell_text(value) for key, value in self.cells.items()}
 
     # -- plumbing --
 
     def get(self, key: str) -> object:
         """The raw value under the key or, failing that, under its Chinese label."""
+        if key in self.cells:
+            return self.cells[key]
         raw = self.raw
         if key in raw:
             return raw[key]
         return raw.get(_LABELS[key])
 
     def text(self, key: str) -> str | None:
+        if key in self.texts:
+            return self.texts[key]
         return _cell_text(self.get(key))
 
     def add(
@@ -260,13 +275,16 @@ class _RecordParser:
     def require(self, key: str) -> str | None:
         text = self.text(key)
         if text is None:
-            self.add(
-                key,
-                "required",
-                f"{_label(key)}为必填项，不能为空",
-                f"{key} is required",
-            )
+            self.add_missing(key)
         return text
+
+    def add_missing(self, key: str) -> None:
+        self.add(
+            key,
+            "required",
+            f"{_label(key)}为必填项，不能为空",
+            f"{key} is required",
+        )
 
     # -- the whole record --
 
@@ -302,8 +320,10 @@ class _RecordParser:
     # -- codes --
 
     def parse_code(self, key: str, *, required: bool) -> str | None:
-        text = self.require(key) if required else self.text(key)
+        text = self.text(key)
         if text is None:
+            if required:
+                self.add_missing(key)
             return DEFAULTS.get(key)
         code = _resolve_code(CODE_LISTS[key], text)
         if code is None:
@@ -361,11 +381,11 @@ class _RecordParser:
     # -- dates --
 
     def parse_date_field(self, key: str, *, required: bool) -> date | None:
-        value = self.get(key)
-        if _cell_text(value) is None:
+        if self.text(key) is None:
             if required:
-                self.require(key)
+                self.add_missing(key)
             return None
+        value = self.get(key)
         try:
             return parse_date(value)
         except DateError as error:
@@ -401,11 +421,11 @@ class _RecordParser:
     # -- amounts --
 
     def parse_amount_field(self, key: str, *, required: bool) -> Decimal | None:
-        value = self.get(key)
-        if _cell_text(value) is None:
+        if self.text(key) is None:
             if required:
-                self.require(key)
+                self.add_missing(key)
             return None
+        value = self.get(key)
         try:
             amount = parse_amount(value, wan_yuan=key in self.wan_yuan_fields)
         except AmountError as error:
