@@ -79,6 +79,7 @@ def _bulk(path: Path, agency) -> tuple[float, int]:  # type: ignore[no-untyped-d
         now=timezone.now(),
         wan_yuan_fields=source.wan_yuan_fields,
         as_registered=True,
+        parallel=True,
     )
     elapsed = time.perf_counter() - started
     if not result.ok:

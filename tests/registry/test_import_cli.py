@@ -240,3 +240,48 @@ def test_a_resident_id_is_masked_when_shown(agencies, tmp_path):
     assert invoke("contracts", "import", path, "--agency", "C440100").exit_code == 0
     shown = json.loads(invoke("contracts", "show", str(Contract.objects.get().pk), "--json").stdout)
     assert shown["record"]["seller_id"] == person[:6] + "********" + person[-4:]
+
+
+def test_parsing_in_a_second_process_gives_the_same_result(agencies, tmp_path):
+    from django.utils import timezone
+
+    from techmarket.interchange.readers import open_records
+    from techmarket.registry.actors import system_actor
+    from techmarket.registry.importer import import_records
+
+    rows = _rows(5)
+    rows[3]["tech_amount"] = "9999999.00"
+    path = _write_csv(tmp_path / "five.csv", rows)
+    results = [
+        import_records(
+            open_records(path),
+            agency=agencies["city"],
+            actor=system_actor(agencies["city"]),
+            now=timezone.now(),
+            parallel=parallel,
+        )
+        for parallel in (False, True)
+    ]
+    assert results[0].as_dict() == results[1].as_dict()
+    assert not results[1].ok and results[1].rows == 5
+    assert Contract.objects.count() == 0
+
+
+def test_a_file_problem_in_the_second_process_reaches_the_caller(agencies, tmp_path):
+    from django.utils import timezone
+
+    from techmarket.domain.problems import FileProblem
+    from techmarket.interchange.readers import open_records
+    from techmarket.registry.actors import system_actor
+    from techmarket.registry.importer import import_records
+
+    path = tmp_path / "late.csv"
+    path.write_bytes(_write_csv(tmp_path / "ok.csv", _rows(1)).read_bytes() + b"a,b\xff\xfe,c\n")
+    with pytest.raises(FileProblem):
+        import_records(
+            open_records(path),
+            agency=agencies["city"],
+            actor=system_actor(agencies["city"]),
+            now=timezone.now(),
+            parallel=True,
+        )

@@ -45,6 +45,11 @@ def _count_rows(path: Path) -> int | None:
     return None
 
 
+def _worth_a_second_process(path: Path) -> bool:
+    """Parse in a second process only when the file is big enough to repay starting one."""
+    return path.stat().st_size > 2_000_000
+
+
 def _run_with_progress(path: Path, label: str, work):  # type: ignore[no-untyped-def]
     total = _count_rows(path)
     with _progress(label) as progress:
@@ -140,6 +145,7 @@ def import_(
             wan_yuan_fields=source.wan_yuan_fields,
             as_registered=as_registered,
             progress=advance,
+            parallel=_worth_a_second_process(file),
         ),
     )
     _finish_report(result, report)

@@ -101,6 +101,9 @@ def _shown(value: object) -> str:
 
 def format_yuan(amount: Decimal) -> str:
     """Canonical text of an amount: yuan with exactly two decimals, no separators ("1234567.80")."""
+    text = format(amount, "f")
+    if text[-3:-2] == ".":  # exactly two decimals: already in fen (the usual case)
+        return text
     if amount.is_finite():
         in_fen = amount.quantize(FEN)
         if in_fen == amount:

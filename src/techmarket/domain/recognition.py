@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from techmarket.codes.lists import code_list, nature_group
 from techmarket.codes.regions import full_name, is_within
+from techmarket.domain.identifiers import NATURAL_PERSON
 from techmarket.domain.problems import Problem, Severity
-from techmarket.domain.record import ContractRecord
+from techmarket.domain.record import DOMESTIC, ContractRecord
 from techmarket.domain.rulesets import RuleSet, rule_set_for
 
 # --- data ---------------------------------------------------------------------------------------
@@ -108,6 +110,7 @@ SUBTYPE_IP_TYPES: dict[tuple[str, str], str] = {
 }
 
 LOW_TECH_SHARE = Decimal("0.10")
+FOUR_PLACES = Decimal("0.0001")
 
 # VAT: 财税〔2016〕36号 attachment 3 art. 1 (26) exempts technology development and transfer;
 # a licence transfers use rights, which the definition of transfer covers. Consulting and
@@ -153,7 +156,7 @@ class _Case:
 
 def recognise(record: ContractRecord, *, agency_region: str, applied_on: date) -> Recognition:
     """Run the recognition checks of the rule set in force on `applied_on`."""
-    rules = rule_set_for(applied_on)
+    rules = _rule_set_for(applied_on)
     case = _Case(record, agency_region, applied_on)
     problems = [problem for check in CHECKS for problem in check(case)]
     large = record.tech_amount >= rules.large_threshold
@@ -170,9 +173,13 @@ def recognise(record: ContractRecord, *, agency_region: str, applied_on: date) -
     )
 
 
+# Applications of a file share a handful of dates; the rule sets are fixed module data.
+_rule_set_for = lru_cache(maxsize=1024)(rule_set_for)
+
+
 def tech_share(record: ContractRecord) -> Decimal:
     """技术交易额 / 成交额, to four places."""
-    return (record.tech_amount / record.total_amount).quantize(Decimal("0.0001"))
+    return (record.tech_amount / record.total_amount).quantize(FOUR_PLACES)
 
 
 def may_claim_income_tax_transfer(record: ContractRecord) -> bool:
@@ -182,7 +189,7 @@ def may_claim_income_tax_transfer(record: ContractRecord) -> bool:
     are recognised by the commerce department), an IP kind in scope, and for a licence a term of
     ≥ 5 years signed after 2015-10-01. Related-party exclusions are not visible here.
     """
-    if not (record.is_domestic("seller") and record.is_domestic("buyer")):
+    if not (record.seller_country == DOMESTIC and record.buyer_country == DOMESTIC):
         return False
     if nature_group(record.seller_nature) != "enterprise":
         return False
@@ -211,14 +218,16 @@ def has_low_tech_share(record: ContractRecord) -> bool:
 
 
 def _risk_flags(record: ContractRecord, large: bool) -> tuple[str, ...]:
-    flags = {
-        "large_contract": large,
-        "technology_import": not record.is_domestic("seller") and record.is_domestic("buyer"),
-        "technology_export": record.is_domestic("seller") and not record.is_domestic("buyer"),
-        "low_tech_share": has_low_tech_share(record),
-        "individual_seller": record.seller.is_natural_person,
-    }
-    return tuple(name for name, raised in flags.items() if raised)
+    seller_domestic = record.seller_country == DOMESTIC
+    buyer_domestic = record.buyer_country == DOMESTIC
+    flags = (
+        ("large_contract", large),
+        ("technology_import", not seller_domestic and buyer_domestic),
+        ("technology_export", seller_domestic and not buyer_domestic),
+        ("low_tech_share", has_low_tech_share(record)),
+        ("individual_seller", record.seller_nature == NATURAL_PERSON),
+    )
+    return tuple(name for name, raised in flags if raised)
 
 
 def _problem(
@@ -232,31 +241,32 @@ def _problem(
 
 def check_jurisdiction(case: _Case) -> list[Problem]:
     """Seller-locality rule; a technology import is registered where the domestic buyer is."""
-    seller, buyer, agency = case.record.seller, case.record.buyer, case.agency_region
-    if seller.is_domestic:
-        if seller.region and is_within(seller.region, agency):
+    record, agency = case.record, case.agency_region
+    seller_region, buyer_region = record.seller_region, record.buyer_region
+    if record.seller_country == DOMESTIC:
+        if seller_region and is_within(seller_region, agency):
             return []
         return [
             _problem(
                 "seller_region",
                 "seller_outside_jurisdiction",
-                f"卖方所在地区 {seller.region}（{full_name(seller.region or '')}）不在本登记机构"
+                f"卖方所在地区 {seller_region}（{full_name(seller_region or '')}）不在本登记机构"
                 f"辖区 {agency}（{full_name(agency)}）内；技术合同应向卖方所在地的登记机构申请登记",
-                f"The seller's region {seller.region} lies outside this agency's area {agency}; "
+                f"The seller's region {seller_region} lies outside this agency's area {agency}; "
                 f"the contract is registered where the seller is",
             )
         ]
-    if buyer.is_domestic and buyer.region and is_within(buyer.region, agency):
+    if record.buyer_country == DOMESTIC and buyer_region and is_within(buyer_region, agency):
         return []
     return [
         _problem(
             "seller_country",
             "seller_outside_jurisdiction",
-            f"卖方为境外主体（{seller.country}），技术进口合同应由境内买方向其所在地登记机构申请；"
-            f"买方所在地区 {buyer.region or '（无）'} 不在本机构辖区 {agency} 内",
-            f"The seller is abroad ({seller.country}); a technology import is registered by "
-            f"the domestic buyer where it is, and the buyer's region {buyer.region} is outside "
-            f"{agency}",
+            f"卖方为境外主体（{record.seller_country}），技术进口合同应由境内买方向其所在地登记机构"
+            f"申请；买方所在地区 {buyer_region or '（无）'} 不在本机构辖区 {agency} 内",
+            f"The seller is abroad ({record.seller_country}); a technology import is registered "
+            f"by the domestic buyer where it is, and the buyer's region {buyer_region} is "
+            f"outside {agency}",
         )
     ]
 
@@ -325,6 +335,8 @@ def check_subtype_ip(case: _Case) -> list[Problem]:
     """A patent deal needs a patent kind and numbers; a software deal the software IP type."""
     record = case.record
     kind = (record.contract_type, record.subtype or "")
+    if kind not in _IP_CHECKED_SUBTYPES:
+        return []
     ip = code_list("ip_types").get(record.ip_type)
     subtype = code_list("subtypes").name_of(record.subtype or "")
     problems = []
@@ -420,6 +432,9 @@ def check_tech_share(case: _Case) -> list[Problem]:
         )
     ]
 
+
+# (type, subtype) pairs for which check_subtype_ip has anything to say.
+_IP_CHECKED_SUBTYPES = PATENT_SUBTYPES | SOFTWARE_SUBTYPES | frozenset(SUBTYPE_IP_TYPES)
 
 CHECKS: tuple[Callable[[_Case], list[Problem]], ...] = (
     check_jurisdiction,

@@ -11,12 +11,13 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Literal
+from operator import attrgetter
+from typing import Any, Literal
 
 from techmarket.codes.lists import CodeList, code_list, subtypes_for
 from techmarket.codes.regions import get_region, is_valid_in, is_within, province_code
@@ -36,6 +37,7 @@ from techmarket.domain.money import AmountError, format_yuan, parse_amount
 from techmarket.domain.problems import Problem, Severity
 
 PartyRole = Literal["seller", "buyer"]
+
 PARTIES: tuple[PartyRole, ...] = ("seller", "buyer")
 DOMESTIC = "CHN"
 NAME_MIN, NAME_MAX = 2, 200
@@ -45,7 +47,16 @@ REGISTRATION_KEYS = tuple(f.key for f in REGISTRATION_FIELDS)
 ROW_KEYS = tuple(f.key for f in RECORD_FIELDS) + REGISTRATION_KEYS
 # The fingerprinted content: every row key but the registration, in row order.
 CONTENT_KEYS = tuple(key for key in ROW_KEYS if key not in REGISTRATION_KEYS)
+_CONTENT_VALUES = attrgetter(*CONTENT_KEYS)
 _FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# What _FINGERPRINT_JSON writes for content whose values need no escaping (no quote, backslash
+# or control character: nearly every record), as a template filled in by position.
+_CONTENT_TEMPLATE = (
+    "{{"
+    + ",".join(f'"{key}":"{{{CONTENT_KEYS.index(key)}}}"' for key in sorted(CONTENT_KEYS))
+    + "}}"
+)
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 # Which code list each code field is resolved against (contract-format.md §2–§5).
 CODE_LISTS: dict[str, str] = {
@@ -123,6 +134,20 @@ class ContractRecord:
     registered_on: date | None = None
     agency_code: str | None = None
 
+    @classmethod
+    def _from_values(cls, values: dict[str, object]) -> ContractRecord:
+        """The record of parse_record's checked values, which name every field exactly once.
+
+        Fills the instance dict directly instead of calling the generated frozen __init__ (one
+        object.__setattr__ per field, about a tenth of the validation time); equivalent, as the
+        class has no __post_init__. Any other set of keys goes through __init__ as usual.
+        """
+        if values.keys() != _FIELD_NAMES:
+            return cls(**values)  # type: ignore[arg-type]
+        record = cls.__new__(cls)
+        record.__dict__.update(values)
+        return record
+
     def party(self, role: PartyRole) -> Party:
         """The seller or the buyer as one object."""
         return Party(
@@ -165,19 +190,32 @@ class ContractRecord:
     def _fingerprint(self) -> str:
         # Computed once per record: the importer asks several times. The record is frozen, so
         # the cached value (kept in the instance dict, not a field) can never go stale.
-        content = {key: _canonical(getattr(self, key)) for key in CONTENT_KEYS}
-        text = _FINGERPRINT_JSON.encode(content)
+        texts = [_canonical(value) for value in _CONTENT_VALUES(self)]
+        if _JSON_ESCAPED.search("".join(texts)):
+            text = _FINGERPRINT_JSON.encode(dict(zip(CONTENT_KEYS, texts, strict=True)))
+        else:
+            text = _CONTENT_TEMPLATE.format(*texts)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_FIELD_NAMES = frozenset(f.name for f in fields(ContractRecord))
+_CANONICAL_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: str,
+    type(None): lambda _: "",
+    Decimal: format_yuan,
+    date: date.isoformat,
+    tuple: ";".join,
+}
+
+
 def _canonical(value: object) -> str:
-    exact_type = type(value)
-    if exact_type is str:
-        return value  # type: ignore[return-value]
-    if exact_type is date:
-        return value.isoformat()  # type: ignore[attr-defined]
+    convert = _CANONICAL_BY_TYPE.get(type(value))
+    if convert is not None:  # the value types of a record, looked up instead of tested in turn
+        return convert(value)
     if value is None:
         return ""
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, Decimal):
         return format_yuan(value)
     if isinstance(value, date):
@@ -206,14 +244,19 @@ def parse_record(
     problems = [p.at_row(row) for p in parser.problems]
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return ContractRecord(**values), problems  # type: ignore[arg-type]
+    return ContractRecord._from_values(values), problems
 
 
 # --- the parser -------------------------------------------------------------------------------
 
 
 _LABELS: dict[str, str] = {key: field.label_zh for key, field in FIELDS_BY_KEY.items()}
-_RECORD_LABELS: tuple[tuple[str, str], ...] = tuple((f.key, f.label_zh) for f in RECORD_FIELDS)
+_RECORD_LABELS = tuple((f.key, f.label_zh) for f in RECORD_FIELDS)
+_REGISTRATION_LABELS = tuple((f.key, f.label_zh) for f in REGISTRATION_FIELDS)
+_PARTY_KEYS: dict[str, tuple[str, str, str, str, str]] = {
+    role: (f"{role}_name", f"{role}_id", f"{role}_nature", f"{role}_country", f"{role}_region")
+    for role in PARTIES
+}
 _REGION_SHAPE = re.compile(r"\d{6}")
 
 
@@ -245,27 +288,23 @@ class _RecordParser:
         self.wan_yuan_fields = wan_yuan_fields
         self.problems: list[Problem] = []
         self.values: dict[str, object] = {}
-        # Every record field is read, most of them more than once: look each up once.
-        self.cells: dict[str, object] = {
-            key: raw[key] if key in raw else raw.get(label) for key, label in _RECORD_LABELS
-        }
-        self.texts = {key: _cell_text(value) for key, value in self.cells.items()}
+        self.cells: dict[str, object] = {}  # raw values by key
+        self.texts: dict[str, str | None] = {}  # the same as stripped text, None when empty
+        self.read(_RECORD_LABELS)
 
     # -- plumbing --
 
-    def get(self, key: str) -> object:
-        """The raw value under the key or, failing that, under its Chinese label."""
-        if key in self.cells:
-            return self.cells[key]
-        raw = self.raw
-        if key in raw:
-            return raw[key]
-        return raw.get(_LABELS[key])
-
-    def text(self, key: str) -> str | None:
-        if key in self.texts:
-            return self.texts[key]
-        return _cell_text(self.get(key))
+    def read(self, fields: tuple[tuple[str, str], ...]) -> None:
+        """Look up (key, label) fields once: under the key or, failing that, the Chinese label."""
+        raw, cells, texts = self.raw, self.cells, self.texts
+        for key, label in fields:
+            value = raw[key] if key in raw else raw.get(label)
+            cells[key] = value
+            # _cell_text inlined for plain strings, which most cells are
+            if type(value) is str:
+                texts[key] = value.replace("\u3000", " ").strip() or None
+            else:
+                texts[key] = _cell_text(value)
 
     def add(
         self, key: str, code: str, message: str, message_en: str, severity: Severity = "error"
@@ -273,7 +312,7 @@ class _RecordParser:
         self.problems.append(Problem(0, key, code, message, message_en, severity))
 
     def require(self, key: str) -> str | None:
-        text = self.text(key)
+        text = self.texts[key]
         if text is None:
             self.add_missing(key)
         return text
@@ -289,7 +328,7 @@ class _RecordParser:
     # -- the whole record --
 
     def parse(self, as_registered: bool) -> dict[str, object]:
-        self.values["external_id"] = self.text("external_id")
+        self.values["external_id"] = self.texts["external_id"]
         self.parse_name()
         self.parse_type_and_subtype()
         self.parse_dates()
@@ -320,7 +359,7 @@ class _RecordParser:
     # -- codes --
 
     def parse_code(self, key: str, *, required: bool) -> str | None:
-        text = self.text(key)
+        text = self.texts[key]
         if text is None:
             if required:
                 self.add_missing(key)
@@ -341,7 +380,7 @@ class _RecordParser:
         contract_type = self.parse_code("contract_type", required=True)
         self.values["contract_type"] = contract_type
         self.values["subtype"] = None
-        text = self.text("subtype")
+        text = self.texts["subtype"]
         if contract_type is None:
             return
         type_name = code_list("contract_types").name_of(contract_type)
@@ -381,11 +420,11 @@ class _RecordParser:
     # -- dates --
 
     def parse_date_field(self, key: str, *, required: bool) -> date | None:
-        if self.text(key) is None:
+        if self.texts[key] is None:
             if required:
                 self.add_missing(key)
             return None
-        value = self.get(key)
+        value = self.cells[key]
         try:
             return parse_date(value)
         except DateError as error:
@@ -421,11 +460,11 @@ class _RecordParser:
     # -- amounts --
 
     def parse_amount_field(self, key: str, *, required: bool) -> Decimal | None:
-        if self.text(key) is None:
+        if self.texts[key] is None:
             if required:
                 self.add_missing(key)
             return None
-        value = self.get(key)
+        value = self.cells[key]
         try:
             amount = parse_amount(value, wan_yuan=key in self.wan_yuan_fields)
         except AmountError as error:
@@ -468,7 +507,7 @@ class _RecordParser:
                 f"tech_amount {format_yuan(tech)} exceeds total_amount {format_yuan(total)}",
             )
         given = [amount for amount in items.values() if amount is not None]
-        if not given or len(given) != sum(1 for k in NON_TECH_KEYS if self.text(k) is not None):
+        if not given or len(given) != sum(1 for k in NON_TECH_KEYS if self.texts[k] is not None):
             return  # no items, or an item was unreadable and is reported already
         expected = total - sum(given, Decimal(0))
         if expected != tech:
@@ -486,7 +525,7 @@ class _RecordParser:
 
     def parse_patent_numbers(self) -> None:
         numbers: list[str] = []
-        for text in split_patent_numbers(self.text("patent_numbers")):
+        for text in split_patent_numbers(self.texts["patent_numbers"]):
             problems = check_patent_number(text, "patent_numbers")
             self.problems.extend(problems)
             canonical = normalise_patent_number(text)
@@ -495,7 +534,7 @@ class _RecordParser:
         self.values["patent_numbers"] = tuple(numbers)
         ip_type = self.values.get("ip_type")
         ip = code_list("ip_types").get(ip_type) if isinstance(ip_type, str) else None
-        if ip and ip.extra.get("patent") == "1" and self.text("patent_numbers") is None:
+        if ip and ip.extra.get("patent") == "1" and self.texts["patent_numbers"] is None:
             self.add(
                 "patent_numbers",
                 "patent_numbers_required",
@@ -506,7 +545,7 @@ class _RecordParser:
     # -- parties --
 
     def parse_party(self, role: PartyRole) -> None:
-        name_key, id_key, region_key = f"{role}_name", f"{role}_id", f"{role}_region"
+        name_key, id_key, nature_key, country_key, region_key = _PARTY_KEYS[role]
         name = self.require(name_key)
         if name is not None and len(name) > NAME_MAX:
             self.add(
@@ -515,12 +554,12 @@ class _RecordParser:
                 f"{_label(name_key)}超过 {NAME_MAX} 个字符",
                 f"{name_key} is longer than {NAME_MAX} characters",
             )
-        nature = self.parse_code(f"{role}_nature", required=True)
-        country = self.parse_code(f"{role}_country", required=False)
+        nature = self.parse_code(nature_key, required=True)
+        country = self.parse_code(country_key, required=False)
         domestic = country == DOMESTIC
-        self.values.update({name_key: name, f"{role}_nature": nature, f"{role}_country": country})
+        self.values.update({name_key: name, nature_key: nature, country_key: country})
 
-        id_text = self.require(id_key) if domestic else self.text(id_key)
+        id_text = self.require(id_key) if domestic else self.texts[id_key]
         party_id, id_ok = None, False
         if id_text is not None and domestic:
             party_id, id_problems, id_ok = _check_domestic_party_id(id_text, id_key, nature)
@@ -530,7 +569,7 @@ class _RecordParser:
             party_id, id_ok = id_text, True
         self.values[id_key] = party_id
 
-        region_text = self.require(region_key) if domestic else self.text(region_key)
+        region_text = self.require(region_key) if domestic else self.texts[region_key]
         region = self.check_region(region_key, region_text) if region_text else None
         self.values[region_key] = region
         if domestic and region and party_id and id_ok and nature not in (None, NATURAL_PERSON):
@@ -624,11 +663,12 @@ class _RecordParser:
         if not as_registered:
             self.values.update(registration_number=None, registered_on=None, agency_code=None)
             return
+        self.read(_REGISTRATION_LABELS)
         # A migrated contract keeps its number when given; otherwise the agency assigns one.
-        self.values["registration_number"] = self.text("registration_number")
+        self.values["registration_number"] = self.texts["registration_number"]
         registered_on = self.parse_date_field("registered_on", required=True)
         self.values["registered_on"] = registered_on
-        self.values["agency_code"] = self.text("agency_code")
+        self.values["agency_code"] = self.texts["agency_code"]
         signed_on = self.values.get("signed_on")
         if registered_on and isinstance(signed_on, date) and registered_on < signed_on:
             self.add(

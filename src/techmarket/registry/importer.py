@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from techmarket.registry.actors import Actor
 from techmarket.registry.bulk import db_json
 from techmarket.registry.models import Contract
 from techmarket.registry.parties import PartyCache
+from techmarket.registry.pipeline import in_child_process
 from techmarket.registry.records import contract_fields
 
 BATCH_SIZE = 2000
@@ -80,6 +82,77 @@ def _identity(record: ContractRecord) -> bytes:
     return hashlib.blake2b(key.encode(), digest_size=12).digest()
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """One row after the pure checks (record rules and recognition): picklable, no database."""
+
+    row: int
+    record: ContractRecord | None
+    problems: list[Problem]
+    agency_code: str | None = None
+    rule_set: str = ""
+    rule_threshold: Decimal = Decimal(0)
+    vat_exempt: bool = False
+    income_tax_transfer: bool = False
+    risk_flags: tuple[str, ...] = ()
+
+
+def check_rows(
+    rows: Iterable[tuple[int, Mapping[str, object]]],
+    *,
+    wan_yuan_fields: frozenset[str],
+    as_registered: bool,
+    agency_regions: Mapping[str, str] | None,
+    default_agency: str,
+    today: date,
+) -> Iterator[_Checked]:
+    """Parse and recognise each row against its agency's region; pure, so it can run anywhere.
+
+    `agency_regions` None: no agency list to check against (a dry run without a database);
+    every row is then checked against the default agency's region.
+    """
+    for row, raw in rows:
+        record, problems = parse_record(
+            raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=as_registered
+        )
+        if record is None:
+            yield _Checked(row, None, problems)
+            continue
+        record.fingerprint()  # computed here (maybe in the parsing process) and cached on it
+        code = record.agency_code or default_agency
+        if agency_regions is None:
+            code, agency_regions = default_agency, {default_agency: "000000"}
+        if code not in agency_regions:
+            problems.append(
+                _problem(
+                    row,
+                    "agency_code",
+                    "unknown_agency",
+                    f"登记机构代码 {code} 不存在",
+                    f"no agency with code {code}",
+                )
+            )
+            yield _Checked(row, record, problems)
+            continue
+        applied_on = record.registered_on if as_registered and record.registered_on else today
+        recognition = recognise(record, agency_region=agency_regions[code], applied_on=applied_on)
+        found = [p.at_row(row) for p in recognition.problems]
+        if as_registered:
+            # Legacy contracts have long expired; that is no reason to refuse their migration.
+            found = [p for p in found if p.code != "contract_expired"]
+        yield _Checked(
+            row,
+            record,
+            problems + found,
+            code,
+            recognition.rule_set.version,
+            recognition.rule_set.large_threshold,
+            recognition.vat_exempt,
+            recognition.income_tax_transfer,
+            tuple(sorted({*recognition.risk_flags, *(p.code for p in found)})),
+        )
+
+
 class _Importer:
     def __init__(
         self,
@@ -104,12 +177,11 @@ class _Importer:
         self.batch: list[_Pending] = []
         self.db_now = bulk.db_datetime(now)
 
-    def run(
-        self, rows: Iterable[tuple[int, Mapping[str, object]]], wan_yuan_fields: frozenset[str]
-    ) -> None:
-        for row, raw in rows:
+    def run(self, checked: Iterable[_Checked]) -> None:
+        for item in checked:
             self.result.rows += 1
-            pending = self._check(row, raw, wan_yuan_fields)
+            self.result.problems.extend(item.problems)
+            pending = self._admit(item)
             if pending is not None and self.result.ok:
                 self.batch.append(pending)
                 if len(self.batch) >= BATCH_SIZE:
@@ -121,27 +193,11 @@ class _Importer:
         if self.progress:
             self.progress(self.result.rows % 1000)
 
-    def _check(
-        self, row: int, raw: Mapping[str, object], wan_yuan_fields: frozenset[str]
-    ) -> _Pending | None:
-        record, problems = parse_record(
-            raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=self.as_registered
-        )
-        self.result.problems.extend(problems)
+    def _admit(self, item: _Checked) -> _Pending | None:
+        """Checks that need the whole file or the database: duplicates and the agency."""
+        record, row = item.record, item.row
         if record is None:
             return None
-        agency = self._agency_for(row, record)
-        if agency is None:
-            return None
-        applied_on = (
-            record.registered_on if self.as_registered and record.registered_on else (self.today)
-        )
-        recognition = recognise(record, agency_region=agency.region_code, applied_on=applied_on)
-        found = [p.at_row(row) for p in recognition.problems]
-        if self.as_registered:
-            # Legacy contracts have long expired; that is no reason to refuse their migration.
-            found = [p for p in found if p.code != "contract_expired"]
-        self.result.problems.extend(found)
         identity = _identity(record)
         if identity in self.seen:
             self.result.problems.append(
@@ -169,36 +225,19 @@ class _Importer:
                 )
                 return None
             self.seen_numbers.add(number)
-        if has_errors(found):
+        if item.agency_code is None or has_errors(item.problems):
             return None
-        threshold = agency.threshold(recognition.rule_set.large_threshold)
+        agency = self.agencies[item.agency_code]
         return _Pending(
             row,
             record,
             agency,
-            recognition.rule_set.version,
-            record.tech_amount >= threshold,
-            recognition.vat_exempt,
-            recognition.income_tax_transfer,
-            sorted({*recognition.risk_flags, *(p.code for p in found)}),
+            item.rule_set,
+            record.tech_amount >= agency.threshold(item.rule_threshold),
+            item.vat_exempt,
+            item.income_tax_transfer,
+            list(item.risk_flags),
         )
-
-    def _agency_for(self, row: int, record: ContractRecord) -> Agency | None:
-        code = record.agency_code
-        if not code:
-            return self.default_agency
-        agency = self.agencies.get(code)
-        if agency is None:
-            self.result.problems.append(
-                _problem(
-                    row,
-                    "agency_code",
-                    "unknown_agency",
-                    f"登记机构代码 {code} 不存在",
-                    f"no agency with code {code}",
-                )
-            )
-        return agency
 
     def _flush(self) -> None:
         batch, self.batch = self.batch, []
@@ -341,17 +380,35 @@ def import_records(
     as_registered: bool = False,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    parallel: bool = False,
 ) -> ImportResult:
-    """Import rows (row number, raw record) for `agency`; nothing is written if any row fails."""
+    """Import rows (row number, raw record) for `agency`; nothing is written if any row fails.
+
+    With `parallel`, rows are parsed and checked in a forked process while this one writes.
+    """
     importer = _Importer(
         agency=agency, actor=actor, now=now, as_registered=as_registered, progress=progress
     )
+    regions = {code: a.region_code for code, a in importer.agencies.items()}
+
+    def checked() -> Iterator[_Checked]:
+        return check_rows(
+            rows,
+            wan_yuan_fields=wan_yuan_fields,
+            as_registered=as_registered,
+            agency_regions=regions,
+            default_agency=agency.code,
+            today=importer.today,
+        )
+
     with transaction.atomic():
-        importer.run(rows, wan_yuan_fields)
+        importer.run(in_child_process(checked) if parallel else checked())
         result = importer.result
-        if dry_run or not result.ok:
+        if not result.ok:
+            result.created = 0
             transaction.set_rollback(True)
-            result.created = 0 if not dry_run else result.created
+        elif dry_run:
+            transaction.set_rollback(True)
         else:
             result.committed = True
     return result
@@ -361,24 +418,21 @@ def validate_records(
     rows: Iterable[tuple[int, Mapping[str, object]]],
     *,
     wan_yuan_fields: frozenset[str] = frozenset(),
-    agency_region: str = "000000",
     today: date,
     as_registered: bool = False,
 ) -> ImportResult:
     """Check a file without a database: the record rules and recognition, nothing written."""
     result = ImportResult()
-    for row, raw in rows:
+    for item in check_rows(
+        rows,
+        wan_yuan_fields=wan_yuan_fields,
+        as_registered=as_registered,
+        agency_regions=None,
+        default_agency="",
+        today=today,
+    ):
         result.rows += 1
-        record, problems = parse_record(
-            raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=as_registered
-        )
-        result.problems.extend(problems)
-        if record is not None:
-            applied_on = record.registered_on if as_registered and record.registered_on else today
-            found = recognise(record, agency_region=agency_region, applied_on=applied_on).problems
-            result.problems.extend(
-                p.at_row(row) for p in found if not (as_registered and p.code == "contract_expired")
-            )
+        result.problems.extend(item.problems)
     return result
 
 
