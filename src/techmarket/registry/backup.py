@@ -38,11 +38,7 @@ def backup(target: Path) -> None:
     if shutil.which("pg_dump") is None:
         raise DomainError("找不到 pg_dump", "pg_dump is not installed")
     args, env = _pg_env()
-    subprocess.run(
-        ["pg_dump", "-Fc", "-f", str(target), *args, connection.settings_dict["NAME"]],
-        check=True,
-        env=env,
-    )
+    _run_tool(["pg_dump", "-Fc", "-f", str(target), *args, connection.settings_dict["NAME"]], env)
 
 
 def restore(source: Path) -> None:
@@ -63,17 +59,24 @@ def restore(source: Path) -> None:
         return
     args, env = _pg_env()
     connection.close()
-    subprocess.run(
+    _run_tool(
         [
             "pg_restore",
             "--clean",
             "--if-exists",
             "--no-owner",
+            "--exit-on-error",
             *args,
             "-d",
             connection.settings_dict["NAME"],
             str(source),
         ],
-        check=True,
-        env=env,
+        env,
     )
+
+
+def _run_tool(command: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        detail = done.stderr.strip().splitlines()[-1:] or ["?"]
+        raise DomainError(f"{command[0]} 失败：{detail[0]}", f"{command[0]} failed: {detail[0]}")
