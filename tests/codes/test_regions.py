@@ -1,11 +1,9 @@
 """GB/T 2260 division codes over time."""
 
-import time
 from datetime import date
 
 import pytest
 
-from techmarket.codes import regions
 from techmarket.codes.regions import (
     all_regions,
     children,
@@ -17,13 +15,6 @@ from techmarket.codes.regions import (
     parent_code,
     province_code,
 )
-
-
-def test_region_data_loads_fast():
-    regions._records.cache_clear()
-    started = time.perf_counter()
-    regions._records()
-    assert time.perf_counter() - started < 0.3
 
 
 def test_a_current_code_is_found_with_its_level():

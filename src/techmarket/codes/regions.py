@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -193,6 +193,7 @@ def parent_code(code: str, on: date | None = None) -> str | None:
     return _parent(region, _last_year(region) if on is None else on.year)
 
 
+@lru_cache(maxsize=65536)
 def is_within(code: str, ancestor: str) -> bool:
     """Whether ``code``'s area lies in ``ancestor``'s, by prefix (works for abolished codes too)."""
     if not (len(code) == len(ancestor) == 6 and code.isdigit() and ancestor.isdigit()):

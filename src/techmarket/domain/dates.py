@@ -34,6 +34,8 @@ class DateError(ValueError):
 
 def parse_date(value: object) -> date:
     """A date from ISO, `YYYY/M/D`, `YYYY.M.D`, `YYYY年M月D日`, a date object or an Excel serial."""
+    if type(value) is str:  # the usual case, first
+        return _parse_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from techmarket.codes.lists import code_list, nature_group
 from techmarket.codes.regions import full_name, is_within
@@ -147,8 +148,7 @@ class Recognition:
         return any(p.severity == "error" for p in self.problems)
 
 
-@dataclass(frozen=True)
-class _Case:
+class _Case(NamedTuple):
     record: ContractRecord
     agency_region: str
     applied_on: date

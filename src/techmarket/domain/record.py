@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, Literal
 
 from techmarket.codes.lists import CodeList, code_list, subtypes_for
@@ -47,15 +47,11 @@ REGISTRATION_KEYS = tuple(f.key for f in REGISTRATION_FIELDS)
 ROW_KEYS = tuple(f.key for f in RECORD_FIELDS) + REGISTRATION_KEYS
 # The fingerprinted content: every row key but the registration, in row order.
 CONTENT_KEYS = tuple(key for key in ROW_KEYS if key not in REGISTRATION_KEYS)
-_CONTENT_VALUES = attrgetter(*CONTENT_KEYS)
 _FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 # What _FINGERPRINT_JSON writes for content whose values need no escaping (no quote, backslash
 # or control character: nearly every record), as a template filled in by position.
-_CONTENT_TEMPLATE = (
-    "{{"
-    + ",".join(f'"{key}":"{{{CONTENT_KEYS.index(key)}}}"' for key in sorted(CONTENT_KEYS))
-    + "}}"
-)
+_BY_KEY = itemgetter(*(CONTENT_KEYS.index(key) for key in sorted(CONTENT_KEYS)))
+_CONTENT_TEMPLATE = "{" + ",".join(f'"{key}":"%s"' for key in sorted(CONTENT_KEYS)) + "}"
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 # Which code list each code field is resolved against (contract-format.md §2–§5).
@@ -180,6 +176,10 @@ class ContractRecord:
 
     def to_row(self) -> dict[str, str]:
         """Canonical strings under the contract-format keys ("" for absent values)."""
+        return dict(self._row)
+
+    @cached_property
+    def _row(self) -> dict[str, str]:
         return {key: _canonical(getattr(self, key)) for key in ROW_KEYS}
 
     def fingerprint(self) -> str:
@@ -190,11 +190,12 @@ class ContractRecord:
     def _fingerprint(self) -> str:
         # Computed once per record: the importer asks several times. The record is frozen, so
         # the cached value (kept in the instance dict, not a field) can never go stale.
-        texts = [_canonical(value) for value in _CONTENT_VALUES(self)]
+        row = self._row  # the same canonical texts as the export, computed once
+        texts = [row[key] for key in CONTENT_KEYS]
         if _JSON_ESCAPED.search("".join(texts)):
             text = _FINGERPRINT_JSON.encode(dict(zip(CONTENT_KEYS, texts, strict=True)))
         else:
-            text = _CONTENT_TEMPLATE.format(*texts)
+            text = _CONTENT_TEMPLATE % _BY_KEY(texts)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -242,7 +243,7 @@ def parse_record(
     parser = _RecordParser(raw, wan_yuan_fields)
     values = parser.parse(as_registered)
     problems = [p.at_row(row) for p in parser.problems]
-    if any(p.severity == "error" for p in problems):
+    if problems and any(p.severity == "error" for p in problems):
         return None, problems
     return ContractRecord._from_values(values), problems
 

@@ -21,15 +21,15 @@ from django.utils import timezone
 from techmarket.accounts.models import Agency
 from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
-from techmarket.domain.record import ContractRecord, parse_record
+from techmarket.domain.record import parse_record
 from techmarket.domain.workflow import Status
 from techmarket.registry import audit, bulk, numbers
 from techmarket.registry.actors import Actor
 from techmarket.registry.bulk import db_json
 from techmarket.registry.models import Contract
-from techmarket.registry.parties import PartyCache
+from techmarket.registry.parties import PartyCache, PartyRow, party_row
 from techmarket.registry.pipeline import in_child_process
-from techmarket.registry.records import contract_fields
+from techmarket.registry.records import RECORD_KEYS
 
 BATCH_SIZE = 2000
 
@@ -56,45 +56,46 @@ class ImportResult:
         }
 
 
-@dataclass
-class _Pending:
+# Record columns that are NULL, not "", when absent.
+_NULLABLE = frozenset({"non_tech_equipment", "non_tech_materials", "non_tech_other"})
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """One row after the pure checks, reduced to what the writer needs.
+
+    Plain strings, numbers and tuples only, so it pickles cheaply when the checks run in a
+    second process; dates and amounts are already in the canonical text the databases accept.
+    """
+
     row: int
-    record: ContractRecord
-    agency: Agency
-    rule_set: str
-    is_large: bool
-    vat_exempt: bool
-    income_tax_transfer: bool
-    risk_flags: list[str]
+    problems: list[Problem]
+    ok: bool = False
+    identity: bytes = b""
+    agency_code: str = ""
+    seller: PartyRow | None = None
+    buyer: PartyRow | None = None
+    external_id: str = ""
+    fingerprint: str = ""
+    registration_number: str = ""
+    registered_on: str = ""
+    tech_amount: Decimal = Decimal(0)
+    values: tuple[str | None, ...] = ()  # the record's columns, in RECORD_KEYS order
+    rule_set: str = ""
+    rule_threshold: Decimal = Decimal(0)
+    vat_exempt: bool = False
+    income_tax_transfer: bool = False
+    risk_flags: str = "[]"  # JSON text
 
 
 def _problem(row: int, field_key: str, code: str, zh: str, en: str) -> Problem:
     return Problem(row, field_key, code, zh, en)
 
 
-def _identity(record: ContractRecord) -> bytes:
-    seller = record.seller_id or f"{record.seller_country}:{record.seller_name}"
-    key = (
-        f"x|{seller}|{record.external_id}"
-        if record.external_id
-        else (f"f|{seller}|{record.fingerprint()}")
-    )
+def _identity(seller: PartyRow, external_id: str, fingerprint: str) -> bytes:
+    who = seller[0] or f"{seller[4]}:{seller[1]}"
+    key = f"x|{who}|{external_id}" if external_id else f"f|{who}|{fingerprint}"
     return hashlib.blake2b(key.encode(), digest_size=12).digest()
-
-
-@dataclass(frozen=True)
-class _Checked:
-    """One row after the pure checks (record rules and recognition): picklable, no database."""
-
-    row: int
-    record: ContractRecord | None
-    problems: list[Problem]
-    agency_code: str | None = None
-    rule_set: str = ""
-    rule_threshold: Decimal = Decimal(0)
-    vat_exempt: bool = False
-    income_tax_transfer: bool = False
-    risk_flags: tuple[str, ...] = ()
 
 
 def check_rows(
@@ -109,20 +110,18 @@ def check_rows(
     """Parse and recognise each row against its agency's region; pure, so it can run anywhere.
 
     `agency_regions` None: no agency list to check against (a dry run without a database);
-    every row is then checked against the default agency's region.
+    every row is then checked against the whole country.
     """
     for row, raw in rows:
         record, problems = parse_record(
             raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=as_registered
         )
         if record is None:
-            yield _Checked(row, None, problems)
+            yield _Checked(row, problems)
             continue
-        record.fingerprint()  # computed here (maybe in the parsing process) and cached on it
         code = record.agency_code or default_agency
-        if agency_regions is None:
-            code, agency_regions = default_agency, {default_agency: "000000"}
-        if code not in agency_regions:
+        region = "000000" if agency_regions is None else agency_regions.get(code)
+        if region is None:
             problems.append(
                 _problem(
                     row,
@@ -132,24 +131,38 @@ def check_rows(
                     f"no agency with code {code}",
                 )
             )
-            yield _Checked(row, record, problems)
+            yield _Checked(row, problems)
             continue
         applied_on = record.registered_on if as_registered and record.registered_on else today
-        recognition = recognise(record, agency_region=agency_regions[code], applied_on=applied_on)
+        recognition = recognise(record, agency_region=region, applied_on=applied_on)
         found = [p.at_row(row) for p in recognition.problems]
         if as_registered:
             # Legacy contracts have long expired; that is no reason to refuse their migration.
             found = [p for p in found if p.code != "contract_expired"]
+        problems += found
+        text = record.to_row()
+        seller = party_row(record, "seller")
+        fingerprint = record.fingerprint()
+        flags = sorted({*recognition.risk_flags, *(p.code for p in found)})
         yield _Checked(
             row,
-            record,
-            problems + found,
-            code,
-            recognition.rule_set.version,
-            recognition.rule_set.large_threshold,
-            recognition.vat_exempt,
-            recognition.income_tax_transfer,
-            tuple(sorted({*recognition.risk_flags, *(p.code for p in found)})),
+            problems,
+            ok=not has_errors(problems),
+            identity=_identity(seller, record.external_id or "", fingerprint),
+            agency_code=code,
+            seller=seller,
+            buyer=party_row(record, "buyer"),
+            external_id=record.external_id or "",
+            fingerprint=fingerprint,
+            registration_number=record.registration_number or "",
+            registered_on=text["registered_on"],
+            tech_amount=record.tech_amount,
+            values=tuple((text[k] or None) if k in _NULLABLE else text[k] for k in RECORD_KEYS),
+            rule_set=recognition.rule_set.version,
+            rule_threshold=recognition.rule_set.large_threshold,
+            vat_exempt=recognition.vat_exempt,
+            income_tax_transfer=recognition.income_tax_transfer,
+            risk_flags=db_json(flags),
         )
 
 
@@ -174,16 +187,16 @@ class _Importer:
         self.parties = PartyCache()
         self.seen: set[bytes] = set()
         self.seen_numbers: set[str] = set()
-        self.batch: list[_Pending] = []
+        self.batch: list[_Checked] = []
         self.db_now = bulk.db_datetime(now)
+        self.status = str(Status.REGISTERED if as_registered else Status.SUBMITTED)
 
     def run(self, checked: Iterable[_Checked]) -> None:
         for item in checked:
             self.result.rows += 1
             self.result.problems.extend(item.problems)
-            pending = self._admit(item)
-            if pending is not None and self.result.ok:
-                self.batch.append(pending)
+            if self._admit(item) and self.result.ok:
+                self.batch.append(item)
                 if len(self.batch) >= BATCH_SIZE:
                     self._flush()
             if self.progress and self.result.rows % 1000 == 0:
@@ -193,181 +206,195 @@ class _Importer:
         if self.progress:
             self.progress(self.result.rows % 1000)
 
-    def _admit(self, item: _Checked) -> _Pending | None:
-        """Checks that need the whole file or the database: duplicates and the agency."""
-        record, row = item.record, item.row
-        if record is None:
-            return None
-        identity = _identity(record)
-        if identity in self.seen:
+    def _admit(self, item: _Checked) -> bool:
+        """Checks that need the whole file: the same contract or number twice."""
+        if item.seller is None:
+            return False
+        if item.identity in self.seen:
             self.result.problems.append(
                 _problem(
-                    row,
-                    "external_id" if record.external_id else "name",
+                    item.row,
+                    "external_id" if item.external_id else "name",
                     "duplicate_in_file",
                     "文件中重复的合同记录（与前面某行的卖方和合同编号或内容相同）",
                     "duplicate record in this file (same seller and external_id or content)",
                 )
             )
-            return None
-        self.seen.add(identity)
-        number = record.registration_number
+            return False
+        self.seen.add(item.identity)
+        number = item.registration_number
         if number:
             if number in self.seen_numbers:
                 self.result.problems.append(
                     _problem(
-                        row,
+                        item.row,
                         "registration_number",
                         "duplicate_registration_number",
                         f"登记编号 {number} 在文件中重复",
                         f"registration number {number} repeats",
                     )
                 )
-                return None
+                return False
             self.seen_numbers.add(number)
-        if item.agency_code is None or has_errors(item.problems):
-            return None
-        agency = self.agencies[item.agency_code]
-        return _Pending(
-            row,
-            record,
-            agency,
-            item.rule_set,
-            record.tech_amount >= agency.threshold(item.rule_threshold),
-            item.vat_exempt,
-            item.income_tax_transfer,
-            list(item.risk_flags),
-        )
+        return item.ok
 
     def _flush(self) -> None:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        self.parties.resolve([p.record for p in batch])
+        self.parties.resolve([p for item in batch for p in (item.seller, item.buyer) if p])
         fresh = self._drop_existing(batch)
         if not self.result.ok or not fresh:
             return
         ids = bulk.reserve_ids(Contract, len(fresh))
-        contracts = [self._contract(p, pk) for p, pk in zip(fresh, ids, strict=True)]
-        if self.as_registered:
-            self._number(contracts, fresh)
-        insert_contracts(contracts)
+        numbers_ = self._numbers(fresh) if self.as_registered else [None] * len(fresh)
+        bulk.insert(
+            Contract,
+            _CONTRACT_COLUMNS,
+            [self._columns(item, pk, n) for item, pk, n in zip(fresh, ids, numbers_, strict=True)],
+        )
         audit.append(
             audit.PendingEvent(
-                int(c["id"]),
+                pk,
                 self.actor.username,
                 "import",
                 "",
-                str(c["status"]),
+                self.status,
                 self.now,
-                {"row": str(p.row), "registration_number": str(c["registration_number"])}
-                if c["registration_number"]
-                else {"row": str(p.row)},
+                {"row": str(item.row), "registration_number": number}
+                if number
+                else {"row": str(item.row)},
             )
-            for c, p in zip(contracts, fresh, strict=True)
+            for item, pk, number in zip(fresh, ids, numbers_, strict=True)
         )
-        self.result.created += len(contracts)
+        self.result.created += len(fresh)
 
-    def _drop_existing(self, batch: list[_Pending]) -> list[_Pending]:
-        seller_ids = {self.parties.id_for(p.record, "seller") for p in batch}
-        existing_ext = set(
-            Contract.objects.filter(
-                seller_party_id__in=seller_ids,
-                external_id__in={p.record.external_id for p in batch if p.record.external_id},
-            ).values_list("seller_party_id", "external_id")
-        )
-        existing_fp = set(
-            Contract.objects.filter(
-                seller_party_id__in=seller_ids,
-                external_id="",
-                fingerprint__in={p.record.fingerprint() for p in batch if not p.record.external_id},
-            ).values_list("seller_party_id", "fingerprint")
-        )
-        fresh = []
-        for pending in batch:
-            seller = self.parties.id_for(pending.record, "seller")
-            record = pending.record
-            key = (
-                (seller, record.external_id)
-                if record.external_id
-                else (seller, record.fingerprint())
+    def _drop_existing(self, batch: list[_Checked]) -> list[_Checked]:
+        """Skip what an earlier run imported; refuse migrated numbers already in use."""
+        sellers = {self.parties.id_for(item.seller) for item in batch if item.seller}
+        with_ext = {item.external_id for item in batch if item.external_id}
+        without = {item.fingerprint for item in batch if not item.external_id}
+        existing: set[tuple[int, str]] = set()
+        if with_ext:
+            existing |= set(
+                Contract.objects.filter(
+                    seller_party_id__in=sellers, external_id__in=with_ext
+                ).values_list("seller_party_id", "external_id")
             )
-            if key in (existing_ext if record.external_id else existing_fp):
+        if without:
+            existing |= set(
+                Contract.objects.filter(
+                    seller_party_id__in=sellers, external_id="", fingerprint__in=without
+                ).values_list("seller_party_id", "fingerprint")
+            )
+        fresh = []
+        for item in batch:
+            key = (self.parties.id_for(item.seller), item.external_id or item.fingerprint)  # type: ignore[arg-type]
+            if key in existing:
                 self.result.skipped += 1
             else:
-                fresh.append(pending)
-        numbers_given = [
-            p.record.registration_number for p in fresh if p.record.registration_number
-        ]
-        if numbers_given:
+                fresh.append(item)
+        given = [item.registration_number for item in fresh if item.registration_number]
+        if given:
             taken = set(
-                Contract.objects.filter(registration_number__in=numbers_given).values_list(
+                Contract.objects.filter(registration_number__in=given).values_list(
                     "registration_number", flat=True
                 )
             )
-            for pending in fresh:
-                if pending.record.registration_number in taken:
+            for item in fresh:
+                if item.registration_number in taken:
                     self.result.problems.append(
                         _problem(
-                            pending.row,
+                            item.row,
                             "registration_number",
                             "registration_number_taken",
-                            f"登记编号 {pending.record.registration_number} 已被其他合同使用",
-                            f"registration number {pending.record.registration_number} is taken",
+                            f"登记编号 {item.registration_number} 已被其他合同使用",
+                            f"registration number {item.registration_number} is taken",
                         )
                     )
         return fresh
 
-    def _contract(self, pending: _Pending, pk: int) -> dict[str, object]:
-        """The new contract's column values, database-ready, for one executemany."""
-        record = pending.record
-        registered = self.as_registered
-        values: dict[str, object] = {
-            "id": pk,
-            "agency_id": pending.agency.pk,
-            "seller_party_id": self.parties.id_for(record, "seller"),
-            "buyer_party_id": self.parties.id_for(record, "buyer"),
-            "fingerprint": record.fingerprint(),
-            "status": str(Status.REGISTERED if registered else Status.SUBMITTED),
-            "rule_set": pending.rule_set,
-            "applied_on": record.registered_on if registered else self.today,
-            "accepted_on": None,
-            "clock_started_on": None,
-            "deadline": None,
-            "registration_number": record.registration_number or None,
-            "registered_on": record.registered_on if registered else None,
-            "decided_on": record.registered_on if registered else None,
-            "is_large": pending.is_large,
-            "vat_exempt": pending.vat_exempt,
-            "income_tax_transfer": pending.income_tax_transfer,
-            "risk_flags": db_json(pending.risk_flags),
-            "refusal_reason": "",
-            "note": "",
-            "version": 1,
-            "reviewed_by": "",
-            "created_at": self.db_now,
-            "updated_at": self.db_now,
-        }
-        values.update(contract_fields(record))
-        return values
+    def _columns(self, item: _Checked, pk: int, number: str | None) -> tuple[object, ...]:
+        agency = self.agencies[item.agency_code]
+        registered_on = item.registered_on or None
+        return (
+            pk,
+            agency.pk,
+            self.parties.id_for(item.seller),  # type: ignore[arg-type]
+            self.parties.id_for(item.buyer),  # type: ignore[arg-type]
+            *item.values,
+            self.status,
+            item.rule_set,
+            registered_on or self.today.isoformat(),  # applied_on
+            None,  # accepted_on
+            None,  # clock_started_on
+            None,  # deadline
+            registered_on,  # decided_on
+            number,
+            registered_on,
+            item.tech_amount >= agency.threshold(item.rule_threshold),
+            item.vat_exempt,
+            item.income_tax_transfer,
+            item.risk_flags,
+            "",  # refusal_reason
+            "",  # note
+            item.fingerprint,
+            1,  # version
+            "",  # reviewed_by
+            self.db_now,
+            self.db_now,
+        )
 
-    def _number(self, contracts: list[dict[str, object]], pending: list[_Pending]) -> None:
+    def _numbers(self, fresh: list[_Checked]) -> list[str]:
         """Keep migrated numbers (moving the counter past them); number the rest in blocks."""
+        result: list[str] = [item.registration_number for item in fresh]
         given: dict[tuple[str, int], list[str]] = defaultdict(list)
-        missing: dict[tuple[str, int], list[dict[str, object]]] = defaultdict(list)
-        agencies = {p.agency.code: p.agency for p in pending}
-        for values, item in zip(contracts, pending, strict=True):
-            key = (item.agency.code, (item.record.registered_on or self.today).year)
-            if values["registration_number"]:
-                given[key].append(str(values["registration_number"]))
+        missing: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for index, item in enumerate(fresh):
+            key = (item.agency_code, int(item.registered_on[:4]))
+            if item.registration_number:
+                given[key].append(item.registration_number)
             else:
-                missing[key].append(values)
+                missing[key].append(index)
         for (code, year), taken in given.items():
-            numbers.reserve_migrated(agencies[code], year, taken)
-        for (code, year), group in missing.items():
-            issued = numbers.issue_many(agencies[code], year, len(group))
-            for values, number in zip(group, issued, strict=True):
-                values["registration_number"] = number
+            numbers.reserve_migrated(self.agencies[code], year, taken)
+        for (code, year), indexes in missing.items():
+            issued = numbers.issue_many(self.agencies[code], year, len(indexes))
+            for index, number in zip(indexes, issued, strict=True):
+                result[index] = number
+        return result
+
+
+# The column order `_Importer._columns` produces; checked against the model at import time.
+_CONTRACT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "agency_id",
+    "seller_party_id",
+    "buyer_party_id",
+    *RECORD_KEYS,
+    "status",
+    "rule_set",
+    "applied_on",
+    "accepted_on",
+    "clock_started_on",
+    "deadline",
+    "decided_on",
+    "registration_number",
+    "registered_on",
+    "is_large",
+    "vat_exempt",
+    "income_tax_transfer",
+    "risk_flags",
+    "refusal_reason",
+    "note",
+    "fingerprint",
+    "version",
+    "reviewed_by",
+    "created_at",
+    "updated_at",
+)
+if set(_CONTRACT_COLUMNS) != {f.column for f in Contract._meta.concrete_fields}:
+    raise RuntimeError("the importer's contract columns no longer match the Contract model")
 
 
 def import_records(
@@ -434,14 +461,3 @@ def validate_records(
         result.rows += 1
         result.problems.extend(item.problems)
     return result
-
-
-_CONTRACT_COLUMNS: tuple[str, ...] = tuple(f.column for f in Contract._meta.concrete_fields)
-
-
-def insert_contracts(contracts: list[dict[str, object]]) -> None:
-    bulk.insert(
-        Contract,
-        _CONTRACT_COLUMNS,
-        [tuple(values[c] for c in _CONTRACT_COLUMNS) for values in contracts],
-    )

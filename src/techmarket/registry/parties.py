@@ -31,33 +31,51 @@ def get_or_create_party(record: ContractRecord, side: str) -> Party:
     return party
 
 
+# (identifier or None, name, nature, region, country): a party as written in one contract.
+PartyRow = tuple[str | None, str, str, str, str]
+
+
+def party_row(record: ContractRecord, side: str) -> PartyRow:
+    values = party_values(record, side)
+    return (
+        values["identifier"],
+        str(values["name"]),
+        str(values["nature"]),
+        str(values["region_code"]),
+        str(values["country"]),
+    )
+
+
+def row_key(party: PartyRow) -> tuple[str, str]:
+    return party_key(party[0], party[1], party[4])
+
+
 class PartyCache:
     """Resolves parties for a bulk import with one query per batch, not one per row."""
 
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str], int] = {}
 
-    def resolve(self, records: list[ContractRecord]) -> None:
-        wanted: dict[tuple[str, str], dict[str, str | None]] = {}
-        for record in records:
-            for side in ("seller", "buyer"):
-                values = party_values(record, side)
-                key = party_key(values["identifier"], values["name"] or "", values["country"] or "")
-                if key not in self._ids:
-                    wanted.setdefault(key, values)
+    def resolve(self, parties: list[PartyRow]) -> None:
+        wanted = {row_key(p): p for p in parties if row_key(p) not in self._ids}
         if not wanted:
             return
         self._load(wanted)
-        missing = [v for k, v in wanted.items() if k not in self._ids]
+        missing = [p for k, p in wanted.items() if k not in self._ids]
         if missing:
             Party.objects.bulk_create(
-                [Party(**v) for v in missing], ignore_conflicts=True, batch_size=1000
+                [
+                    Party(identifier=i, name=n, nature=t, region_code=r, country=c)
+                    for i, n, t, r, c in missing
+                ],
+                ignore_conflicts=True,
+                batch_size=1000,
             )
             self._load(wanted)
 
-    def _load(self, wanted: dict[tuple[str, str], dict[str, str | None]]) -> None:
+    def _load(self, wanted: dict[tuple[str, str], PartyRow]) -> None:
         identifiers = [k[1] for k in wanted if k[0] == "id"]
-        names = sorted({str(v["name"]) for k, v in wanted.items() if k[0] == "name"})
+        names = sorted({p[1] for k, p in wanted.items() if k[0] == "name"})
         for start in range(0, len(identifiers), 900):
             found = Party.objects.filter(identifier__in=identifiers[start : start + 900])
             for pk, ident in found.values_list("pk", "identifier"):
@@ -67,9 +85,5 @@ class PartyCache:
             for pk, name, country in found.values_list("pk", "name", "country"):
                 self._ids[party_key(None, name, country)] = pk
 
-    def id_for(self, record: ContractRecord, side: str) -> int:
-        if side == "seller":
-            key = party_key(record.seller_id, record.seller_name, record.seller_country or "CHN")
-        else:
-            key = party_key(record.buyer_id, record.buyer_name, record.buyer_country or "CHN")
-        return self._ids[key]
+    def id_for(self, party: PartyRow) -> int:
+        return self._ids[row_key(party)]
