@@ -285,3 +285,39 @@ def test_a_file_problem_in_the_second_process_reaches_the_caller(agencies, tmp_p
             now=timezone.now(),
             parallel=True,
         )
+
+
+def test_an_unknown_column_is_a_file_level_message_not_a_traceback(agencies, tmp_path):
+    rows = [dict(valid_row(), 颜色="红")]
+    path = _write_csv(tmp_path / "odd.csv", rows)
+    result = invoke("contracts", "import", path, "--agency", "C440100")
+    assert result.exit_code == 2
+    assert "颜色" in result.output and "Traceback" not in result.output
+    assert Contract.objects.count() == 0
+
+
+def test_an_empty_file_is_reported_as_empty(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    result = invoke("contracts", "validate", path, "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["code"] == "file_problem"
+
+
+def test_the_template_can_be_filled_in_and_imported(agencies, tmp_path):
+    import openpyxl
+
+    template = tmp_path / "template.xlsx"
+    assert invoke("contracts", "template", "-o", template).exit_code == 0
+    workbook = openpyxl.load_workbook(template)
+    sheet = workbook["合同"]
+    headers = [cell.value for cell in sheet[1]]
+    from techmarket.domain.fields import FIELDS_BY_KEY, KEY_BY_LABEL
+
+    row = valid_row()
+    sheet.append([row.get(KEY_BY_LABEL.get(str(h), ""), "") for h in headers])
+    workbook.save(template)
+    result = invoke("contracts", "import", template, "--agency", "C440100", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["created"] == 1
+    assert FIELDS_BY_KEY["name"].label_zh in headers
