@@ -28,10 +28,11 @@ from techmarket.registry.actors import Actor
 from techmarket.registry.bulk import db_json
 from techmarket.registry.models import Contract
 from techmarket.registry.parties import PartyCache, PartyRow, party_row
-from techmarket.registry.pipeline import in_child_process
+from techmarket.registry.pipeline import in_child_processes, share
 from techmarket.registry.records import RECORD_KEYS
 
 BATCH_SIZE = 2000
+CHUNK = 500  # rows a checking process hands over at a time
 
 
 @dataclass
@@ -411,14 +412,14 @@ def import_records(
 ) -> ImportResult:
     """Import rows (row number, raw record) for `agency`; nothing is written if any row fails.
 
-    With `parallel`, rows are parsed and checked in a forked process while this one writes.
+    With `parallel`, rows are checked in two forked processes while this one writes.
     """
     importer = _Importer(
         agency=agency, actor=actor, now=now, as_registered=as_registered, progress=progress
     )
     regions = {code: a.region_code for code, a in importer.agencies.items()}
 
-    def checked() -> Iterator[_Checked]:
+    def checked(rows: Iterable[tuple[int, Mapping[str, object]]]) -> Iterator[_Checked]:
         return check_rows(
             rows,
             wan_yuan_fields=wan_yuan_fields,
@@ -428,8 +429,11 @@ def import_records(
             today=importer.today,
         )
 
+    def checked_share(worker: int, workers: int) -> Iterator[_Checked]:
+        return checked(share(rows, worker, workers, CHUNK))
+
     with transaction.atomic():
-        importer.run(in_child_process(checked) if parallel else checked())
+        importer.run(in_child_processes(checked_share, chunk=CHUNK) if parallel else checked(rows))
         result = importer.result
         if not result.ok:
             result.created = 0
