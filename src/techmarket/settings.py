@@ -34,6 +34,7 @@ def _database(url: str) -> dict:
             "timeout": 30,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
             ),
         }
         config["TEST"] = (

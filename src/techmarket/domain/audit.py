@@ -6,10 +6,16 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 
 GENESIS_HASH = "0" * 64
+# One encoder, built once: json.dumps with options would build a new one per event.
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+)
 
 
+@lru_cache(maxsize=256)
 def canonical_time(at: datetime) -> str:
     """UTC, microseconds: the same text whichever database stored the value."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -27,7 +33,7 @@ def event_hash(
     payload: Mapping[str, object],
     prev_hash: str,
 ) -> str:
-    body = json.dumps(
+    body = _CANONICAL.encode(
         [
             seq,
             contract_id,
@@ -38,10 +44,6 @@ def event_hash(
             canonical_time(at),
             payload,
             prev_hash,
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+        ]
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

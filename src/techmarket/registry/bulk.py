@@ -51,5 +51,8 @@ def db_datetime(value: datetime) -> object:
     return connection.ops.adapt_datetimefield_value(value)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def db_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _JSON.encode(value)
