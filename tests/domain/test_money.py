@@ -102,3 +102,17 @@ def test_a_yuan_amount_needing_a_third_decimal_is_always_rejected(amount: Decima
     else:
         with pytest.raises(AmountError):
             parse_amount(str(amount))
+
+
+@given(st.from_regex(r"[0-9.]{0,20}", fullmatch=True))
+def test_plain_yuan_fast_path_agrees_with_the_general_parser(text: str) -> None:
+    """The regex-free fast path must accept exactly what the plain-yuan shape accepts."""
+    import re
+
+    from techmarket.domain.money import _plain_yuan, _to_decimal
+
+    fast = _plain_yuan(text)
+    assert (fast is not None) == bool(re.fullmatch(r"\d{1,16}(\.\d{0,2})?", text))
+    if fast is not None:
+        expected = _to_decimal(text).quantize(Decimal("0.01"))
+        assert fast == expected and str(fast) == str(expected)

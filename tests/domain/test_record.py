@@ -370,3 +370,20 @@ def test_total_minus_the_non_tech_items_must_equal_the_tech_amount(
     )
     mismatch = "tech_amount_mismatch" in errors_of(row)
     assert mismatch == (fen_off != 0)
+
+
+def test_a_repeated_party_gets_the_same_problems_each_time() -> None:
+    """Parties are memoised per signing year; problems quoting the full date are not."""
+    row = valid_row(seller_region="440102", signed_on="2024-03-01", valid_from="2024-03-01")
+    first, second = parse(row)[1], parse(row)[1]
+    assert first == second and [p.code for p in first] == ["region_abolished"]
+    later = dict(row, signed_on="2024-03-02", valid_from="2024-03-02")
+    [problem] = parse(later)[1]
+    assert "2024-03-02" in problem.message and "2024-03-01" not in problem.message
+
+
+def test_a_parsed_row_is_the_same_as_the_row_computed_from_the_fields() -> None:
+    record, _ = parse(valid_row(non_tech_other="0"))
+    assert record is not None
+    computed = replace(record).to_row()  # built through __init__: no precomputed row
+    assert record.to_row() == computed and record.fingerprint() == replace(record).fingerprint()

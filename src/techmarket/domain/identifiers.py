@@ -44,6 +44,8 @@ FIRST_12_DIGIT_YEAR = 2003
 
 def _clean(value: object) -> str:
     """Full-width characters to ASCII, whitespace removed, upper case: how people type codes."""
+    if type(value) is str and value.isascii() and value.isalnum():
+        return value.upper()  # already NFKC and without whitespace: the usual, typed-right code
     text = unicodedata.normalize("NFKC", "" if value is None else str(value))
     return re.sub(r"\s+", "", text).upper()
 

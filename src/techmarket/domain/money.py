@@ -19,9 +19,9 @@ MAX_AMOUNT = Decimal(10) ** 16
 
 _AMOUNT_SHAPE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _IGNORED = re.compile(r"[\s,，'_]")
-# Plain yuan as most files write them ("1234567.80"): at most 16 integer digits (so below
-# MAX_AMOUNT) and at most two decimals, so such text is always a valid amount.
-_PLAIN_YUAN = re.compile(r"\d{1,16}(\.\d{0,2})?")
+# Plain yuan as most files write them ("1234567.80"), i.e. ASCII matching \d{1,16}(\.\d{0,2})?:
+# at most 16 integer digits (so below MAX_AMOUNT) and at most two decimals, so such text is
+# always a valid amount. `_plain_yuan` tests this shape with string methods.
 
 
 class AmountError(ValueError):
@@ -39,8 +39,10 @@ def parse_amount(value: object, *, wan_yuan: bool = False) -> Decimal:
 
     Raises `AmountError` (a ValueError) with reason `format`, `range` or `precision`.
     """
-    if not wan_yuan and type(value) is str and value.isascii() and _PLAIN_YUAN.fullmatch(value):
-        return Decimal(value).quantize(FEN)
+    if not wan_yuan and type(value) is str:
+        plain = _plain_yuan(value)
+        if plain is not None:
+            return plain
     number = _to_decimal(value)
     unit_zh, unit_en = ("万元", "10k yuan") if wan_yuan else ("元", "yuan")
     if wan_yuan:
@@ -62,6 +64,22 @@ def parse_amount(value: object, *, wan_yuan: bool = False) -> Decimal:
             f"amounts are yuan to the fen",
         )
     return number.quantize(FEN)
+
+
+def _plain_yuan(text: str) -> Decimal | None:
+    """Plain-yuan text as an amount, else None; string tests are cheaper than a regex here."""
+    whole, _, fraction = text.partition(".")
+    if (
+        0 < len(whole) <= 16
+        and len(fraction) <= 2
+        and text.isascii()
+        and whole.isdigit()
+        and (fraction.isdigit() or not fraction)
+    ):
+        number = Decimal(text)
+        # Two decimals already are the fen exponent quantize() would give.
+        return number if len(fraction) == 2 else number.quantize(FEN)
+    return None
 
 
 def _to_decimal(value: object) -> Decimal:

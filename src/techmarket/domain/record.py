@@ -142,6 +142,18 @@ class ContractRecord:
             return cls(**values)  # type: ignore[arg-type]
         record = cls.__new__(cls)
         record.__dict__.update(values)
+        # The canonical row too, from the value types parse_record gives each key, instead of
+        # dispatching on every value's type later (what the cached_property `_row` would do).
+        row: dict[str, Any] = {key: values[key] for key in ROW_KEYS}
+        for key in _TEXT_KEYS:
+            if row[key] is None:
+                row[key] = ""
+        for key in _DATE_KEYS:
+            row[key] = "" if row[key] is None else row[key].isoformat()
+        for key in _AMOUNT_KEYS:
+            row[key] = "" if row[key] is None else format_yuan(row[key])
+        row["patent_numbers"] = ";".join(row["patent_numbers"])
+        record.__dict__["_row"] = row
         return record
 
     def party(self, role: PartyRole) -> Party:
@@ -200,6 +212,10 @@ class ContractRecord:
 
 
 _FIELD_NAMES = frozenset(f.name for f in fields(ContractRecord))
+_DATE_KEYS = tuple(f.key for f in RECORD_FIELDS + REGISTRATION_FIELDS if f.kind == "date")
+_AMOUNT_KEYS = tuple(f.key for f in RECORD_FIELDS if f.kind == "amount")
+# Keys parse_record fills with a str or None (text and codes).
+_TEXT_KEYS = tuple(f.key for f in RECORD_FIELDS + REGISTRATION_FIELDS if f.kind in ("text", "code"))
 _CANONICAL_BY_TYPE: dict[type, Callable[[Any], str]] = {
     str: str,
     type(None): lambda _: "",
@@ -258,7 +274,20 @@ _PARTY_KEYS: dict[str, tuple[str, str, str, str, str]] = {
     role: (f"{role}_name", f"{role}_id", f"{role}_nature", f"{role}_country", f"{role}_region")
     for role in PARTIES
 }
+# The values parse_party sets, in the order it sets them.
+_PARTY_OUTPUTS: dict[str, tuple[str, ...]] = {
+    role: (f"{role}_name", f"{role}_nature", f"{role}_country", f"{role}_id", f"{role}_region")
+    for role in PARTIES
+}
 _REGION_SHAPE = re.compile(r"\d{6}")
+
+# What a memoised part of a record yields: its values (in `outputs` order) and its problems.
+_Outcome = tuple[tuple[object, ...], tuple[Problem, ...]]
+_MEMO_SIZE = 16384
+_TYPES_SEEN: dict[tuple[object, ...], _Outcome] = {}
+_PARTIES_SEEN: dict[tuple[object, ...], _Outcome] = {}
+# Problems whose messages quote the full signing date: never memoised by year.
+_DATED_CODES = frozenset({"region_not_yet_valid", "region_abolished"})
 
 
 def _label(key: str) -> str:
@@ -297,15 +326,18 @@ class _RecordParser:
 
     def read(self, fields: tuple[tuple[str, str], ...]) -> None:
         """Look up (key, label) fields once: under the key or, failing that, the Chinese label."""
-        raw, cells, texts = self.raw, self.cells, self.texts
-        for key, label in fields:
-            value = raw[key] if key in raw else raw.get(label)
-            cells[key] = value
-            # _cell_text inlined for plain strings, which most cells are
-            if type(value) is str:
-                texts[key] = value.replace("\u3000", " ").strip() or None
-            else:
-                texts[key] = _cell_text(value)
+        raw = self.raw
+        cells = {key: raw[key] if key in raw else raw.get(label) for key, label in fields}
+        self.cells.update(cells)
+        # _cell_text inlined for plain strings, which most cells are
+        self.texts.update(
+            {
+                key: (value.replace("\u3000", " ").strip() or None)
+                if type(value) is str
+                else _cell_text(value)
+                for key, value in cells.items()
+            }
+        )
 
     def add(
         self, key: str, code: str, message: str, message_en: str, severity: Severity = "error"
@@ -377,7 +409,39 @@ class _RecordParser:
             )
         return code
 
+    def replay(
+        self,
+        memo: dict[tuple[object, ...], _Outcome],
+        key: tuple[object, ...],
+        outputs: tuple[str, ...],
+        parse: Callable[[], None],
+    ) -> None:
+        """Run `parse` (which sets `outputs` and adds problems) or replay its memoised outcome.
+
+        Files repeat the same parties and types on thousands of rows; what `parse` finds depends
+        only on `key`. Outcomes whose messages quote the signing date are not kept, since the
+        key holds only its year.
+        """
+        outcome = memo.get(key)
+        if outcome is None:
+            start = len(self.problems)
+            parse()
+            found = tuple(self.problems[start:])
+            if any(p.code in _DATED_CODES for p in found):
+                return
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = (tuple(self.values[k] for k in outputs), found)
+            return
+        self.values.update(zip(outputs, outcome[0], strict=True))
+        self.problems += outcome[1]
+
     def parse_type_and_subtype(self) -> None:
+        texts = self.texts
+        key = (texts["contract_type"], texts["subtype"])
+        self.replay(_TYPES_SEEN, key, ("contract_type", "subtype"), self._parse_type_and_subtype)
+
+    def _parse_type_and_subtype(self) -> None:
         contract_type = self.parse_code("contract_type", required=True)
         self.values["contract_type"] = contract_type
         self.values["subtype"] = None
@@ -546,6 +610,14 @@ class _RecordParser:
     # -- parties --
 
     def parse_party(self, role: PartyRole) -> None:
+        keys = _PARTY_KEYS[role]
+        texts = self.texts
+        signed_on = self.values.get("signed_on")
+        year = signed_on.year if isinstance(signed_on, date) else None
+        key = (role, year, *(texts[k] for k in keys))
+        self.replay(_PARTIES_SEEN, key, _PARTY_OUTPUTS[role], lambda: self._parse_party(role))
+
+    def _parse_party(self, role: PartyRole) -> None:
         name_key, id_key, nature_key, country_key, region_key = _PARTY_KEYS[role]
         name = self.require(name_key)
         if name is not None and len(name) > NAME_MAX:

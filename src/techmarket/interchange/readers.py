@@ -334,7 +334,12 @@ def _open_csv(path: Path) -> RecordSource:
             "文件为空：没有表头行", "the file is empty: no header row", reason="empty"
         )
     header = _resolve_header(header_cells, describe=lambda i: f"第 {i + 1} 列")
-    used = set(header.columns)
+    keys, columns = header.keys, header.columns
+    used = set(columns)
+    width = max(columns) + 1
+    # Unused columns inside the header's width (blank headers); cells past it are unused too.
+    # Without any, a row of the header's width cannot hold a stray cell: skip that check.
+    has_gaps = len(used) < width
 
     def rows() -> Iterator[tuple[int, Row]]:
         started = False
@@ -344,15 +349,24 @@ def _open_csv(path: Path) -> RecordSource:
                 started = any(c.strip() for c in cells)
                 continue
             number += 1
-            if not any(c.strip() for c in cells):
+            count = len(cells)
+            if has_gaps or count > width:
+                for col, cell in enumerate(cells):
+                    if col not in used and cell.strip():
+                        raise _stray_cell_problem(
+                            number, f"第 {col + 1} 列（文件第 {line} 行）", cell
+                        )
+            # Each used cell is stripped once; the row is blank when all of them are empty
+            # (the unused ones are, or the check above raised).
+            if count >= width:
+                texts = [cells[col].strip() for col in columns]
+            else:
+                texts = [cells[col].strip() if col < count else "" for col in columns]
+            if not any(texts):
                 continue
-            values: Row = {}
-            for key, col in zip(header.keys, header.columns, strict=True):
-                values[key] = unescape_text(cells[col].strip()) if col < len(cells) else ""
-            for col, cell in enumerate(cells):
-                if col not in used and cell.strip():
-                    raise _stray_cell_problem(number, f"第 {col + 1} 列（文件第 {line} 行）", cell)
-            yield number, values
+            if "'" in "".join(texts):  # rare: only a cell starting with "'" can be escaped
+                texts = [unescape_text(text) for text in texts]
+            yield number, dict(zip(keys, texts, strict=True))
 
     return RecordSource("csv", header.headers, header.keys, header.wan_yuan, path, rows)
 
