@@ -278,9 +278,10 @@ class _Importer:
         existing: set[tuple[int, str]] = set()
         if with_ext:
             existing |= set(
-                Contract.objects.filter(
-                    seller_party_id__in=sellers, external_id__in=with_ext
-                ).values_list("seller_party_id", "external_id")
+                Contract.objects.filter(seller_party_id__in=sellers, external_id__in=with_ext)
+                # Repeats the partial unique index's condition, so SQLite can use that index.
+                .exclude(external_id="")
+                .values_list("seller_party_id", "external_id")
             )
         if without:
             existing |= set(

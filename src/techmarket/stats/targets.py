@@ -1,0 +1,609 @@
+"""Plan targets (e.g. a three-year action plan) and progress against them as of a date.
+
+Plans are TOML data files (``stats/plans/*.toml``) so the bureau can add one without code. Each
+indicator has yearly targets, a unit, a direction and a source: the registry (the stats engine
+supplies monthly figures) or entered actuals (by month or quarter). ``progress`` answers the
+bureau's mid-year question "时间过半、任务过半" and projects the year-end value from the region's
+own seasonal pattern.
+
+Choices, stated once:
+
+* **Which months count.** The actual to date is the sum of months 1 … as_of's month as the caller
+  supplies them; nothing is prorated. A month counts once as_of falls in it, with whatever figure
+  the caller gives for it (the registry's month-to-date, or an entered value). For an exact cut-off
+  evaluate at a month end. A quarterly entry is booked in the quarter's last month, so it counts
+  from that month on (the figure is only known when the quarter closes).
+* **Flows and levels.** Amounts that accumulate over the year (成交额, value added, people trained)
+  are summed ("sum"). Shares (unit %) and stocks (enterprise counts, recognised centres) are levels:
+  summing them is meaningless, so the latest month's value through as_of is the actual and is
+  compared with the target directly ("latest"). Unit % is always a level; other units default to
+  "sum" and a plan file says ``aggregation = "latest"`` for stocks.
+* **Direction.** "increase": higher is better. "decrease": the target is a ceiling, so the
+  comparisons are mirrored (completion at or below the time share is good).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, Protocol
+
+Direction = Literal["increase", "decrease"]
+SourceKind = Literal["registry", "entered"]
+Aggregation = Literal["sum", "latest"]
+Status = Literal["ahead", "on_track", "at_risk", "behind", "no_target", "no_data"]
+
+UNITS = ("亿元", "万元", "元", "项", "家", "人", "个", "%")
+_YUAN_PER_UNIT = {"亿元": Decimal(10) ** 8, "万元": Decimal(10) ** 4, "元": Decimal(1)}
+VIEWS = ("registered", "output", "absorbed")
+
+_CENT = Decimal("0.01")
+_HUNDRED = Decimal(100)
+#: Percentage points either side of the time share that still count as "on track".
+ON_TRACK_BAND = Decimal(5)
+#: A projection within this share of the target is "at risk" rather than "behind".
+AT_RISK_SHARE = Decimal("0.9")
+#: The date from which the mid-year idiom applies (half the time has passed).
+MID_YEAR = (6, 30)
+#: English month names, fixed (calendar.month_name follows the process locale).
+_MONTHS_EN = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _round2(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def to_unit(value_in_yuan: Decimal | int, unit: str) -> Decimal:
+    """Registry amounts are yuan; plan money indicators are in 亿元 or 万元 (exact, unrounded)."""
+    if unit not in _YUAN_PER_UNIT:
+        raise ValueError(f"不是货币单位 / not a money unit: {unit!r} (亿元, 万元, 元)")
+    return Decimal(value_in_yuan) / _YUAN_PER_UNIT[unit]
+
+
+# -- plans --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One plan indicator with its yearly targets (Decimal, in ``unit``)."""
+
+    code: str
+    name: str
+    unit: str
+    direction: Direction
+    responsible: tuple[str, ...]
+    source_kind: SourceKind
+    measure: str | None
+    view: str | None
+    region: str | None
+    targets: Mapping[int, Decimal] = field(hash=False)
+    aggregation: Aggregation = "sum"
+
+    @property
+    def is_level(self) -> bool:
+        return self.aggregation == "latest"
+
+
+@dataclass(frozen=True)
+class ActualEntry:
+    """An entered actual: the value for one month (a quarter's value booked at its last month)."""
+
+    indicator: str
+    year: int
+    month: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan with its indicators; ``actuals`` are entered figures shipped in the file."""
+
+    code: str
+    name: str
+    region: str
+    indicators: tuple[Indicator, ...]
+    source_note: str = ""
+    actuals: tuple[ActualEntry, ...] = ()
+
+    def indicator(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+
+def _err(where: str, field_name: str, why: str) -> ValueError:
+    return ValueError(f"{where} 的 {field_name} 字段 / field {field_name!r} of {where}: {why}")
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    value = raw.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise _err(where, key, "缺失或为空 / missing or empty text")
+    return value.strip()
+
+
+def _number(value: object, where: str, field_name: str) -> Decimal:
+    """Exact Decimal from a TOML string or integer; floats are refused as inexact."""
+    if isinstance(value, (bool, float)):
+        raise _err(
+            where, field_name, f'请写成字符串以保持精确 / write {value!r} as a string, e.g. "13.5"'
+        )
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite():
+            return number
+    raise _err(where, field_name, f"不是数值 / not a number: {value!r}")
+
+
+def _region(value: object, where: str, field_name: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{6}", value):
+        raise _err(
+            where, field_name, f"须为6位行政区划代码 / must be a 6-digit GB/T 2260 code: {value!r}"
+        )
+    return value
+
+
+def _targets(raw: object, where: str) -> dict[int, Decimal]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise _err(where, "targets", "缺少年度目标 / no yearly targets")
+    out: dict[int, Decimal] = {}
+    for key, value in raw.items():
+        if not re.fullmatch(r"\d{4}", str(key)):
+            raise _err(where, "targets", f"年份须为四位数 / year must have 4 digits: {key!r}")
+        number = _number(value, where, f"targets.{key}")
+        if number <= 0:
+            raise _err(
+                where, f"targets.{key}", f"目标须为正数 / target must be positive: {value!r}"
+            )
+        out[int(key)] = number
+    return dict(sorted(out.items()))
+
+
+def _indicator(raw: object, index: int, plan_region: str) -> Indicator:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"第 {index} 个指标不是表 / indicator #{index} is not a table")
+    code = raw.get("code")
+    where = f"指标 {code} / indicator {code}" if code else f"第 {index} 个指标 / indicator #{index}"
+    code = _text(raw, "code", where)
+    name = _text(raw, "name", where)
+    unit = raw.get("unit")
+    if unit not in UNITS:
+        raise _err(
+            where, "unit", f"无效单位 / invalid unit {unit!r}; 可用 / accepted: {', '.join(UNITS)}"
+        )
+    direction = raw.get("direction", "increase")
+    if direction not in ("increase", "decrease"):
+        raise _err(
+            where,
+            "direction",
+            f"须为 increase 或 decrease / must be increase or decrease: {direction!r}",
+        )
+    responsible = raw.get("responsible", [])
+    if not isinstance(responsible, list) or not all(isinstance(r, str) and r for r in responsible):
+        raise _err(where, "responsible", "须为单位名称列表 / must be a list of unit names")
+    default_aggregation = "latest" if unit == "%" else "sum"
+    aggregation = raw.get("aggregation", default_aggregation)
+    if aggregation not in ("sum", "latest"):
+        raise _err(
+            where, "aggregation", f"须为 sum 或 latest / must be sum or latest: {aggregation!r}"
+        )
+    if unit == "%" and aggregation != "latest":
+        raise _err(where, "aggregation", "百分比不能累加 / a percentage cannot be summed")
+    source = raw.get("source")
+    if not isinstance(source, Mapping) or source.get("kind") not in ("registry", "entered"):
+        raise _err(
+            where,
+            "source",
+            '须为 {kind = "registry" | "entered"} / kind must be registry or entered',
+        )
+    measure = view = region = None
+    if source["kind"] == "registry":
+        measure = _text(source, "measure", where)
+        view = source.get("view", "registered")
+        if view not in VIEWS:
+            raise _err(where, "source.view", f"须为 / must be one of {', '.join(VIEWS)}: {view!r}")
+        region = _region(source.get("region", plan_region), where, "source.region")
+    return Indicator(
+        code=code,
+        name=name,
+        unit=unit,
+        direction=direction,
+        responsible=tuple(responsible),
+        source_kind=source["kind"],
+        measure=measure,
+        view=view,
+        region=region,
+        targets=MappingProxyType(_targets(raw.get("targets"), where)),
+        aggregation=aggregation,
+    )
+
+
+def _actual(raw: object, index: int, indicators: Mapping[str, Indicator]) -> ActualEntry:
+    where = f"第 {index} 条实际值 / actuals #{index}"
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: 不是表 / not a table")
+    code = raw.get("indicator")
+    ind = indicators.get(code) if isinstance(code, str) else None
+    if ind is None:
+        raise _err(where, "indicator", f"未知指标 / unknown indicator {code!r}")
+    if ind.source_kind != "entered":
+        raise _err(
+            where, "indicator", f"{code} 取自登记库，不能录入 / {code} comes from the registry"
+        )
+    year = raw.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999:
+        raise _err(where, "year", f"须为四位年份 / must be a 4-digit year: {year!r}")
+    month, quarter = raw.get("month"), raw.get("quarter")
+    if (month is None) == (quarter is None):
+        raise _err(
+            where, "month", "须且仅须给出 month 或 quarter / give exactly one of month, quarter"
+        )
+    if quarter is not None:
+        if quarter not in (1, 2, 3, 4) or isinstance(quarter, bool):
+            raise _err(where, "quarter", f"须为 1–4 / must be 1–4: {quarter!r}")
+        month = 3 * quarter
+    elif month not in range(1, 13) or isinstance(month, bool):
+        raise _err(where, "month", f"须为 1–12 / must be 1–12: {month!r}")
+    return ActualEntry(code, year, month, _number(raw.get("value"), where, "value"))
+
+
+def load_plan(path_or_text: Path | str) -> Plan:
+    """Read a plan from a path, or from TOML text (a str containing a newline).
+
+    Raises ValueError in Chinese and English naming the indicator and field at fault.
+    """
+    if isinstance(path_or_text, Path) or "\n" not in path_or_text:
+        text = Path(path_or_text).read_text(encoding="utf-8")
+    else:
+        text = path_or_text
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"计划文件不是有效的 TOML / plan file is not valid TOML: {exc}") from None
+    head = doc.get("plan")
+    if not isinstance(head, Mapping):
+        raise ValueError("缺少 [plan] 表 / missing [plan] table")
+    where = "[plan]"
+    region = _region(head.get("region"), where, "region")
+    raw_indicators = doc.get("indicators")
+    if not isinstance(raw_indicators, list) or not raw_indicators:
+        raise ValueError("缺少 [[indicators]] / the plan has no [[indicators]]")
+    indicators = tuple(_indicator(raw, i, region) for i, raw in enumerate(raw_indicators, 1))
+    by_code = {ind.code: ind for ind in indicators}
+    if len(by_code) != len(indicators):
+        dupes = sorted(
+            {i.code for i in indicators if sum(j.code == i.code for j in indicators) > 1}
+        )
+        raise ValueError(f"指标代码重复 / duplicate indicator codes: {', '.join(dupes)}")
+    actuals = tuple(_actual(raw, i, by_code) for i, raw in enumerate(doc.get("actuals", []), 1))
+    seen: set[tuple[str, int, int]] = set()
+    for a in actuals:
+        if (a.indicator, a.year, a.month) in seen:
+            raise ValueError(
+                f"实际值重复 / duplicate actual for {a.indicator} {a.year}-{a.month:02d}"
+            )
+        seen.add((a.indicator, a.year, a.month))
+    return Plan(
+        code=_text(head, "code", where),
+        name=_text(head, "name", where),
+        region=region,
+        indicators=indicators,
+        source_note=_text(head, "source_note", where, required=False),
+        actuals=actuals,
+    )
+
+
+def example_plans() -> list[Path]:
+    """The plan files shipped with the package, sorted by name."""
+    folder = resources.files("techmarket.stats").joinpath("plans")
+    return sorted(Path(str(f)) for f in folder.iterdir() if f.name.endswith(".toml"))
+
+
+# -- actuals ------------------------------------------------------------------------------
+
+
+class Actuals(Protocol):
+    """Monthly figures for an indicator, in its unit; supplied by the caller."""
+
+    def monthly(self, indicator: Indicator, year: int) -> Mapping[int, Decimal]:
+        """Month → value: for a flow the month's own amount, for a level the value at month end."""
+        ...
+
+
+class EnteredActuals:
+    """Actuals from stored entries (a plan file's ``[[actuals]]`` or the database)."""
+
+    def __init__(self, entries: Iterable[ActualEntry]) -> None:
+        self._by_key: dict[tuple[str, int], dict[int, Decimal]] = {}
+        for e in entries:
+            months = self._by_key.setdefault((e.indicator, e.year), {})
+            if e.month in months:
+                raise ValueError(
+                    f"实际值重复 / duplicate actual for {e.indicator} {e.year}-{e.month:02d}"
+                )
+            months[e.month] = e.value
+
+    def monthly(self, indicator: Indicator, year: int) -> Mapping[int, Decimal]:
+        return dict(self._by_key.get((indicator.code, year), {}))
+
+
+# -- progress -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one indicator stands on ``as_of`` against its target for that year."""
+
+    indicator: Indicator
+    year: int
+    as_of: date
+    target: Decimal | None
+    actual: Decimal
+    completion_pct: Decimal | None
+    elapsed_pct: Decimal
+    verdict: str
+    projected: Decimal | None
+    projection_method: str
+    status: Status
+    history_years_used: tuple[int, ...] = ()
+
+
+def _elapsed_fraction(as_of: date) -> Decimal:
+    """Days of the year through as_of (1 January counts as one) ÷ days in the year."""
+    days_in_year = 366 if calendar.isleap(as_of.year) else 365
+    return Decimal(as_of.timetuple().tm_yday) / days_in_year
+
+
+def elapsed_pct(as_of: date) -> Decimal:
+    """Share of the year gone by the end of as_of, in percent (2 places; leap years count 366)."""
+    return _round2(_elapsed_fraction(as_of) * _HUNDRED)
+
+
+def _pct(value: Decimal) -> str:
+    return f"{_round2(value)}%"
+
+
+def _seasonal_share(
+    indicator: Indicator, actuals: Actuals, year: int, month: int, history_years: int
+) -> tuple[Decimal | None, tuple[int, ...]]:
+    """Mean share of months 1..month in the full year, over earlier years that have data."""
+    shares: list[Decimal] = []
+    used: list[int] = []
+    for y in range(year - 1, year - history_years - 1, -1):
+        data = actuals.monthly(indicator, y)
+        total = sum((data.get(m, Decimal(0)) for m in range(1, 13)), Decimal(0))
+        if total <= 0:
+            continue
+        shares.append(
+            sum((data.get(m, Decimal(0)) for m in range(1, month + 1)), Decimal(0)) / total
+        )
+        used.append(y)
+    if not shares:
+        return None, ()
+    mean = sum(shares, Decimal(0)) / len(shares)
+    return (mean, tuple(sorted(used))) if mean > 0 else (None, ())
+
+
+def _project_flow(
+    indicator: Indicator, actuals: Actuals, as_of: date, actual: Decimal, history_years: int
+) -> tuple[Decimal, str, tuple[int, ...]]:
+    share, used = _seasonal_share(indicator, actuals, as_of.year, as_of.month, history_years)
+    if share is not None:
+        years = "、".join(str(y) for y in used)
+        years_en = ", ".join(str(y) for y in used)
+        months_zh = "1 月" if as_of.month == 1 else f"1—{as_of.month} 月"
+        months_en = "January" + ("" if as_of.month == 1 else f"–{_MONTHS_EN[as_of.month]}")
+        return (
+            actual / share,
+            f"按本地区季节规律推算：{years} 年 {months_zh}占全年的平均比重为 {_pct(share * 100)}，"
+            f"全年预计 = 累计值 ÷ 该比重 / Seasonal pattern of the region: {months_en} made up "
+            f"{_pct(share * 100)} of the full year on average in {years_en}; projected year-end = "
+            f"actual to date ÷ that share.",
+            used,
+        )
+    fraction = _elapsed_fraction(as_of)
+    return (
+        actual / fraction,
+        f"无可用往年数据，按时间进度线性推算：全年预计 = 累计值 ÷ 时间进度 {_pct(fraction * 100)} / "
+        f"No usable earlier years' data: linear projection, actual to date ÷ elapsed share of the year "
+        f"{_pct(fraction * 100)}.",
+        (),
+    )
+
+
+def _status(
+    indicator: Indicator, completion: Decimal, pace: Decimal, projected: Decimal, target: Decimal
+) -> Status:
+    """Compare completion with the pace it should have (time share; 100 for a level).
+
+    Increase: ahead ≥ pace + 5, on_track ≥ pace − 5, at_risk if projected ≥ 90 % of target.
+    Decrease (a ceiling), mirrored: ahead ≤ pace − 5, on_track ≤ pace + 5, at_risk if
+    projected ≤ 110 % of target, otherwise behind.
+    """
+    if indicator.direction == "increase":
+        if completion >= pace + ON_TRACK_BAND:
+            return "ahead"
+        if completion >= pace - ON_TRACK_BAND:
+            return "on_track"
+        return "at_risk" if projected >= AT_RISK_SHARE * target else "behind"
+    if completion <= pace - ON_TRACK_BAND:
+        return "ahead"
+    if completion <= pace + ON_TRACK_BAND:
+        return "on_track"
+    return "at_risk" if projected <= (2 - AT_RISK_SHARE) * target else "behind"
+
+
+def _flow_verdict(indicator: Indicator, as_of: date, completion: Decimal, elapsed: Decimal) -> str:
+    """The mid-year idiom; comparisons use the exact percentages, the text the rounded ones."""
+    pace = (
+        f"完成进度 {_round2(completion)}%，时间进度 {_round2(elapsed)}% / "
+        f"completion {_round2(completion)}%, time elapsed {_round2(elapsed)}%"
+    )
+    if indicator.direction == "decrease":
+        within = completion <= elapsed
+        return (
+            f"上限型指标，累计{'未超过' if within else '已超过'}时间进度 / ceiling indicator, "
+            f"use {'within' if within else 'ahead of'} the time share: {pace}"
+        )
+    if (as_of.month, as_of.day) >= MID_YEAR:
+        if completion >= 50:
+            return f"时间过半、任务过半（达到）/ half the time, half the task: met — {pace}"
+        return f"时间过半、任务未过半（未达到）/ half the time, half the task: not met — {pace}"
+    keeping_up = completion >= elapsed
+    return (
+        f"时间未过半，完成进度{'不低于' if keeping_up else '低于'}时间进度 / before mid-year, "
+        f"completion {'keeps pace with' if keeping_up else 'lags'} time — {pace}"
+    )
+
+
+def _level_verdict(indicator: Indicator, month: int, actual: Decimal, target: Decimal) -> str:
+    met = actual >= target if indicator.direction == "increase" else actual <= target
+    return (
+        f"水平指标：{month} 月最新值 {actual}{indicator.unit}，目标 {target}{indicator.unit}，"
+        f"{'已达到' if met else '尚未达到'} / level indicator: latest value {actual} {indicator.unit} "
+        f"(month {month}) against target {target} {indicator.unit}: {'met' if met else 'not yet met'}"
+    )
+
+
+def _level_progress(
+    indicator: Indicator, as_of: date, data: Mapping[int, Decimal], target: Decimal | None
+) -> Progress:
+    elapsed = elapsed_pct(as_of)
+    months = [m for m in data if 1 <= m <= as_of.month]
+    method = (
+        "水平指标取截至当月的最新值，不累加，全年预计即该值 / Level indicator: the latest value "
+        "through as_of is the actual and the projection; values are not summed."
+    )
+    if not months:
+        verdict = "截至当月无数据 / no value reported yet this year"
+        return Progress(
+            indicator,
+            as_of.year,
+            as_of,
+            target,
+            Decimal(0),
+            None,
+            elapsed,
+            verdict,
+            None,
+            method,
+            "no_data",
+        )
+    latest = max(months)
+    actual = data[latest]
+    if target is None:
+        return Progress(
+            indicator,
+            as_of.year,
+            as_of,
+            None,
+            actual,
+            None,
+            elapsed,
+            f"{as_of.year} 年无目标 / no target for {as_of.year}",
+            actual,
+            method,
+            "no_target",
+        )
+    completion = actual / target * _HUNDRED
+    status = _status(indicator, completion, _HUNDRED, actual, target)
+    return Progress(
+        indicator,
+        as_of.year,
+        as_of,
+        target,
+        actual,
+        _round2(completion),
+        elapsed,
+        _level_verdict(indicator, latest, actual, target),
+        actual,
+        method,
+        status,
+    )
+
+
+def _flow_progress(
+    indicator: Indicator, as_of: date, actuals: Actuals, target: Decimal | None, history_years: int
+) -> Progress:
+    data = actuals.monthly(indicator, as_of.year)
+    actual = sum((data.get(m, Decimal(0)) for m in range(1, as_of.month + 1)), Decimal(0))
+    elapsed = _elapsed_fraction(as_of) * _HUNDRED
+    projected, method, used = _project_flow(indicator, actuals, as_of, actual, history_years)
+    if target is None:
+        return Progress(
+            indicator,
+            as_of.year,
+            as_of,
+            None,
+            actual,
+            None,
+            _round2(elapsed),
+            f"{as_of.year} 年无目标 / no target for {as_of.year}",
+            _round2(projected),
+            method,
+            "no_target",
+            used,
+        )
+    # Bands and verdict compare exact percentages: 499.99 of 1000 is not "half", though it
+    # displays as 50.00 %.
+    completion = actual / target * _HUNDRED
+    return Progress(
+        indicator,
+        as_of.year,
+        as_of,
+        target,
+        actual,
+        _round2(completion),
+        _round2(elapsed),
+        _flow_verdict(indicator, as_of, completion, elapsed),
+        _round2(projected),
+        method,
+        _status(indicator, completion, elapsed, projected, target),
+        used,
+    )
+
+
+def progress(
+    plan: Plan, *, as_of: date, actuals: Actuals, history_years: int = 3
+) -> list[Progress]:
+    """Progress of every indicator of ``plan`` in as_of's year, in plan order."""
+    if history_years < 0:
+        raise ValueError("history_years must be ≥ 0")
+    out: list[Progress] = []
+    for ind in plan.indicators:
+        target = ind.targets.get(as_of.year)
+        if ind.is_level:
+            out.append(_level_progress(ind, as_of, actuals.monthly(ind, as_of.year), target))
+        else:
+            out.append(_flow_progress(ind, as_of, actuals, target, history_years))
+    return out
