@@ -29,12 +29,13 @@ def main() -> None:
 
 
 def _register() -> None:
-    from techmarket.cli import admin, agencies, audit, contracts, users
+    from techmarket.cli import admin, agencies, audit, contracts, stats, users
 
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
     app.add_typer(users.app, name="users")
     app.add_typer(audit.app, name="audit")
+    app.add_typer(stats.app, name="stats")
     admin.register(app)
 
 

@@ -238,3 +238,8 @@ def children(code: str, on: date | None = None) -> list[Region]:
     if code == ROOT:
         return [r for r in regions if r.level == "province"]
     return [r for r in regions if r.code[:2] == code[:2] and _parent(r, year) == code]
+
+
+def all_codes() -> list[str]:
+    """Every code that was ever in use (1980–), current or not: the keys of the history."""
+    return sorted(_records())

@@ -1,0 +1,171 @@
+"""`techmarket stats`: the snapshot, the standard tables and reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from techmarket.cli.output import console, fails_cleanly, print_json
+
+app = typer.Typer(help="技术市场统计 Statistics.", no_args_is_help=True)
+
+PeriodOpt = Annotated[
+    str, typer.Option(help="2024 | 2024H1 | 2024Q3 | 2024-03 | 2024YTD06 | FROM..TO")
+]
+RegionOpt = Annotated[str, typer.Option(help="GB/T 2260 code; 000000 = all")]
+ViewOpt = Annotated[str, typer.Option(help="registered | output | absorbed")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="cancellations up to this date count")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
+
+
+def _scope(period: str, region: str, view: str, as_of: str | None):  # type: ignore[no-untyped-def]
+    from techmarket.domain.problems import DomainError
+    from techmarket.stats.engine import Scope
+    from techmarket.stats.periods import parse_period
+
+    try:
+        return Scope(
+            parse_period(period),
+            region=region,
+            view=view,
+            as_of=date.fromisoformat(as_of) if as_of else None,
+        )
+    except ValueError as error:
+        raise DomainError(str(error)) from None
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def table_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "table": result.name,
+        "title": result.title_zh,
+        "title_en": result.title_en,
+        "period": result.period,
+        "region": result.region,
+        "view": result.view,
+        "columns": [c.key for c in result.columns],
+        "rows": [{k: _jsonable(v) for k, v in row.items()} for row in result.rows],
+        "notes": result.notes,
+    }
+
+
+@app.command("refresh")
+@fails_cleanly
+def refresh(
+    full: Annotated[bool, typer.Option("--full", help="rebuild from scratch")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring the analytics snapshot up to date with the registry (incremental by default)."""
+    from techmarket.stats.snapshot import Snapshot
+
+    with Snapshot() as snapshot:
+        report = snapshot.refresh(full=full)
+    data = {
+        "rebuilt": report.rebuilt,
+        "contracts_changed": report.contracts_changed,
+        "last_seq": report.last_seq,
+        "facts": report.facts,
+    }
+    if as_json:
+        print_json(data)
+    else:
+        console.print(
+            f"快照已更新：{report.facts} 条登记合同（本次变动 {report.contracts_changed}）"
+        )
+
+
+@app.command("tables")
+@fails_cleanly
+def tables(as_json: JsonOpt = False) -> None:
+    """List the standard tables."""
+    from techmarket.stats.tables import ALL_TABLE_NAMES, table_title
+
+    rows = [
+        {"name": n, "title": table_title(n)[0], "title_en": table_title(n)[1]}
+        for n in ALL_TABLE_NAMES
+    ]
+    if as_json:
+        print_json({"tables": rows})
+        return
+    listing = Table("名称", "标题", "Title")
+    for row in rows:
+        listing.add_row(row["name"], row["title"], row["title_en"])
+    console.print(listing)
+
+
+@app.command("table")
+@fails_cleanly
+def table(
+    name: str,
+    period: PeriodOpt,
+    region: RegionOpt = "000000",
+    view: ViewOpt = "registered",
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compute one standard table (refreshing the snapshot first)."""
+    from techmarket.domain.problems import NotFound
+    from techmarket.stats.engine import compute
+    from techmarket.stats.snapshot import Snapshot
+    from techmarket.stats.tables import ALL_TABLE_NAMES
+
+    if name not in ALL_TABLE_NAMES:
+        raise NotFound(f"没有统计表 {name}；可用：{', '.join(ALL_TABLE_NAMES)}", f"no table {name}")
+    scope = _scope(period, region, view, as_of)
+    with Snapshot() as snapshot:
+        snapshot.refresh()
+        result = compute(snapshot.con, name, scope)
+    if as_json:
+        print_json(table_json(result))
+        return
+    from techmarket.exports.text import render_table
+
+    console.print(render_table(result))
+
+
+@app.command("report")
+@fails_cleanly
+def report(
+    period: PeriodOpt,
+    output: Annotated[Path, typer.Option("-o", "--output")],
+    region: RegionOpt = "000000",
+    view: ViewOpt = "registered",
+    format: Annotated[str | None, typer.Option(help="xlsx | json (default: suffix)")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Every standard table for a period, as one workbook or JSON document."""
+    import json
+
+    from techmarket.stats.engine import compute
+    from techmarket.stats.snapshot import Snapshot
+    from techmarket.stats.tables import ALL_TABLE_NAMES
+
+    scope = _scope(period, region, view, as_of)
+    fmt = (format or output.suffix.lstrip(".")).lower()
+    with Snapshot() as snapshot:
+        snapshot.refresh()
+        results = [compute(snapshot.con, name, scope) for name in ALL_TABLE_NAMES]
+    if fmt == "json":
+        output.write_text(
+            json.dumps({"tables": [table_json(r) for r in results]}, ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+    elif fmt == "xlsx":
+        from techmarket.exports.xlsx import write_report
+
+        write_report(output, results)
+    else:
+        from techmarket.domain.problems import DomainError
+
+        raise DomainError(f"不支持的格式 {fmt}（xlsx 或 json）", f"unsupported format {fmt}")
+    console.print(f"已写入 {output}（{len(results)} 张表）")

@@ -1,0 +1,273 @@
+"""The analytics snapshot: registered contracts as one DuckDB fact table, refreshed from the audit log.
+
+DuckDB reads the operational database directly (its sqlite / postgres scanner extensions, loaded
+from the pip packages, never downloaded), so building a snapshot of millions of contracts takes
+seconds and reports never scan the operational tables row by row. The snapshot remembers the
+last audit sequence number it has seen; a refresh re-reads only contracts with newer events
+(registrations, amendments, cancellations).
+
+When the operational database cannot be attached (an in-memory SQLite database, or rows not yet
+committed in the caller's transaction, as in tests), the same query runs through the Django
+connection instead and the rows are copied in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.db import connection
+
+from techmarket.codes.lists import code_list
+from techmarket.codes.regions import all_codes, current_codes, get_region, parent_code
+
+# The contracts that count, with the columns statistics need. Written once, in SQL that SQLite,
+# PostgreSQL and DuckDB all accept; {p} is the schema prefix ("" or "ops.").
+FACT_QUERY = """
+SELECT c.id, c.registered_on, c.status, a.region_code AS agency_region, a.code AS agency_code,
+       c.seller_region, c.buyer_region, c.seller_country, c.buyer_country, c.contract_type,
+       c.subtype, c.tech_field, c.seller_nature, c.buyer_nature, c.ip_type, c.plan_source,
+       c.objective, c.payment_method, c.is_large, c.total_amount, c.tech_amount,
+       c.seller_name, c.seller_id, c.registration_number, c.name
+FROM {p}registry_contract c JOIN {p}accounts_agency a ON a.id = c.agency_id
+WHERE c.status IN ('registered', 'cancelled') AND c.registered_on IS NOT NULL {where}
+"""
+CANCEL_QUERY = """
+SELECT contract_id, MIN("at") AS first_cancel FROM {p}registry_auditevent
+WHERE action = 'cancel' {where} GROUP BY contract_id
+"""
+FACT_COLUMNS = (
+    "id BIGINT",
+    "registered_on DATE",
+    "status VARCHAR",
+    "agency_region VARCHAR",
+    "agency_code VARCHAR",
+    "seller_region VARCHAR",
+    "buyer_region VARCHAR",
+    "seller_country VARCHAR",
+    "buyer_country VARCHAR",
+    "contract_type VARCHAR",
+    "subtype VARCHAR",
+    "tech_field VARCHAR",
+    "seller_nature VARCHAR",
+    "buyer_nature VARCHAR",
+    "ip_type VARCHAR",
+    "plan_source VARCHAR",
+    "objective VARCHAR",
+    "payment_method VARCHAR",
+    "is_large BOOLEAN",
+    "total_amount DECIMAL(18,2)",
+    "tech_amount DECIMAL(18,2)",
+    "seller_name VARCHAR",
+    "seller_id VARCHAR",
+    "registration_number VARCHAR",
+    "name VARCHAR",
+)
+
+
+def snapshot_path() -> Path:
+    return Path(os.environ.get("TECHMARKET_STATS_PATH", settings.VAR_DIR / "stats.duckdb"))
+
+
+def _extension(package: str, name: str) -> Path:
+    module = __import__(package)
+    found = list((Path(module.__file__).parent / "extensions").glob(f"*/{name}.duckdb_extension"))
+    if not found:
+        raise RuntimeError(f"DuckDB extension {name} is missing from the package {package}")
+    return found[0]
+
+
+def _attach(con: duckdb.DuckDBPyConnection) -> bool:
+    """Attach the operational database read-only as `ops`; False when it cannot be attached."""
+    con.execute("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false")
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if "memory" in name or not Path(name).exists() or connection.in_atomic_block:
+            return False
+        con.execute(f"LOAD '{_extension('duckdb_extension_sqlite_scanner', 'sqlite_scanner')}'")
+        con.execute(f"ATTACH '{name}' AS ops (TYPE sqlite, READ_ONLY)")
+        return True
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        con.execute(f"LOAD '{_extension('duckdb_extension_postgres_scanner', 'postgres_scanner')}'")
+        parts = {
+            "dbname": db["NAME"],
+            "host": db.get("HOST") or "localhost",
+            "port": db.get("PORT") or 5432,
+            "user": db.get("USER") or "",
+            "password": db.get("PASSWORD") or "",
+        }
+        dsn = " ".join(f"{k}={v}" for k, v in parts.items() if v != "")
+        con.execute(f"ATTACH '{dsn}' AS ops (TYPE postgres, READ_ONLY)")
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    rebuilt: bool
+    contracts_changed: int
+    last_seq: int
+    facts: int
+
+
+class Snapshot:
+    """An open snapshot; use as a context manager."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or snapshot_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self.attached = _attach(self.con)
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
+
+    # -- building -------------------------------------------------------------------------
+
+    def refresh(self, *, full: bool = False) -> RefreshReport:
+        """Bring the snapshot up to the audit log's tip: from scratch, or only what changed."""
+        tip = self._ops_scalar("SELECT COALESCE(MAX(seq), 0) FROM {p}registry_auditevent")
+        exists = self._has_table("facts") and self._has_table("meta")
+        if full or not exists:
+            self._create()
+            self._load_facts("", [])
+            self._set_seq(tip)
+            return RefreshReport(True, self._count(), tip, self._count())
+        since = int(self.con.execute("SELECT last_seq FROM meta").fetchone()[0])
+        if tip == since:
+            return RefreshReport(False, 0, tip, self._count())
+        changed = [
+            row[0]
+            for row in self._ops_rows(
+                "SELECT DISTINCT contract_id FROM {p}registry_auditevent "
+                "WHERE seq > %s AND contract_id IS NOT NULL",
+                [since],
+            )
+        ]
+        for start in range(0, len(changed), 5000):
+            chunk = changed[start : start + 5000]
+            marks = ",".join(str(int(i)) for i in chunk)
+            self.con.execute(f"DELETE FROM facts WHERE id IN ({marks})")
+            self._load_facts(f"AND c.id IN ({marks})", chunk)
+        self._set_seq(tip)
+        return RefreshReport(False, len(changed), tip, self._count())
+
+    def _create(self) -> None:
+        self.con.execute("DROP TABLE IF EXISTS facts")
+        self.con.execute(
+            f"CREATE TABLE facts ({', '.join(FACT_COLUMNS)}, cancelled_at TIMESTAMPTZ)"
+        )
+        self.con.execute("CREATE OR REPLACE TABLE meta (last_seq BIGINT)")
+        self.con.execute("INSERT INTO meta VALUES (0)")
+        _load_reference_tables(self.con)
+
+    def _load_facts(self, where: str, ids: list[int]) -> None:
+        cancel_where = f"AND contract_id IN ({','.join(map(str, ids))})" if ids else ""
+        casts = ", ".join(
+            f"CAST(ROUND(CAST({c.split()[0]} AS DOUBLE), 2) AS DECIMAL(18,2))"
+            if "DECIMAL" in c
+            else f"CAST({c.split()[0]} AS {c.split()[1]})"
+            for c in FACT_COLUMNS
+        )
+        if self.attached:
+            self.con.execute(
+                f"INSERT INTO facts SELECT {casts}, x.cancelled_at FROM "
+                f"({FACT_QUERY.format(p='ops.', where=where)}) f LEFT JOIN "
+                f"(SELECT contract_id AS cid, CAST(first_cancel AS TIMESTAMPTZ) AS cancelled_at FROM "
+                f"({CANCEL_QUERY.format(p='ops.', where=cancel_where)}))"
+                f" x ON x.cid = f.id"
+            )
+            return
+        # Through Django's connection: same query, rows copied in via a staging table.
+        rows = self._ops_rows(FACT_QUERY.format(p="", where=where), [])
+        cancels = dict(self._ops_rows(CANCEL_QUERY.format(p="", where=cancel_where), []))
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE staging ("
+            + ", ".join(c.replace("DECIMAL(18,2)", "VARCHAR") for c in FACT_COLUMNS)
+            + ", cancelled_at TIMESTAMPTZ)"
+        )
+        staged = [(*(_text(v) for v in row), cancels.get(row[0])) for row in rows]
+        if staged:
+            marks = ", ".join(["?"] * (len(FACT_COLUMNS) + 1))
+            self.con.executemany(f"INSERT INTO staging VALUES ({marks})", staged)
+        self.con.execute(f"INSERT INTO facts SELECT {casts}, cancelled_at FROM staging")
+
+    def _set_seq(self, seq: int) -> None:
+        self.con.execute("UPDATE meta SET last_seq = ?", [seq])
+
+    def _count(self) -> int:
+        return int(self.con.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
+
+    def _has_table(self, name: str) -> bool:
+        found = self.con.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ? "
+            "AND table_catalog = current_database()",
+            [name],
+        ).fetchone()
+        return bool(found and found[0])
+
+    # -- reading the operational database --------------------------------------------------
+
+    def _ops_rows(self, sql: str, params: list[object]) -> list[tuple]:
+        if self.attached:
+            return self.con.execute(sql.format(p="ops.").replace("%s", "?"), params).fetchall()
+        with connection.cursor() as cursor:
+            cursor.execute(sql.format(p=""), params)
+            return cursor.fetchall()
+
+    def _ops_scalar(self, sql: str) -> int:
+        rows = self._ops_rows(sql, [])
+        return int(rows[0][0] or 0)
+
+
+def _text(value: object) -> object:
+    """Amounts from SQLite arrive as floats; as text they keep their cents exactly."""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if value is None or isinstance(value, (int, str, bool)):
+        return value
+    return str(value)
+
+
+def _load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Region roll-up (any historic code → current county, city, province) and nature groups."""
+    con.execute(
+        "CREATE OR REPLACE TABLE regions (code VARCHAR PRIMARY KEY, current VARCHAR, "
+        "city VARCHAR, province VARCHAR)"
+    )
+    # One literal VALUES list: DuckDB's executemany is slow, and these are all 6-digit codes.
+    values = ", ".join(f"('{a}', '{b}', '{c}', '{d}')" for a, b, c, d in _region_rows())
+    con.execute(f"INSERT INTO regions VALUES {values}")
+    con.execute("CREATE OR REPLACE TABLE nature_groups (code VARCHAR PRIMARY KEY, grp VARCHAR)")
+    natures = code_list("entity_natures")
+    values = ", ".join(f"('{c.code}', '{c.extra.get('group', 'other')}')" for c in natures)
+    con.execute(f"INSERT INTO nature_groups VALUES {values}")
+
+
+def _region_rows() -> Iterable[tuple[str, str, str, str]]:
+    for code in all_codes():
+        if not code.isdigit():
+            continue
+        now = (current_codes(code) or (code,))[0]
+        province = now[:2] + "0000"
+        city = _city_of(now)
+        yield code, now, city, province
+
+
+def _city_of(code: str) -> str:
+    """The prefecture-level code of a current code (itself for a city; "" for a province)."""
+    if code.endswith("0000"):
+        return ""
+    region = get_region(code)
+    if region is not None and region.level == "city":
+        return code
+    parent = parent_code(code)
+    return parent if parent and not parent.endswith("0000") else code

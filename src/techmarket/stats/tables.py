@@ -1,0 +1,151 @@
+"""The standard tables, declared as data: what to group by, how to name the groups, what to add.
+
+`techmarket stats tables` lists them; the engine computes any of them for a period, a region
+and a regional view. Adding a table is adding an entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from techmarket.codes.lists import code_list, subtypes_for
+from techmarket.codes.regions import full_name
+
+VIEWS: dict[str, tuple[str, str, str]] = {
+    # view: (fact column of the region that decides membership, 中文, English)
+    "registered": ("agency_region", "登记（按登记机构所在地）", "registered (by agency)"),
+    "output": ("seller_region", "输出（按卖方所在地）", "output (by seller's region)"),
+    "absorbed": ("buyer_region", "吸纳（按买方所在地）", "absorbed (by buyer's region)"),
+}
+
+
+def _code_name(list_name: str) -> Callable[[str], str]:
+    codes = code_list(list_name)
+    return lambda code: codes.name_of(code) if code else "（未填）"
+
+
+def _subtype_name(key: str) -> str:
+    contract_type, _, subtype = key.partition(":")
+    type_name = code_list("contract_types").name_of(contract_type)
+    if not subtype:
+        return type_name
+    return f"{type_name}—{subtypes_for(contract_type).name_of(subtype)}"
+
+
+FLOW_NAMES = {
+    "in_region": "本地区内",
+    "in_province": "省内其他地区",
+    "other_provinces": "外省（区、市）",
+    "hmt": "港澳台",
+    "abroad": "境外",
+}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    title_zh: str
+    title_en: str
+    key_sql: str  # SQL over the scoped facts (`b`) giving each row's group key
+    namer: Callable[[str], str]
+    growth: bool = True
+    share_rank: bool = True
+    limit: int | None = None
+    order_by_key: bool = False
+    label_sql: str | None = None  # when the name comes from the data, not a code list
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "overview",
+            "技术合同总体情况",
+            "Overview",
+            "'total'",
+            lambda _: "合计",
+            share_rank=False,
+        ),
+        TableSpec(
+            "by_type",
+            "按合同类型",
+            "By contract type",
+            "b.contract_type",
+            _code_name("contract_types"),
+        ),
+        TableSpec(
+            "by_subtype",
+            "按合同子类",
+            "By contract sub-type",
+            "b.contract_type || ':' || COALESCE(b.subtype, '')",
+            _subtype_name,
+        ),
+        TableSpec(
+            "by_field",
+            "按技术领域",
+            "By technology field",
+            "b.tech_field",
+            _code_name("tech_fields"),
+        ),
+        TableSpec(
+            "by_seller_nature",
+            "按卖方性质（技术输出主体）",
+            "By seller nature group",
+            "COALESCE(sn.grp, 'other')",
+            _code_name("nature_groups"),
+        ),
+        TableSpec(
+            "by_buyer_nature",
+            "按买方性质（技术吸纳主体）",
+            "By buyer nature group",
+            "COALESCE(bn.grp, 'other')",
+            _code_name("nature_groups"),
+        ),
+        TableSpec(
+            "by_ip_type", "按知识产权类型", "By IP type", "b.ip_type", _code_name("ip_types")
+        ),
+        TableSpec(
+            "by_plan_source",
+            "按计划来源",
+            "By plan source",
+            "b.plan_source",
+            _code_name("plan_sources"),
+        ),
+        TableSpec(
+            "by_region",
+            "按地区",
+            "By region",
+            "{child}",
+            lambda code: full_name(code) if code else "（境外或未填）",
+        ),
+        TableSpec(
+            "flows",
+            "技术流向（按对方所在地）",
+            "Flows by the other party's location",
+            "{flow}",
+            lambda key: FLOW_NAMES.get(key, key),
+        ),
+        TableSpec(
+            "top_sellers",
+            "卖方排名（前 20 名）",
+            "Top 20 sellers",
+            "COALESCE(NULLIF(b.seller_id, ''), b.seller_name)",
+            lambda key: key,
+            growth=False,
+            limit=20,
+            label_sql="b.seller_name",
+        ),
+    )
+}
+SPECIAL_TABLES = {
+    "monthly": ("按月份（当月、累计与同比）", "Monthly: month, cumulative, growth"),
+    "large_contracts": ("大额合同（技术交易额达到门槛）", "Large contracts"),
+}
+ALL_TABLE_NAMES: tuple[str, ...] = (*TABLES, *SPECIAL_TABLES)
+
+
+def table_title(name: str) -> tuple[str, str]:
+    if name in TABLES:
+        return TABLES[name].title_zh, TABLES[name].title_en
+    return SPECIAL_TABLES[name]

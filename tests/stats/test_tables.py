@@ -1,0 +1,192 @@
+"""The standard tables agree with the same figures computed independently in plain Python."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from techmarket.registry.actors import system_actor
+from techmarket.registry.importer import import_records
+from techmarket.stats.engine import Scope, compute
+from techmarket.stats.periods import growth_pct, parse_period
+from techmarket.stats.snapshot import Snapshot
+from techmarket.synth.contracts import generate
+from tests.domain.builders import valid_row
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(agency, rows, *, as_registered=True):
+    result = import_records(
+        list(enumerate(rows, start=1)),
+        agency=agency,
+        actor=system_actor(agency),
+        now=timezone.now(),
+        as_registered=as_registered,
+    )
+    assert result.ok, result.problems[:3]
+    return result
+
+
+@pytest.fixture
+def records(agencies):
+    rows = list(
+        generate(
+            400,
+            years=[2024, 2025],
+            region="440100",
+            seed=3,
+            as_registered=True,
+            agency_code="C440100",
+            today=date(2026, 1, 1),
+        )
+    )
+    _import(agencies["city"], rows)
+    return rows
+
+
+@pytest.fixture
+def snapshot(tmp_path, records):
+    with Snapshot(tmp_path / "stats.duckdb") as snap:
+        assert not snap.attached  # the test transaction is only visible through Django
+        snap.refresh()
+        yield snap
+
+
+def _expected(rows, year, key):
+    totals = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    for row in rows:
+        if row["registered_on"].startswith(str(year)):
+            bucket = totals[key(row)]
+            bucket[0] += 1
+            bucket[1] += Decimal(row["total_amount"])
+            bucket[2] += Decimal(row["tech_amount"])
+    return totals
+
+
+def test_by_type_matches_plain_python_with_growth_and_shares(records, snapshot):
+    result = compute(snapshot.con, "by_type", Scope(parse_period("2025"), region="440100"))
+    now = _expected(records, 2025, lambda r: r["contract_type"])
+    before = _expected(records, 2024, lambda r: r["contract_type"])
+    whole = sum(v[1] for v in now.values())
+    assert {r["code"] for r in result.rows} == set(now)
+    for row in result.rows:
+        count, total, tech = now[row["code"]]
+        assert (row["count"], row["total_amount"], row["tech_amount"]) == (count, total, tech)
+        prior = before.get(row["code"])
+        assert row["total_amount_yoy_pct"] == growth_pct(total, prior[1] if prior else None)
+        assert row["share_pct"] == (total / whole * 100).quantize(Decimal("0.01"))
+    assert [r["rank"] for r in result.rows] == list(range(1, len(result.rows) + 1))
+
+
+def test_the_overview_total_is_the_exact_sum_of_the_year(records, snapshot):
+    result = compute(snapshot.con, "overview", Scope(parse_period("2024"), region="440100"))
+    ((count, total, tech),) = _expected(records, 2024, lambda r: "all").values()
+    row = result.rows[0]
+    assert (row["count"], row["total_amount"], row["tech_amount"]) == (count, total, tech)
+    assert row["count_yoy_pct"] is None  # no 2023 data: growth is null, not 0 or infinite
+
+
+def test_monthly_cumulative_ends_at_the_year_total(records, snapshot):
+    scope = Scope(parse_period("2025"), region="440100")
+    monthly = compute(snapshot.con, "monthly", scope).rows
+    overview = compute(snapshot.con, "overview", scope).rows[0]
+    assert len(monthly) == 12
+    assert monthly[-1]["cumulative_total_amount"] == overview["total_amount"]
+    assert sum(m["count"] for m in monthly) == overview["count"]
+
+
+def test_an_empty_period_has_a_zero_total_and_no_rows_elsewhere(records, snapshot):
+    scope = Scope(parse_period("2019H1"), region="440100")
+    assert compute(snapshot.con, "overview", scope).rows[0]["count"] == 0
+    assert compute(snapshot.con, "by_type", scope).rows == []
+
+
+def test_output_by_region_sums_to_the_city_total(records, snapshot):
+    scope = Scope(parse_period("2025"), region="440100", view="output")
+    districts = compute(snapshot.con, "by_region", scope).rows
+    total = compute(snapshot.con, "overview", scope).rows[0]["total_amount"]
+    assert sum(r["total_amount"] for r in districts) == total
+    assert all(r["code"].startswith("4401") for r in districts)
+
+
+def test_flows_split_output_by_where_the_buyer_is(records, snapshot):
+    scope = Scope(parse_period("2025"), region="440100", view="output")
+    flows = {r["code"]: r["count"] for r in compute(snapshot.con, "flows", scope).rows}
+    rows = [r for r in records if r["registered_on"].startswith("2025")]
+    abroad = sum(1 for r in rows if r["buyer_country"] not in ("CHN", "HKG", "MAC", "TWN"))
+    hmt = sum(1 for r in rows if r["buyer_country"] in ("HKG", "MAC", "TWN"))
+    local = sum(1 for r in rows if r["buyer_country"] == "CHN" and r["buyer_region"][:4] == "4401")
+    assert (flows.get("abroad", 0), flows.get("hmt", 0), flows.get("in_region", 0)) == (
+        abroad,
+        hmt,
+        local,
+    )
+
+
+def test_december_31_and_january_1_land_in_their_own_years(agencies, tmp_path):
+    _import(
+        agencies["city"],
+        [
+            dict(
+                valid_row(external_id="D31", signed_on="2024-12-01", valid_to="2026-12-31"),
+                registered_on="2024-12-31",
+            ),
+            dict(
+                valid_row(external_id="J01", signed_on="2024-12-01", valid_to="2026-12-31"),
+                registered_on="2025-01-01",
+            ),
+        ],
+    )
+    with Snapshot(tmp_path / "s.duckdb") as snap:
+        snap.refresh()
+        for year in ("2024", "2025"):
+            row = compute(snap.con, "overview", Scope(parse_period(year), "440100")).rows[0]
+            assert row["count"] == 1
+
+
+def test_a_cancelled_contract_counts_only_before_its_cancellation(
+    agencies, registrar, tmp_path, now
+):
+    from techmarket.registry import services
+    from techmarket.registry.models import Contract
+
+    _import(agencies["city"], [dict(valid_row(external_id="C1"), registered_on="2025-04-01")])
+    contract = Contract.objects.get()
+    services.cancel(contract.pk, actor=registrar, now=now, note="解除")  # 2025-06-16
+    with Snapshot(tmp_path / "s.duckdb") as snap:
+        snap.refresh()
+        period = parse_period("2025H1")
+        before = Scope(period, "440100", as_of=date(2025, 6, 15))
+        after = Scope(period, "440100", as_of=date(2025, 6, 30))
+        assert compute(snap.con, "overview", before).rows[0]["count"] == 1
+        assert compute(snap.con, "overview", after).rows[0]["count"] == 0
+
+
+def test_an_abolished_district_code_rolls_up_to_its_successor(agencies, tmp_path):
+    # 440102 东山区 was merged into 440104 越秀区 in 2005.
+    row = valid_row(
+        external_id="OLD",
+        seller_region="440102",
+        signed_on="2004-06-01",
+        valid_from="2004-06-01",
+        valid_to="2006-12-31",
+    )
+    _import(agencies["city"], [dict(row, registered_on="2004-07-01")])
+    with Snapshot(tmp_path / "s.duckdb") as snap:
+        snap.refresh()
+        scope = Scope(parse_period("2004"), region="440100", view="output")
+        assert [r["code"] for r in compute(snap.con, "by_region", scope).rows] == ["440104"]
+
+
+def test_a_refresh_picks_up_new_registrations_only(agencies, tmp_path):
+    _import(agencies["city"], [dict(valid_row(external_id="A"), registered_on="2025-04-01")])
+    with Snapshot(tmp_path / "s.duckdb") as snap:
+        assert snap.refresh().facts == 1
+        _import(agencies["city"], [dict(valid_row(external_id="B"), registered_on="2025-04-02")])
+        report = snap.refresh()
+        assert (report.rebuilt, report.contracts_changed, report.facts) == (False, 1, 2)
