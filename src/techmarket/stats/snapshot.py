@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -123,6 +124,8 @@ class Snapshot:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
         self.attached = _attach(self.con)
+        # Dates of cancellations are the bureau's local dates, not UTC ones.
+        self.con.execute(f"SET TimeZone = '{settings.TIME_ZONE}'")
 
     def __enter__(self) -> Snapshot:
         return self
@@ -181,7 +184,7 @@ class Snapshot:
             self.con.execute(
                 f"INSERT INTO facts SELECT {casts}, x.cancelled_at FROM "
                 f"({FACT_QUERY.format(p='ops.', where=where)}) f LEFT JOIN "
-                f"(SELECT contract_id AS cid, CAST(first_cancel AS TIMESTAMPTZ) AS cancelled_at FROM "
+                f"(SELECT contract_id AS cid, {_as_utc('first_cancel')} AS cancelled_at FROM "
                 f"({CANCEL_QUERY.format(p='ops.', where=cancel_where)}))"
                 f" x ON x.cid = f.id"
             )
@@ -194,7 +197,7 @@ class Snapshot:
             + ", ".join(c.replace("DECIMAL(18,2)", "VARCHAR") for c in FACT_COLUMNS)
             + ", cancelled_at TIMESTAMPTZ)"
         )
-        staged = [(*(_text(v) for v in row), cancels.get(row[0])) for row in rows]
+        staged = [(*(_text(v) for v in row), _utc_text(cancels.get(row[0]))) for row in rows]
         if staged:
             marks = ", ".join(["?"] * (len(FACT_COLUMNS) + 1))
             self.con.executemany(f"INSERT INTO staging VALUES ({marks})", staged)
@@ -226,6 +229,22 @@ class Snapshot:
     def _ops_scalar(self, sql: str) -> int:
         rows = self._ops_rows(sql, [])
         return int(rows[0][0] or 0)
+
+
+def _as_utc(column: str) -> str:
+    """SQLite keeps naive UTC text; PostgreSQL a timestamptz. Both become TIMESTAMPTZ."""
+    if connection.vendor == "sqlite":
+        return f"timezone('UTC', CAST({column} AS TIMESTAMP))"
+    return f"CAST({column} AS TIMESTAMPTZ)"
+
+
+def _utc_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat() if value.tzinfo else value.isoformat() + "+00:00"
+    text = str(value)
+    return text if "+" in text[10:] or text.endswith("Z") else text + "+00:00"
 
 
 def _text(value: object) -> object:
