@@ -22,8 +22,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 def _cli(url: str, stats: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TECHMARKET_DATABASE_URL": url, "TECHMARKET_STATS_PATH": str(stats)}
-    done = subprocess.run([sys.executable, "-m", "techmarket.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "techmarket.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -37,23 +42,63 @@ def _write(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def test_tables_from_the_attached_database_match_the_file_and_refresh_incrementally(tmp_path):
-    rows = list(generate(300, years=[2025], region="440100", seed=5, as_registered=True,
-                         agency_code="C440100", today=date(2026, 1, 1)))
+    rows = list(
+        generate(
+            300,
+            years=[2025],
+            region="440100",
+            seed=5,
+            as_registered=True,
+            agency_code="C440100",
+            today=date(2026, 1, 1),
+        )
+    )
     first, second = rows[:250], rows[250:]
     stats = tmp_path / "stats.duckdb"
     with scratch_database(tmp_path) as url:
         _cli(url, stats, "init")
         _cli(url, stats, "agencies", "add", "C440100", "--name", "广州", "--region", "440100")
-        _cli(url, stats, "contracts", "import", str(_write(tmp_path / "a.csv", first)),
-             "--agency", "C440100", "--as-registered")
+        _cli(
+            url,
+            stats,
+            "contracts",
+            "import",
+            str(_write(tmp_path / "a.csv", first)),
+            "--agency",
+            "C440100",
+            "--as-registered",
+        )
         built = json.loads(_cli(url, stats, "stats", "refresh", "--json").stdout)
         assert (built["rebuilt"], built["facts"]) == (True, 250)
-        _cli(url, stats, "contracts", "import", str(_write(tmp_path / "b.csv", second)),
-             "--agency", "C440100", "--as-registered")
-        table = json.loads(_cli(url, stats, "stats", "table", "overview", "--period", "2025",
-                                "--region", "440100", "--json").stdout)
+        _cli(
+            url,
+            stats,
+            "contracts",
+            "import",
+            str(_write(tmp_path / "b.csv", second)),
+            "--agency",
+            "C440100",
+            "--as-registered",
+        )
+        table = json.loads(
+            _cli(
+                url,
+                stats,
+                "stats",
+                "table",
+                "overview",
+                "--period",
+                "2025",
+                "--region",
+                "440100",
+                "--json",
+            ).stdout
+        )
     total = sum(Decimal(r["total_amount"]) for r in rows)
     tech = sum(Decimal(r["tech_amount"]) for r in rows)
     row = table["rows"][0]
     assert (row["count"], row["total_amount"], row["tech_amount"]) == (
-        300, f"{total:.2f}", f"{tech:.2f}")
+        300,
+        f"{total:.2f}",
+        f"{tech:.2f}",
+    )

@@ -29,13 +29,14 @@ def main() -> None:
 
 
 def _register() -> None:
-    from techmarket.cli import admin, agencies, audit, contracts, stats, users
+    from techmarket.cli import admin, agencies, audit, contracts, stats, targets, users
 
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
     app.add_typer(users.app, name="users")
     app.add_typer(audit.app, name="audit")
     app.add_typer(stats.app, name="stats")
+    app.add_typer(targets.app, name="targets")
     admin.register(app)
 
 
