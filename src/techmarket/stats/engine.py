@@ -50,51 +50,49 @@ class Scope:
             raise ValueError(f"口径须为 {' | '.join(VIEWS)}：{self.view}")
 
 
-def _region_filter(region: str, prefix: str = "r.") -> str:
-    """Membership of a region at its own level; `prefix` names the roll-up columns."""
+def _region_filter(region: str, side: str) -> str:
+    """Membership of a region at its own level, on one side's roll-up columns."""
     if region == "000000":
         return "TRUE"
     if region.endswith("0000"):
-        return f"{prefix}province = '{region}'"
+        return f"{side}_province = '{region}'"
     if region.endswith("00"):
-        return f"{prefix}city = '{region}'"
-    return f"{prefix}current = '{region}'"
+        return f"{side}_city = '{region}'"
+    return f"{side}_current = '{region}'"
 
 
-def _child_sql(region: str) -> str:
+def _side(view: str) -> str:
+    return {"registered": "agency", "output": "seller", "absorbed": "buyer"}[view]
+
+
+def _child_sql(region: str, side: str) -> str:
     """The group key one level below the region (provinces of China, cities of a province…)."""
     if region == "000000":
-        return "b.r_province"
+        return f"{side}_province"
     if region.endswith("0000"):
-        return "COALESCE(NULLIF(b.r_city, ''), b.r_current)"
-    return "b.r_current"
+        return f"COALESCE(NULLIF({side}_city, ''), {side}_current)"
+    return f"{side}_current"
 
 
 def _flow_sql(region: str, view: str) -> str:
     """Where the other party is, relative to the region (output: the buyer; else the seller)."""
-    side = "seller" if view == "absorbed" else "buyer"
+    other = "seller" if view == "absorbed" else "buyer"
     province = region[:2] + "0000"
     return (
-        f"CASE WHEN b.{side}_country IN ('HKG', 'MAC', 'TWN') THEN 'hmt' "
-        f"WHEN b.{side}_country <> 'CHN' THEN 'abroad' "
-        f"WHEN {_region_filter(region, 'b.o_')} THEN 'in_region' "
-        f"WHEN b.o_province = '{province}' THEN 'in_province' ELSE 'other_provinces' END"
+        f"CASE WHEN {other}_country IN ('HKG', 'MAC', 'TWN') THEN 'hmt' "
+        f"WHEN {other}_country <> 'CHN' THEN 'abroad' "
+        f"WHEN {_region_filter(region, other)} THEN 'in_region' "
+        f"WHEN {other}_province = '{province}' THEN 'in_province' ELSE 'other_provinces' END"
     )
 
 
-def _scoped(scope: Scope, period: Period) -> tuple[str, list[object]]:
-    """SQL for the facts in scope, with region roll-up columns, as a subquery `b`."""
-    column = VIEWS[scope.view][0]
-    other = "seller_region" if scope.view == "absorbed" else "buyer_region"
+def _where(scope: Scope, period: Period) -> tuple[str, list[object]]:
+    """The filter for contracts in scope: registered in the period, in the region, not cancelled."""
     as_of = scope.as_of or date.today()
     sql = (
-        f"SELECT f.*, r.current AS r_current, r.city AS r_city, r.province AS r_province, "
-        f"o.current AS o_current, o.city AS o_city, o.province AS o_province "
-        f"FROM facts f LEFT JOIN regions r ON r.code = f.{column} "
-        f"LEFT JOIN regions o ON o.code = f.{other} "
-        f"WHERE f.registered_on BETWEEN ? AND ? "
-        f"AND (f.cancelled_at IS NULL OR CAST(f.cancelled_at AS DATE) > ?) "
-        f"AND {_region_filter(scope.region)}"
+        "registered_on BETWEEN ? AND ? "
+        "AND (cancelled_at IS NULL OR CAST(cancelled_at AS DATE) > ?) "
+        f"AND {_region_filter(scope.region, _side(scope.view))}"
     )
     return sql, [period.start, period.end, as_of]
 
@@ -102,17 +100,14 @@ def _scoped(scope: Scope, period: Period) -> tuple[str, list[object]]:
 def _grouped(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope, period: Period
 ) -> dict[str, tuple[int, Decimal, Decimal, str]]:
-    inner, params = _scoped(scope, period)
+    where, params = _where(scope, period)
     key = spec.key_sql.format(
-        child=_child_sql(scope.region), flow=_flow_sql(scope.region, scope.view)
+        child=_child_sql(scope.region, _side(scope.view)), flow=_flow_sql(scope.region, scope.view)
     )
     label = f"any_value({spec.label_sql})" if spec.label_sql else "''"
     sql = (
-        f"SELECT {key} AS k, COUNT(*), SUM(b.total_amount), SUM(b.tech_amount), {label} "
-        f"FROM ({inner}) b "
-        f"LEFT JOIN nature_groups sn ON sn.code = b.seller_nature "
-        f"LEFT JOIN nature_groups bn ON bn.code = b.buyer_nature "
-        f"GROUP BY 1"
+        f"SELECT {key} AS k, COUNT(*), SUM(total_amount), SUM(tech_amount), {label} "
+        f"FROM facts WHERE {where} GROUP BY 1"
     )
     return {
         str(k or ""): (int(n), Decimal(t or 0), Decimal(x or 0), str(lab or ""))
@@ -206,17 +201,23 @@ def _empty_total(before: tuple[int, Decimal, Decimal, str] | None) -> dict[str, 
 
 def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
     """Each month of the period: the month, the running total, and growth on the same month."""
-    overview = TABLES["overview"]
+    earlier = scope.period.same_period_last_year()
+    where_now, params_now = _where(scope, scope.period)
+    where_before, params_before = _where(scope, earlier)
+    sql = (
+        "SELECT year(registered_on), month(registered_on), COUNT(*), SUM(total_amount), "
+        f"SUM(tech_amount) FROM facts WHERE ({where_now}) OR ({where_before}) GROUP BY 1, 2"
+    )
+    found = {
+        (y, m): (int(n), Decimal(t), Decimal(x))
+        for y, m, n, t, x in con.execute(sql, params_now + params_before).fetchall()
+    }
+    zero = (0, Decimal(0), Decimal(0))
     rows: list[dict[str, object]] = []
     cumulative = [0, Decimal(0), Decimal(0)]
     for year, month in scope.period.months():
-        start = max(scope.period.start, date(year, month, 1))
-        end = min(scope.period.end, _month_end(year, month))
-        month_period = Period("range", start, end, f"{year}-{month:02d}")
-        now = _grouped(con, overview, scope, month_period).get(
-            "total", (0, Decimal(0), Decimal(0), "")
-        )
-        before = _grouped(con, overview, scope, month_period.same_period_last_year()).get("total")
+        now = found.get((year, month), zero)
+        before = found.get((year - 1, month))
         cumulative = [cumulative[0] + now[0], cumulative[1] + now[1], cumulative[2] + now[2]]
         rows.append(
             {
@@ -258,10 +259,10 @@ def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
 
 
 def _large(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
-    inner, params = _scoped(scope, scope.period)
+    where, params = _where(scope, scope.period)
     found = con.execute(
         f"SELECT registration_number, name, seller_name, registered_on, total_amount, "
-        f"tech_amount FROM ({inner}) b WHERE b.is_large ORDER BY tech_amount DESC, "
+        f"tech_amount FROM facts WHERE {where} AND is_large ORDER BY tech_amount DESC, "
         f"registration_number LIMIT 200",
         params,
     ).fetchall()

@@ -70,6 +70,29 @@ FACT_COLUMNS = (
 )
 
 
+# Region roll-ups and nature groups, resolved once when a contract enters the snapshot, so that
+# report queries are plain filtered group-bys over one table.
+ROLLUP_COLUMNS = (
+    *(
+        f"{side}_{level}"
+        for side in ("agency", "seller", "buyer")
+        for level in ("current", "city", "province")
+    ),
+    "seller_group",
+    "buyer_group",
+)
+ROLLUP_SELECT = (
+    "SELECT raw.*, "
+    + ", ".join(f"{alias}.current, {alias}.city, {alias}.province" for alias in ("ra", "rs", "rb"))
+    + ", COALESCE(ns.grp, 'other'), COALESCE(nb.grp, 'other') FROM raw "
+    "LEFT JOIN regions ra ON ra.code = raw.agency_region "
+    "LEFT JOIN regions rs ON rs.code = raw.seller_region "
+    "LEFT JOIN regions rb ON rb.code = raw.buyer_region "
+    "LEFT JOIN nature_groups ns ON ns.code = raw.seller_nature "
+    "LEFT JOIN nature_groups nb ON nb.code = raw.buyer_nature"
+)
+
+
 def snapshot_path() -> Path:
     return Path(os.environ.get("TECHMARKET_STATS_PATH", settings.VAR_DIR / "stats.duckdb"))
 
@@ -166,7 +189,9 @@ class Snapshot:
     def _create(self) -> None:
         self.con.execute("DROP TABLE IF EXISTS facts")
         self.con.execute(
-            f"CREATE TABLE facts ({', '.join(FACT_COLUMNS)}, cancelled_at TIMESTAMPTZ)"
+            f"CREATE TABLE facts ({', '.join(FACT_COLUMNS)}, cancelled_at TIMESTAMPTZ, "
+            + ", ".join(f"{c} VARCHAR" for c in ROLLUP_COLUMNS)
+            + ")"
         )
         self.con.execute("CREATE OR REPLACE TABLE meta (last_seq BIGINT)")
         self.con.execute("INSERT INTO meta VALUES (0)")
@@ -174,21 +199,35 @@ class Snapshot:
 
     def _load_facts(self, where: str, ids: list[int]) -> None:
         cancel_where = f"AND contract_id IN ({','.join(map(str, ids))})" if ids else ""
+        # SQLite stores Django decimals as REAL: round to the cent before the exact type.
+        money = (
+            "CAST(ROUND(CAST({0} AS DOUBLE), 2) AS DECIMAL(18,2))"
+            if connection.vendor == "sqlite"
+            else "CAST({0} AS DECIMAL(18,2))"
+        )
         casts = ", ".join(
-            f"CAST(ROUND(CAST({c.split()[0]} AS DOUBLE), 2) AS DECIMAL(18,2))"
+            money.format(c.split()[0])
             if "DECIMAL" in c
             else f"CAST({c.split()[0]} AS {c.split()[1]})"
             for c in FACT_COLUMNS
         )
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE raw ({', '.join(FACT_COLUMNS)}, "
+            "cancelled_at TIMESTAMPTZ)"
+        )
         if self.attached:
             self.con.execute(
-                f"INSERT INTO facts SELECT {casts}, x.cancelled_at FROM "
+                f"INSERT INTO raw SELECT {casts}, x.cancelled_at FROM "
                 f"({FACT_QUERY.format(p='ops.', where=where)}) f LEFT JOIN "
                 f"(SELECT contract_id AS cid, {_as_utc('first_cancel')} AS cancelled_at FROM "
                 f"({CANCEL_QUERY.format(p='ops.', where=cancel_where)}))"
                 f" x ON x.cid = f.id"
             )
-            return
+        else:
+            self._stage_through_django(where, cancel_where, casts)
+        self.con.execute(f"INSERT INTO facts {ROLLUP_SELECT}")
+
+    def _stage_through_django(self, where: str, cancel_where: str, casts: str) -> None:
         # Through Django's connection: same query, rows copied in via a staging table.
         rows = self._ops_rows(FACT_QUERY.format(p="", where=where), [])
         cancels = dict(self._ops_rows(CANCEL_QUERY.format(p="", where=cancel_where), []))
@@ -201,7 +240,7 @@ class Snapshot:
         if staged:
             marks = ", ".join(["?"] * (len(FACT_COLUMNS) + 1))
             self.con.executemany(f"INSERT INTO staging VALUES ({marks})", staged)
-        self.con.execute(f"INSERT INTO facts SELECT {casts}, cancelled_at FROM staging")
+        self.con.execute(f"INSERT INTO raw SELECT {casts}, cancelled_at FROM staging")
 
     def _set_seq(self, seq: int) -> None:
         self.con.execute("UPDATE meta SET last_seq = ?", [seq])
