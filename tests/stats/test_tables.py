@@ -190,3 +190,14 @@ def test_a_refresh_picks_up_new_registrations_only(agencies, tmp_path):
         _import(agencies["city"], [dict(valid_row(external_id="B"), registered_on="2025-04-02")])
         report = snap.refresh()
         assert (report.rebuilt, report.contracts_changed, report.facts) == (False, 1, 2)
+
+
+def test_growth_of_a_range_longer_than_a_year_counts_each_year_once(records, snapshot):
+    scope = Scope(parse_period("2024-07-01..2025-12-31"), region="440100")
+    row = compute(snapshot.con, "by_type", scope).rows
+    overview = compute(snapshot.con, "overview", scope).rows[0]
+    assert (
+        sum(r["count"] for r in row)
+        == overview["count"]
+        == sum(1 for r in records if r["registered_on"] >= "2024-07-01")
+    )

@@ -6,7 +6,7 @@ computed from exact values and rounded once, for display (2 places, half up).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -97,22 +97,41 @@ def _where(scope: Scope, period: Period) -> tuple[str, list[object]]:
     return sql, [period.start, period.end, as_of]
 
 
+Grouped = dict[str, tuple[int, Decimal, Decimal, str]]
+
+
 def _grouped(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope, period: Period
-) -> dict[str, tuple[int, Decimal, Decimal, str]]:
-    where, params = _where(scope, period)
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope, previous: Period | None
+) -> tuple[Grouped, Grouped]:
+    """The table's groups for the period and, in the same scan, for the comparison period."""
+    if previous is not None and previous.end >= scope.period.start:
+        # Overlapping periods (a range longer than a year): one scan each, so no row is lost.
+        current = _grouped(con, spec, scope, None)[0]
+        return current, _grouped(con, spec, replace(scope, period=previous), None)[0]
+    where, params = _where(scope, scope.period)
+    which = "0"
+    if previous is not None:
+        where_before, params_before = _where(scope, previous)
+        which = "CASE WHEN registered_on BETWEEN ? AND ? THEN 0 ELSE 1 END"
+        params = [scope.period.start, scope.period.end, *params, *params_before]
+        where = f"({where}) OR ({where_before})"
     key = spec.key_sql.format(
         child=_child_sql(scope.region, _side(scope.view)), flow=_flow_sql(scope.region, scope.view)
     )
     label = f"any_value({spec.label_sql})" if spec.label_sql else "''"
     sql = (
-        f"SELECT {key} AS k, COUNT(*), SUM(total_amount), SUM(tech_amount), {label} "
-        f"FROM facts WHERE {where} GROUP BY 1"
+        f"SELECT {which} AS which, {key} AS k, COUNT(*), SUM(total_amount), SUM(tech_amount), "
+        f"{label} FROM facts WHERE {where} GROUP BY 1, 2"
     )
-    return {
-        str(k or ""): (int(n), Decimal(t or 0), Decimal(x or 0), str(lab or ""))
-        for k, n, t, x, lab in con.execute(sql, params).fetchall()
-    }
+    found: tuple[Grouped, Grouped] = ({}, {})
+    for which_one, k, n, t, x, lab in con.execute(sql, params).fetchall():
+        found[int(which_one)][str(k or "")] = (
+            int(n),
+            Decimal(t or 0),
+            Decimal(x or 0),
+            str(lab or ""),
+        )
+    return found
 
 
 def _columns(spec_growth: bool, spec_share: bool) -> list[Column]:
@@ -138,9 +157,8 @@ def compute(con: duckdb.DuckDBPyConnection, name: str, scope: Scope) -> TableRes
     if name == "large_contracts":
         return _large(con, scope)
     spec = TABLES[name]
-    current = _grouped(con, spec, scope, scope.period)
-    previous = (
-        _grouped(con, spec, scope, scope.period.same_period_last_year()) if spec.growth else {}
+    current, previous = _grouped(
+        con, spec, scope, scope.period.same_period_last_year() if spec.growth else None
     )
     whole = sum((v[1] for v in current.values()), Decimal(0))
     ordered = sorted(current.items(), key=lambda item: (-item[1][1], item[0]))

@@ -161,6 +161,8 @@ class Snapshot:
     def refresh(self, *, full: bool = False) -> RefreshReport:
         """Bring the snapshot up to the audit log's tip: from scratch, or only what changed."""
         tip = self._ops_scalar("SELECT COALESCE(MAX(seq), 0) FROM {p}registry_auditevent")
+        # A full build streams everything through DuckDB's scanner; an incremental refresh
+        # looks up a few contracts by key, which the operational database's indexes do best.
         exists = self._has_table("facts") and self._has_table("meta")
         if full or not exists:
             self._create()
@@ -176,6 +178,7 @@ class Snapshot:
                 "SELECT DISTINCT contract_id FROM {p}registry_auditevent "
                 "WHERE seq > %s AND contract_id IS NOT NULL",
                 [since],
+                via_django=True,
             )
         ]
         for start in range(0, len(changed), 5000):
@@ -215,7 +218,7 @@ class Snapshot:
             f"CREATE OR REPLACE TEMP TABLE raw ({', '.join(FACT_COLUMNS)}, "
             "cancelled_at TIMESTAMPTZ)"
         )
-        if self.attached:
+        if self.attached and not ids:
             self.con.execute(
                 f"INSERT INTO raw SELECT {casts}, x.cancelled_at FROM "
                 f"({FACT_QUERY.format(p='ops.', where=where)}) f LEFT JOIN "
@@ -229,17 +232,24 @@ class Snapshot:
 
     def _stage_through_django(self, where: str, cancel_where: str, casts: str) -> None:
         # Through Django's connection: same query, rows copied in via a staging table.
-        rows = self._ops_rows(FACT_QUERY.format(p="", where=where), [])
-        cancels = dict(self._ops_rows(CANCEL_QUERY.format(p="", where=cancel_where), []))
+        rows = self._ops_rows(FACT_QUERY.format(p="", where=where), [], via_django=True)
+        cancels = dict(
+            self._ops_rows(CANCEL_QUERY.format(p="", where=cancel_where), [], via_django=True)
+        )
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE staging ("
             + ", ".join(c.replace("DECIMAL(18,2)", "VARCHAR") for c in FACT_COLUMNS)
             + ", cancelled_at TIMESTAMPTZ)"
         )
         staged = [(*(_text(v) for v in row), _utc_text(cancels.get(row[0]))) for row in rows]
-        if staged:
-            marks = ", ".join(["?"] * (len(FACT_COLUMNS) + 1))
-            self.con.executemany(f"INSERT INTO staging VALUES ({marks})", staged)
+        # Many rows per INSERT: DuckDB's executemany runs one statement per row.
+        one = "(" + ", ".join(["?"] * (len(FACT_COLUMNS) + 1)) + ")"
+        for start in range(0, len(staged), 500):
+            chunk = staged[start : start + 500]
+            self.con.execute(
+                f"INSERT INTO staging VALUES {', '.join([one] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
         self.con.execute(f"INSERT INTO raw SELECT {casts}, cancelled_at FROM staging")
 
     def _set_seq(self, seq: int) -> None:
@@ -258,8 +268,8 @@ class Snapshot:
 
     # -- reading the operational database --------------------------------------------------
 
-    def _ops_rows(self, sql: str, params: list[object]) -> list[tuple]:
-        if self.attached:
+    def _ops_rows(self, sql: str, params: list[object], *, via_django: bool = False) -> list[tuple]:
+        if self.attached and not via_django:
             return self.con.execute(sql.format(p="ops.").replace("%s", "?"), params).fetchall()
         with connection.cursor() as cursor:
             cursor.execute(sql.format(p=""), params)
