@@ -91,7 +91,7 @@ def _where(scope: Scope, period: Period) -> tuple[str, list[object]]:
     as_of = scope.as_of or date.today()
     sql = (
         "registered_on BETWEEN ? AND ? "
-        "AND (cancelled_at IS NULL OR CAST(cancelled_at AS DATE) > ?) "
+        "AND (cancelled_on IS NULL OR cancelled_on > ?) "
         f"AND {_region_filter(scope.region, _side(scope.view))}"
     )
     return sql, [period.start, period.end, as_of]
@@ -103,35 +103,30 @@ Grouped = dict[str, tuple[int, Decimal, Decimal, str]]
 def _grouped(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope, previous: Period | None
 ) -> tuple[Grouped, Grouped]:
-    """The table's groups for the period and, in the same scan, for the comparison period."""
-    if previous is not None and previous.end >= scope.period.start:
-        # Overlapping periods (a range longer than a year): one scan each, so no row is lost.
-        current = _grouped(con, spec, scope, None)[0]
-        return current, _grouped(con, spec, replace(scope, period=previous), None)[0]
+    """The table's groups for the period and for the comparison period.
+
+    Two plain scans: each prunes to its own dates (the snapshot is sorted by registration
+    date), which measured faster than one scan with an OR of both windows.
+    """
+    current = _scan(con, spec, scope)
+    before = _scan(con, spec, replace(scope, period=previous)) if previous else {}
+    return current, before
+
+
+def _scan(con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope) -> Grouped:
     where, params = _where(scope, scope.period)
-    which = "0"
-    if previous is not None:
-        where_before, params_before = _where(scope, previous)
-        which = "CASE WHEN registered_on BETWEEN ? AND ? THEN 0 ELSE 1 END"
-        params = [scope.period.start, scope.period.end, *params, *params_before]
-        where = f"({where}) OR ({where_before})"
     key = spec.key_sql.format(
         child=_child_sql(scope.region, _side(scope.view)), flow=_flow_sql(scope.region, scope.view)
     )
     label = f"any_value({spec.label_sql})" if spec.label_sql else "''"
     sql = (
-        f"SELECT {which} AS which, {key} AS k, COUNT(*), SUM(total_amount), SUM(tech_amount), "
-        f"{label} FROM facts WHERE {where} GROUP BY 1, 2"
+        f"SELECT {key} AS k, COUNT(*), SUM(total_amount), SUM(tech_amount), {label} "
+        f"FROM facts WHERE {where} GROUP BY 1"
     )
-    found: tuple[Grouped, Grouped] = ({}, {})
-    for which_one, k, n, t, x, lab in con.execute(sql, params).fetchall():
-        found[int(which_one)][str(k or "")] = (
-            int(n),
-            Decimal(t or 0),
-            Decimal(x or 0),
-            str(lab or ""),
-        )
-    return found
+    return {
+        str(k or ""): (int(n), Decimal(t or 0), Decimal(x or 0), str(lab or ""))
+        for k, n, t, x, lab in con.execute(sql, params).fetchall()
+    }
 
 
 def _columns(spec_growth: bool, spec_share: bool) -> list[Column]:
