@@ -140,10 +140,10 @@ def report(
     output: Annotated[Path, typer.Option("-o", "--output")],
     region: RegionOpt = "000000",
     view: ViewOpt = "registered",
-    format: Annotated[str | None, typer.Option(help="xlsx | json (default: suffix)")] = None,
+    format: Annotated[str | None, typer.Option(help="xlsx | pdf | json (default: suffix)")] = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """Every standard table for a period, as one workbook or JSON document."""
+    """Every standard table for a period, as one workbook, PDF report or JSON document."""
     import json
 
     from techmarket.stats.engine import compute
@@ -164,8 +164,14 @@ def report(
         from techmarket.exports.xlsx import write_report
 
         write_report(output, results)
+    elif fmt == "pdf":
+        from techmarket.codes.regions import full_name
+        from techmarket.exports.pdf import write_pdf
+
+        place = "全国" if scope.region == "000000" else full_name(scope.region)
+        write_pdf(output, results, title=f"{place}技术市场统计（{scope.period.label}）")
     else:
         from techmarket.domain.problems import DomainError
 
-        raise DomainError(f"不支持的格式 {fmt}（xlsx 或 json）", f"unsupported format {fmt}")
+        raise DomainError(f"不支持的格式 {fmt}（xlsx、pdf 或 json）", f"unsupported format {fmt}")
     console.print(f"已写入 {output}（{len(results)} 张表）")

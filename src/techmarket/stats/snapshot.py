@@ -25,6 +25,7 @@ from django.db import connection
 
 from techmarket.codes.lists import code_list
 from techmarket.codes.regions import all_codes, current_codes, get_region, parent_code
+from techmarket.domain.problems import DomainError
 
 # The contracts that count, with the columns statistics need. Written once, in SQL that SQLite,
 # PostgreSQL and DuckDB all accept; {p} is the schema prefix ("" or "ops.").
@@ -96,6 +97,9 @@ ROLLUP_SELECT = (
 )
 
 
+LAYOUT = 2  # bump when the fact table's columns change; older snapshots are rebuilt
+
+
 def snapshot_path() -> Path:
     return Path(os.environ.get("TECHMARKET_STATS_PATH", settings.VAR_DIR / "stats.duckdb"))
 
@@ -164,10 +168,15 @@ class Snapshot:
 
     def refresh(self, *, full: bool = False) -> RefreshReport:
         """Bring the snapshot up to the audit log's tip: from scratch, or only what changed."""
+        if "registry_auditevent" not in connection.introspection.table_names():
+            raise DomainError(
+                "数据库尚未初始化：请先运行 techmarket init",
+                "the database is not initialised: run `techmarket init` first",
+            )
         tip = self._ops_scalar("SELECT COALESCE(MAX(seq), 0) FROM {p}registry_auditevent")
         # A full build streams everything through DuckDB's scanner; an incremental refresh
         # looks up a few contracts by key, which the operational database's indexes do best.
-        exists = self._has_table("facts") and self._has_table("meta")
+        exists = self._has_table("facts") and self._has_table("meta") and self._current_layout()
         if full or not exists:
             self._create()
             self._load_facts("", [])
@@ -200,8 +209,8 @@ class Snapshot:
             + ", ".join(f"{c} VARCHAR" for c in ROLLUP_COLUMNS)
             + ")"
         )
-        self.con.execute("CREATE OR REPLACE TABLE meta (last_seq BIGINT)")
-        self.con.execute("INSERT INTO meta VALUES (0)")
+        self.con.execute("CREATE OR REPLACE TABLE meta (last_seq BIGINT, layout INTEGER)")
+        self.con.execute(f"INSERT INTO meta VALUES (0, {LAYOUT})")
         _load_reference_tables(self.con)
 
     def _load_facts(self, where: str, ids: list[int]) -> None:
@@ -254,6 +263,13 @@ class Snapshot:
             rows_sql = ", ".join("(" + ", ".join(_literal(v) for v in row) + ")" for row in chunk)
             self.con.execute(f"INSERT INTO staging VALUES {rows_sql}")
         self.con.execute(f"INSERT INTO raw SELECT {casts}, cancelled_at FROM staging")
+
+    def _current_layout(self) -> bool:
+        """A snapshot written by an older version of this code is rebuilt, not misread."""
+        columns = {row[0] for row in self.con.execute("DESCRIBE meta").fetchall()}
+        if "layout" not in columns:
+            return False
+        return self.con.execute("SELECT layout FROM meta").fetchone()[0] == LAYOUT
 
     def _set_seq(self, seq: int) -> None:
         self.con.execute(f"UPDATE meta SET last_seq = {int(seq)}")
