@@ -9,6 +9,7 @@ stays flat however long the file is. The children touch no database connection.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +36,10 @@ def _produce(
     queue: multiprocessing.Queue,
     chunk: int,
 ) -> None:
+    # Checking allocates millions of short-lived objects and no reference cycles; the cyclic
+    # collector would only rescan them (measured: a third of parsing time). Memory stays
+    # bounded by the chunked queue either way.
+    gc.disable()
     try:
         results = iter(factory(worker, workers))
         while batch := list(islice(results, chunk)):
