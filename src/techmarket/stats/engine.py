@@ -183,18 +183,7 @@ def compute(con: duckdb.DuckDBPyConnection, name: str, scope: Scope) -> TableRes
         rows.append(row)
     if name == "overview" and not rows:
         rows.append(_empty_total(previous.get("total")))
-    title_zh, title_en = table_title(name)
-    return TableResult(
-        name,
-        title_zh,
-        title_en,
-        scope.period.label,
-        scope.region,
-        scope.view,
-        _columns(spec.growth, spec.share_rank),
-        rows,
-        _notes(scope),
-    )
+    return _result(name, scope, _columns(spec.growth, spec.share_rank), rows)
 
 
 def _empty_total(before: tuple[int, Decimal, Decimal, str] | None) -> dict[str, object]:
@@ -257,18 +246,7 @@ def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
         Column("cumulative_tech_amount", "累计技术交易额（元）", "cumulative tech value", "amount"),
         *GROWTH_COLUMNS,
     ]
-    title_zh, title_en = table_title("monthly")
-    return TableResult(
-        "monthly",
-        title_zh,
-        title_en,
-        scope.period.label,
-        scope.region,
-        scope.view,
-        columns,
-        rows,
-        _notes(scope),
-    )
+    return _result("monthly", scope, columns, rows)
 
 
 def _large(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
@@ -299,9 +277,15 @@ def _large(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
         Column("total_amount", "成交额（元）", "turnover (yuan)", "amount"),
         Column("tech_amount", "技术交易额（元）", "technology value (yuan)", "amount"),
     ]
-    title_zh, title_en = table_title("large_contracts")
+    return _result("large_contracts", scope, columns, rows)
+
+
+def _result(
+    name: str, scope: Scope, columns: list[Column], rows: list[dict[str, object]]
+) -> TableResult:
+    title_zh, title_en = table_title(name)
     return TableResult(
-        "large_contracts",
+        name,
         title_zh,
         title_en,
         scope.period.label,
