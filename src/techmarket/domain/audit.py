@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -13,12 +14,33 @@ GENESIS_HASH = "0" * 64
 _CANONICAL = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
 )
+# What that encoder escapes when ensure_ascii is off: quotes, backslashes, control characters.
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
 
 
 @lru_cache(maxsize=256)
 def canonical_time(at: datetime) -> str:
     """UTC, microseconds: the same text whichever database stored the value."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_payload(payload: Mapping[str, object]) -> str:
+    """The payload as canonical JSON (sorted keys, no spaces, UTF-8 kept).
+
+    Nearly every payload is a flat map of plain strings; those are written directly, which is
+    the same text the encoder gives and a tenth of its cost on an import of a million events.
+    """
+    items = sorted(payload.items())
+    plain = all(type(key) is str and type(value) is str for key, value in items)
+    if plain and not _NEEDS_ESCAPE.search("".join(key + value for key, value in items)):  # type: ignore[operator]
+        return "{" + ",".join(f'"{key}":"{value}"' for key, value in items) + "}"
+    return _CANONICAL.encode(dict(items))
+
+
+@lru_cache(maxsize=1024)
+def _who_what_when(actor: str, action: str, from_status: str, to_status: str, at: datetime) -> str:
+    # The middle of the hashed list, shared by every event of one import.
+    return _CANONICAL.encode([actor, action, from_status, to_status, canonical_time(at)])[1:-1]
 
 
 def event_hash(
@@ -30,20 +52,33 @@ def event_hash(
     from_status: str,
     to_status: str,
     at: datetime,
-    payload: Mapping[str, object],
+    payload: Mapping[str, object] | str,
     prev_hash: str,
 ) -> str:
+    """sha256 of the canonical JSON list [seq, contract, actor, action, from, to, at, payload, prev].
+
+    `payload` may be given already as `canonical_payload` text.
+    """
+    payload_text = payload if isinstance(payload, str) else canonical_payload(payload)
+    contract = "null" if contract_id is None else str(int(contract_id))
+    middle = _who_what_when(actor, action, from_status, to_status, at)
+    body = f'[{int(seq)},{contract},{middle},{payload_text},"{prev_hash}"]'
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def reference_event_hash(**fields: object) -> str:
+    """The definition event_hash implements, through the general encoder (for tests)."""
     body = _CANONICAL.encode(
         [
-            seq,
-            contract_id,
-            actor,
-            action,
-            from_status,
-            to_status,
-            canonical_time(at),
-            payload,
-            prev_hash,
+            fields["seq"],
+            fields["contract_id"],
+            fields["actor"],
+            fields["action"],
+            fields["from_status"],
+            fields["to_status"],
+            canonical_time(fields["at"]),  # type: ignore[arg-type]
+            fields["payload"],
+            fields["prev_hash"],
         ]
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -283,7 +283,7 @@ _REGION_SHAPE = re.compile(r"\d{6}")
 
 # What a memoised part of a record yields: its values (in `outputs` order) and its problems.
 _Outcome = tuple[tuple[object, ...], tuple[Problem, ...]]
-_MEMO_SIZE = 16384
+_MEMO_SIZE = 65536
 _TYPES_SEEN: dict[tuple[object, ...], _Outcome] = {}
 _PARTIES_SEEN: dict[tuple[object, ...], _Outcome] = {}
 # Problems whose messages quote the full signing date: never memoised by year.

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from techmarket.domain.audit import GENESIS_HASH, event_hash
-from techmarket.registry.bulk import db_datetime, db_json, insert
+from techmarket.domain.audit import GENESIS_HASH, canonical_payload, event_hash
+from techmarket.registry.bulk import db_datetime, insert
 from techmarket.registry.models import AuditEvent, AuditHead
 
 _COLUMNS = (
@@ -43,6 +43,7 @@ def append(events: Iterable[PendingEvent]) -> int:
     times: dict[datetime, object] = {}
     for event in events:
         seq += 1
+        payload = canonical_payload(event.payload)  # hashed and stored as the same text
         digest = event_hash(
             seq=seq,
             contract_id=event.contract_id,
@@ -51,7 +52,7 @@ def append(events: Iterable[PendingEvent]) -> int:
             from_status=event.from_status,
             to_status=event.to_status,
             at=event.at,
-            payload=event.payload,
+            payload=payload,
             prev_hash=prev,
         )
         if event.at not in times:
@@ -65,7 +66,7 @@ def append(events: Iterable[PendingEvent]) -> int:
                 event.from_status,
                 event.to_status,
                 times[event.at],
-                db_json(event.payload),
+                payload,
                 prev,
                 digest,
             )

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ from techmarket.registry import audit, bulk, numbers
 from techmarket.registry.actors import Actor
 from techmarket.registry.bulk import db_json
 from techmarket.registry.models import Contract
-from techmarket.registry.parties import PartyCache, PartyRow, party_row
+from techmarket.registry.parties import PartyCache, PartyKey, PartyRow, party_row, row_key
 from techmarket.registry.pipeline import in_child_processes, share
 from techmarket.registry.records import RECORD_KEYS
 
@@ -63,12 +64,12 @@ class ImportResult:
 _NULLABLE = frozenset({"non_tech_equipment", "non_tech_materials", "non_tech_other"})
 
 
-@dataclass(frozen=True)
-class _Checked:
+class _Checked(NamedTuple):
     """One row after the pure checks, reduced to what the writer needs.
 
-    Plain strings, numbers and tuples only, so it pickles cheaply when the checks run in a
-    second process; dates and amounts are already in the canonical text the databases accept.
+    A named tuple of plain strings, numbers and tuples, so it pickles small and fast when the
+    checks run in a second process; dates and amounts are already in the canonical text the
+    databases accept, and each party comes with its lookup key.
     """
 
     row: int
@@ -78,6 +79,8 @@ class _Checked:
     agency_code: str = ""
     seller: PartyRow | None = None
     buyer: PartyRow | None = None
+    seller_key: PartyKey = ("", "")
+    buyer_key: PartyKey = ("", "")
     external_id: str = ""
     fingerprint: str = ""
     registration_number: str = ""
@@ -144,7 +147,7 @@ def check_rows(
             found = [p for p in found if p.code != "contract_expired"]
         problems += found
         text = record.to_row()
-        seller = party_row(record, "seller")
+        seller, buyer = party_row(record, "seller"), party_row(record, "buyer")
         fingerprint = record.fingerprint()
         flags = sorted({*recognition.risk_flags, *(p.code for p in found)})
         yield _Checked(
@@ -154,7 +157,9 @@ def check_rows(
             identity=_identity(seller, record.external_id or "", fingerprint),
             agency_code=code,
             seller=seller,
-            buyer=party_row(record, "buyer"),
+            buyer=buyer,
+            seller_key=row_key(seller),
+            buyer_key=row_key(buyer),
             external_id=record.external_id or "",
             fingerprint=fingerprint,
             registration_number=record.registration_number or "",
@@ -167,6 +172,12 @@ def check_rows(
             income_tax_transfer=recognition.income_tax_transfer,
             risk_flags=db_json(flags),
         )
+
+
+def _parties_of(item: _Checked) -> tuple[tuple[PartyKey, PartyRow], ...]:
+    if item.seller is None or item.buyer is None:
+        return ()
+    return ((item.seller_key, item.seller), (item.buyer_key, item.buyer))
 
 
 class _Importer:
@@ -245,8 +256,10 @@ class _Importer:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        self.parties.resolve([p for item in batch for p in (item.seller, item.buyer) if p])
-        fresh = self._drop_existing(batch)
+        self.parties.resolve([(key, party) for item in batch for key, party in _parties_of(item)])
+        party_ids = self.parties.ids
+        sellers = [party_ids[item.seller_key] for item in batch]
+        fresh, fresh_sellers = self._drop_existing(batch, sellers)
         if not self.result.ok or not fresh:
             return
         ids = bulk.reserve_ids(Contract, len(fresh))
@@ -254,7 +267,12 @@ class _Importer:
         bulk.insert(
             Contract,
             _CONTRACT_COLUMNS,
-            [self._columns(item, pk, n) for item, pk, n in zip(fresh, ids, numbers_, strict=True)],
+            [
+                self._columns(item, pk, number, seller, party_ids[item.buyer_key])
+                for item, pk, number, seller in zip(
+                    fresh, ids, numbers_, fresh_sellers, strict=True
+                )
+            ],
         )
         audit.append(
             audit.PendingEvent(
@@ -272,7 +290,7 @@ class _Importer:
         )
         self.result.created += len(fresh)
 
-    def _existing_keys(self, batch: list[_Checked]) -> set[tuple[int, str]]:
+    def _existing_keys(self, batch: list[_Checked], sellers: list[int]) -> set[tuple[int, str]]:
         """(seller, external_id or fingerprint) pairs of this batch that are already stored.
 
         The pairs join against the table, so each is one probe of the partial unique index
@@ -280,15 +298,19 @@ class _Importer:
         on each column separately made SQLite probe every seller × every id.
         """
         found: set[tuple[int, str]] = set()
-        for column, condition, items in (
-            ("external_id", "NOT (c.external_id = '')", [i for i in batch if i.external_id]),
-            ("fingerprint", "c.external_id = ''", [i for i in batch if not i.external_id]),
+        with_ids = [
+            (s, i.external_id) for i, s in zip(batch, sellers, strict=True) if i.external_id
+        ]
+        without = [
+            (s, i.fingerprint) for i, s in zip(batch, sellers, strict=True) if not i.external_id
+        ]
+        for column, condition, keys in (
+            ("external_id", "NOT (c.external_id = '')", with_ids),
+            ("fingerprint", "c.external_id = ''", without),
         ):
-            for start in range(0, len(items), 500):
-                chunk = items[start : start + 500]
-                pairs: list[object] = []
-                for item in chunk:
-                    pairs += [self.parties.id_for(item.seller), getattr(item, column)]  # type: ignore[arg-type]
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                pairs: list[object] = [value for key in chunk for value in key]
                 marks = ", ".join(["(CAST(%s AS BIGINT), %s)"] * len(chunk))
                 with connection.cursor() as cursor:
                     cursor.execute(
@@ -300,16 +322,18 @@ class _Importer:
                     found.update((int(a), str(b)) for a, b in cursor.fetchall())
         return found
 
-    def _drop_existing(self, batch: list[_Checked]) -> list[_Checked]:
+    def _drop_existing(
+        self, batch: list[_Checked], sellers: list[int]
+    ) -> tuple[list[_Checked], list[int]]:
         """Skip what an earlier run imported; refuse migrated numbers already in use."""
-        existing = self._existing_keys(batch)
-        fresh = []
-        for item in batch:
-            key = (self.parties.id_for(item.seller), item.external_id or item.fingerprint)  # type: ignore[arg-type]
-            if key in existing:
+        existing = self._existing_keys(batch, sellers)
+        fresh, fresh_sellers = [], []
+        for item, seller in zip(batch, sellers, strict=True):
+            if (seller, item.external_id or item.fingerprint) in existing:
                 self.result.skipped += 1
             else:
                 fresh.append(item)
+                fresh_sellers.append(seller)
         given = [item.registration_number for item in fresh if item.registration_number]
         if given:
             taken = set(
@@ -328,16 +352,18 @@ class _Importer:
                             f"registration number {item.registration_number} is taken",
                         )
                     )
-        return fresh
+        return fresh, fresh_sellers
 
-    def _columns(self, item: _Checked, pk: int, number: str | None) -> tuple[object, ...]:
+    def _columns(
+        self, item: _Checked, pk: int, number: str | None, seller: int, buyer: int
+    ) -> tuple[object, ...]:
         agency = self.agencies[item.agency_code]
         registered_on = item.registered_on or None
         return (
             pk,
             agency.pk,
-            self.parties.id_for(item.seller),  # type: ignore[arg-type]
-            self.parties.id_for(item.buyer),  # type: ignore[arg-type]
+            seller,
+            buyer,
             *item.values,
             self.status,
             item.rule_set,

@@ -43,7 +43,11 @@ class Party(models.Model):
 class Contract(models.Model):
     """A technology contract: the public record (contract-format §1) plus its registration state."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="contracts")
+    # No index of its own: the (agency, status) index below serves every lookup by agency, and
+    # each index costs a bulk import a B-tree insert per row.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="contracts", db_index=False
+    )
     seller_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="sold")
     buyer_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="bought")
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from techmarket.domain.record import ContractRecord
 from techmarket.registry.models import Party
 
+# ("id", identifier) or ("name", "country:name"): how a party is found again.
+PartyKey = tuple[str, str]
 
-def party_key(identifier: str | None, name: str, country: str) -> tuple[str, str]:
+
+def party_key(identifier: str | None, name: str, country: str) -> PartyKey:
     return ("id", identifier) if identifier else ("name", f"{country}:{name}")
 
 
@@ -46,7 +49,7 @@ def party_row(record: ContractRecord, side: str) -> PartyRow:
     )
 
 
-def row_key(party: PartyRow) -> tuple[str, str]:
+def row_key(party: PartyRow) -> PartyKey:
     return party_key(party[0], party[1], party[4])
 
 
@@ -54,14 +57,15 @@ class PartyCache:
     """Resolves parties for a bulk import with one query per batch, not one per row."""
 
     def __init__(self) -> None:
-        self._ids: dict[tuple[str, str], int] = {}
+        self.ids: dict[PartyKey, int] = {}  # filled by resolve()
 
-    def resolve(self, parties: list[PartyRow]) -> None:
-        wanted = {row_key(p): p for p in parties if row_key(p) not in self._ids}
+    def resolve(self, parties: list[tuple[PartyKey, PartyRow]]) -> None:
+        """Find or create these (key, party) pairs; afterwards `ids[key]` holds each one's id."""
+        wanted = {key: party for key, party in parties if key not in self.ids}
         if not wanted:
             return
         self._load(wanted)
-        missing = [p for k, p in wanted.items() if k not in self._ids]
+        missing = [p for k, p in wanted.items() if k not in self.ids]
         if missing:
             Party.objects.bulk_create(
                 [
@@ -73,17 +77,14 @@ class PartyCache:
             )
             self._load(wanted)
 
-    def _load(self, wanted: dict[tuple[str, str], PartyRow]) -> None:
+    def _load(self, wanted: dict[PartyKey, PartyRow]) -> None:
         identifiers = [k[1] for k in wanted if k[0] == "id"]
         names = sorted({p[1] for k, p in wanted.items() if k[0] == "name"})
         for start in range(0, len(identifiers), 900):
             found = Party.objects.filter(identifier__in=identifiers[start : start + 900])
             for pk, ident in found.values_list("pk", "identifier"):
-                self._ids[("id", ident)] = pk
+                self.ids[("id", ident)] = pk
         for start in range(0, len(names), 900):
             found = Party.objects.filter(identifier=None, name__in=names[start : start + 900])
             for pk, name, country in found.values_list("pk", "name", "country"):
-                self._ids[party_key(None, name, country)] = pk
-
-    def id_for(self, party: PartyRow) -> int:
-        return self._ids[row_key(party)]
+                self.ids[party_key(None, name, country)] = pk
