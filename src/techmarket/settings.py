@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "techmarket.accounts",
     "techmarket.registry",
+    "techmarket.stats",
 ]
 
 MIDDLEWARE = [

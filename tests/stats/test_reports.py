@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from typer.testing import CliRunner
 
 from techmarket.cli.main import app
+from techmarket.exports.model import Column, TableResult
 from techmarket.registry.actors import system_actor
 from techmarket.registry.importer import import_records
 from techmarket.synth.contracts import generate
@@ -57,6 +59,10 @@ def test_the_workbook_has_a_sheet_per_table_with_chinese_headers_and_notes(regis
     assert sheet.freeze_panes == "A3"
     assert [c.value for c in sheet[2]][:3] == ["代码", "名称", "合同数（项）"]
     assert sheet.cell(3, 4).number_format == "#,##0.00"
+    headers = [c.value for c in sheet[2]]
+    assert headers[-3:] == ["合同数环比（%）", "成交额环比（%）", "技术交易额环比（%）"]
+    assert sheet.cell(3, len(headers)).number_format == "0.00"
+    assert any("环比" in str(row[0].value) for row in book["说明"].iter_rows())
 
 
 def test_table_json_rows_carry_the_documented_keys(registry):
@@ -88,6 +94,9 @@ def test_table_json_rows_carry_the_documented_keys(registry):
         "count_yoy_pct",
         "total_amount_yoy_pct",
         "tech_amount_yoy_pct",
+        "count_pop_pct",
+        "total_amount_pop_pct",
+        "tech_amount_pop_pct",
     } <= set(row)
     assert isinstance(row["total_amount"], str) and row["total_amount"].count(".") == 1
 
@@ -109,3 +118,110 @@ def test_the_pdf_report_is_readable_chinese_text(registry, tmp_path):
     assert done.exit_code == 0, done.output
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     assert "广东省广州市技术市场统计" in text and "按合同类型" in text and "技术开发" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_half_year_pdf_shows_turnover_pop_growth(registry, tmp_path):
+    import subprocess
+
+    out = tmp_path / "report.pdf"
+    done = runner.invoke(
+        app, ["stats", "report", "--period", "2025H1", "--region", "440100", "-o", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())  # headers wrap inside their cells
+    assert "成交额环比（%）" in flat and "合同数环比" not in flat
+
+
+def test_gdp_entered_on_the_command_line_gives_the_overview_its_share_of_gdp(registry):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    done = runner.invoke(
+        app, ["stats", "gdp", "set", "440100", "2025", "3.5", "--source", "测试", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    listed = json.loads(runner.invoke(app, ["stats", "gdp", "list", "--json"]).stdout)
+    assert [(v["region"], v["year"], v["value"], v["unit"]) for v in listed["values"]] == [
+        ("440100", 2025, "3.5", "亿元")
+    ]
+    done = runner.invoke(
+        app, ["stats", "table", "overview", "--period", "2025", "--region", "440100", "--json"]
+    )
+    [row] = json.loads(done.stdout)["rows"]
+    total = sum(Decimal(r["total_amount"]) for r in registry if r["registered_on"] >= "2025")
+    share = (total / Decimal(350_000_000) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert (row["gdp"], row["total_amount_gdp_pct"]) == ("350000000.00", f"{share:.2f}")
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "says"),
+    [
+        (["449999", "2020", "1"], 4, "449999"),
+        (["440100", "2020", "--", "-1"], 1, "须为正数"),
+        (["440100", "20x0", "1"], 2, "year"),
+    ],
+)
+def test_a_bad_gdp_entry_is_a_readable_error(registry, args, exit_code, says):
+    done = runner.invoke(app, ["stats", "gdp", "set", *args])
+    assert done.exit_code == exit_code, done.output
+    assert says in done.output and "Traceback" not in done.output
+
+
+def _rows(name: str, keys: dict[str, list[object]]) -> TableResult:
+    columns = [Column("name", "名称", "name", "text")] + [
+        Column(key, key, key, "pct") for key in keys
+    ]
+    count = len(next(iter(keys.values())))
+    rows = [{"name": f"r{i}"} | {k: v[i] for k, v in keys.items()} for i in range(count)]
+    return TableResult(name, "表", "table", "2025", "440100", "registered", columns, rows)
+
+
+def test_the_pdf_keeps_turnover_pop_only_where_it_says_something_new():
+    from techmarket.exports.pdf import report_html
+
+    d = Decimal
+    half_year = _rows(
+        "by_type",
+        {
+            "total_amount_yoy_pct": [d("1.00"), d("2.00")],
+            "total_amount_pop_pct": [d("1.00"), d("3.00")],
+            "count_pop_pct": [d("5.00"), d("6.00")],
+        },
+    )
+    whole_year = _rows(
+        "by_field",
+        {
+            "total_amount_yoy_pct": [d("1.00"), None],
+            "total_amount_pop_pct": [d("1.00"), None],
+        },
+    )
+    html = report_html([half_year], title="t")
+    assert "total_amount_pop_pct" in html and "count_pop_pct" not in html
+    assert "total_amount_pop_pct" not in report_html([whole_year], title="t")
+
+
+def test_the_pdf_leaves_out_gdp_columns_nobody_filled():
+    from techmarket.exports.pdf import report_html
+
+    empty = _rows("overview", {"gdp": [None], "total_amount_gdp_pct": [None]})
+    filled = _rows("overview", {"gdp": [Decimal(10**12)], "total_amount_gdp_pct": [Decimal(1)]})
+    assert "total_amount_gdp_pct" not in report_html([empty], title="t")
+    assert "total_amount_gdp_pct" in report_html([filled], title="t")
+
+
+def test_the_terminal_table_shows_the_pop_columns(registry, tmp_path):
+    from rich.console import Console
+
+    from techmarket.exports.text import render_table
+    from techmarket.stats.engine import Scope, compute
+    from techmarket.stats.periods import parse_period
+    from techmarket.stats.snapshot import Snapshot
+
+    with Snapshot(tmp_path / "text.duckdb") as snapshot:
+        snapshot.refresh()
+        result = compute(snapshot.con, "by_type", Scope(parse_period("2025H1"), "440100"))
+    console = Console(width=400, record=True)
+    console.print(render_table(result))
+    text = console.export_text()
+    assert "成交额环比（%）" in text and "本期间的环比基期为 2024H2" in text

@@ -7,54 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from techmarket.registry.actors import system_actor
-from techmarket.registry.importer import import_records
 from techmarket.stats.engine import Scope, compute
 from techmarket.stats.periods import growth_pct, parse_period
 from techmarket.stats.snapshot import Snapshot
-from techmarket.synth.contracts import generate
 from tests.domain.builders import valid_row
+from tests.stats.helpers import import_registered as _import
 
 pytestmark = pytest.mark.django_db
-
-
-def _import(agency, rows, *, as_registered=True):
-    result = import_records(
-        list(enumerate(rows, start=1)),
-        agency=agency,
-        actor=system_actor(agency),
-        now=timezone.now(),
-        as_registered=as_registered,
-    )
-    assert result.ok, result.problems[:3]
-    return result
-
-
-@pytest.fixture
-def records(agencies):
-    rows = list(
-        generate(
-            400,
-            years=[2024, 2025],
-            region="440100",
-            seed=3,
-            as_registered=True,
-            agency_code="C440100",
-            today=date(2026, 1, 1),
-        )
-    )
-    _import(agencies["city"], rows)
-    return rows
-
-
-@pytest.fixture
-def snapshot(tmp_path, records):
-    with Snapshot(tmp_path / "stats.duckdb") as snap:
-        assert not snap.attached  # the test transaction is only visible through Django
-        snap.refresh()
-        yield snap
 
 
 def _expected(rows, year, key):

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from techmarket.stats.targets import (
+    ActualEntry,
     EnteredActuals,
     Indicator,
     Plan,
@@ -14,6 +15,8 @@ from techmarket.stats.targets import (
     elapsed_pct,
     example_plans,
     load_plan,
+    merge_actuals,
+    parse_entry_period,
     progress,
     to_unit,
 )
@@ -41,6 +44,11 @@ class FakeActuals:
 def guangzhou() -> Plan:
     [path] = [p for p in example_plans() if p.name == "guangzhou_2019_2021.toml"]
     return load_plan(path)
+
+
+PEOPLE = Indicator(
+    "people", "培养人才", "人", "increase", (), "entered", None, None, None, {2020: D(500)}
+)
 
 
 def only(plan: Plan, code: str, **kwargs) -> Progress:
@@ -199,6 +207,48 @@ def test_actuals_for_unknown_or_registry_indicators_are_refused():
         load_plan(plan_text(GOOD, entry.format(code="nobody")))
     with pytest.raises(ValueError, match="comes from the registry"):
         load_plan(plan_text(registry, entry.format(code="people")))
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed", "label"),
+    [
+        ("2020-06", (2020, 6, "month"), "2020-06"),
+        ("2020-6", (2020, 6, "month"), "2020-06"),
+        ("2020-Q2", (2020, 6, "quarter"), "2020-Q2"),
+        ("2020q4", (2020, 12, "quarter"), "2020-Q4"),
+        ("2020", (2020, 12, "year"), "2020"),
+    ],
+)
+def test_an_entered_period_is_booked_at_its_last_month(text, parsed, label):
+    assert parse_entry_period(text) == parsed
+    assert ActualEntry("people", parsed[0], parsed[1], D(1), parsed[2]).period == label
+
+
+@pytest.mark.parametrize("text", ["2020-13", "2020-Q5", "2020-00", "20-01", "2020-06-01", "Q2"])
+def test_a_malformed_entered_period_is_refused_naming_the_accepted_forms(text):
+    with pytest.raises(ValueError, match="YYYY-Qn"):
+        parse_entry_period(text)
+
+
+def test_entered_values_take_precedence_over_the_plan_files_for_the_same_period():
+    file = [
+        ActualEntry("people", 2020, 3, D(90), "quarter"),
+        ActualEntry("people", 2020, 6, D(130), "quarter"),
+    ]
+    entered = [ActualEntry("people", 2020, 6, D(150), "quarter")]
+    merged = EnteredActuals(merge_actuals(file, entered))
+    assert merged.monthly(PEOPLE, 2020) == {3: D(90), 6: D(150)}
+
+
+def test_entered_values_of_another_granularity_replace_the_files_for_that_year():
+    file = [
+        ActualEntry("people", 2020, 3, D(90), "quarter"),
+        ActualEntry("people", 2021, 3, D(95), "quarter"),
+    ]
+    entered = [ActualEntry("people", 2020, 1, D(20)), ActualEntry("people", 2020, 2, D(25))]
+    merged = EnteredActuals(merge_actuals(file, entered))
+    assert merged.monthly(PEOPLE, 2020) == {1: D(20), 2: D(25)}  # not 90 on top
+    assert merged.monthly(PEOPLE, 2021) == {3: D(95)}
 
 
 def test_a_registry_indicator_defaults_to_the_plan_region_and_registered_view():

@@ -72,3 +72,70 @@ def test_a_plan_file_is_checked_before_it_is_stored(guangzhou, tmp_path):
     done = runner.invoke(app, ["targets", "import", str(bad)])
     assert done.exit_code != 0
     assert "Traceback" not in done.output
+
+
+TRAINED = "tech_transfer_professionals_trained"
+PLAN = "gz-sti-2019-2021"
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_actuals_entered_on_the_command_line_count_in_progress(guangzhou):
+    for period, value in (("2020-Q1", "100"), ("2020-Q2", "150")):
+        done = invoke("targets", "actual", "set", PLAN, TRAINED, period, value, "--user", "lin")
+        assert done.exit_code == 0, done.output
+    corrected = invoke(
+        "targets", "actual", "set", PLAN, TRAINED, "2020-Q2", "200", "--note", "更正", "--json"
+    )
+    assert corrected.exit_code == 0, corrected.output
+    assert json.loads(corrected.stdout)["replaced_value"] == "150"
+    done = invoke("targets", "progress", PLAN, "--as-of", "2020-06-30", "--json")
+    [trained] = [i for i in json.loads(done.stdout)["indicators"] if i["indicator"] == TRAINED]
+    assert (trained["actual"], trained["target"], trained["completion_pct"]) == (
+        "300.00",
+        "500.00",
+        "60.00",
+    )
+    listed = json.loads(invoke("targets", "actual", "list", PLAN, "--history", "--json").stdout)
+    assert [(a["period"], a["value"], a["in_force"]) for a in listed["actuals"]] == [
+        ("2020-Q1", "100", True),
+        ("2020-Q2", "150", False),
+        ("2020-Q2", "200", True),
+    ]
+    assert listed["actuals"][0]["entered_by"] == "lin"
+    in_force = json.loads(invoke("targets", "actual", "list", PLAN, "--json").stdout)
+    assert [a["value"] for a in in_force["actuals"]] == ["100", "200"]
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "says"),
+    [
+        (("no-plan", TRAINED, "2020-06", "1"), 4, "gz-sti-2019-2021"),
+        ((PLAN, "nobody", "2020-06", "1"), 4, "high_tech_enterprises"),
+        ((PLAN, "tech_contract_turnover", "2020-06", "1"), 1, "登记数据计算"),
+        ((PLAN, TRAINED, "2020-13", "1"), 1, "YYYY-Qn"),
+        ((PLAN, TRAINED, "2020-06", "--", "-5"), 1, "不能为负数"),
+    ],
+)
+def test_bad_actuals_are_refused_with_a_readable_line(agencies, args, exit_code, says):
+    done = invoke("targets", "actual", "set", *args)
+    assert done.exit_code == exit_code, done.output
+    assert says in done.output and "Traceback" not in done.output
+
+
+def test_imported_plans_are_stored_and_listed_with_the_examples(agencies, tmp_path):
+    from techmarket.stats.models import StoredPlan
+    from techmarket.stats.targets import example_plans
+
+    text = example_plans()[0].read_text(encoding="utf-8").replace(PLAN, "gz-copy")
+    (tmp_path / "copy.toml").write_text(text, encoding="utf-8")
+    done = invoke("targets", "import", str(tmp_path / "copy.toml"), "--user", "lin")
+    assert done.exit_code == 0, done.output
+    assert StoredPlan.objects.get().code == "gz-copy"
+    listed = json.loads(invoke("targets", "list", "--json").stdout)["plans"]
+    assert [(p["code"], p["origin"], p["imported_by"]) for p in listed] == [
+        ("gz-copy", "imported", "lin"),
+        (PLAN, "example", None),
+    ]

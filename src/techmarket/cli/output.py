@@ -25,6 +25,32 @@ def _default(value: object) -> str:
     return str(value)
 
 
+def plain(value: Decimal | None) -> str | None:
+    """An entered figure as written, without padding zeros (120.0000 → 120); amounts use 2 places."""
+    if value is None:
+        return None
+    return f"{value.normalize():f}" if value else "0"
+
+
+def replaced_note(before: Decimal | None, now: Decimal, unit: str) -> str:
+    """What became of the value an entry replaced (it is kept, never overwritten)."""
+    if before is None:
+        return ""
+    if before == now:
+        return "（数值未变，说明已更新；原记录保留在历史中）"
+    return f"（原值 {plain(before)}{unit} 保留在历史中）"
+
+
+def default_user() -> str:
+    """Who enters a figure when --user is not given: the login name of the person at the terminal."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
 

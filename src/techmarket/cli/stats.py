@@ -10,9 +10,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from techmarket.cli.output import console, fails_cleanly, print_json
+from techmarket.cli.output import (
+    console,
+    default_user,
+    fails_cleanly,
+    plain,
+    print_json,
+    replaced_note,
+)
 
 app = typer.Typer(help="技术市场统计 Statistics.", no_args_is_help=True)
+gdp_app = typer.Typer(
+    help="地区生产总值 GDP by region and year (亿元), for 成交额占 GDP 比重.", no_args_is_help=True
+)
+app.add_typer(gdp_app, name="gdp")
 
 PeriodOpt = Annotated[
     str, typer.Option(help="2024 | 2024H1 | 2024Q3 | 2024-03 | 2024YTD06 | FROM..TO")
@@ -113,7 +124,11 @@ def table(
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compute one standard table (refreshing the snapshot first)."""
+    """Compute one standard table (refreshing the snapshot first).
+
+    For a whole year, overview and by_region show turnover as a share of the GDP entered with
+    `stats gdp set`.
+    """
     from techmarket.domain.problems import NotFound
     from techmarket.stats.engine import compute
     from techmarket.stats.snapshot import Snapshot
@@ -122,9 +137,12 @@ def table(
     if name not in ALL_TABLE_NAMES:
         raise NotFound(f"没有统计表 {name}；可用：{', '.join(ALL_TABLE_NAMES)}", f"no table {name}")
     scope = _scope(period, region, view, as_of)
+    from techmarket.stats.indicators import gdp_for
+
+    gdp = gdp_for(scope.period)
     with Snapshot() as snapshot:
         snapshot.refresh()
-        result = compute(snapshot.con, name, scope)
+        result = compute(snapshot.con, name, scope, gdp=gdp)
     if as_json:
         print_json(table_json(result))
         return
@@ -152,9 +170,12 @@ def report(
 
     scope = _scope(period, region, view, as_of)
     fmt = (format or output.suffix.lstrip(".")).lower()
+    from techmarket.stats.indicators import gdp_for
+
+    gdp = gdp_for(scope.period)
     with Snapshot() as snapshot:
         snapshot.refresh()
-        results = [compute(snapshot.con, name, scope) for name in ALL_TABLE_NAMES]
+        results = [compute(snapshot.con, name, scope, gdp=gdp) for name in ALL_TABLE_NAMES]
     if fmt == "json":
         output.write_text(
             json.dumps({"tables": [table_json(r) for r in results]}, ensure_ascii=False, indent=2),
@@ -175,3 +196,121 @@ def report(
 
         raise DomainError(f"不支持的格式 {fmt}（xlsx、pdf 或 json）", f"unsupported format {fmt}")
     console.print(f"已写入 {output}（{len(results)} 张表）")
+
+
+def _gdp_json(row) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "region": row.region_code,
+        "year": row.year,
+        "value": plain(row.value),
+        "unit": row.unit,
+        "source_note": row.source_note,
+        "in_force": row.in_force,
+        "entered_by": row.entered_by,
+        "entered_at": row.entered_at.isoformat(),
+        "superseded_at": row.superseded_at.isoformat() if row.superseded_at else None,
+        "withdrawn_by": row.withdrawn_by or None,
+    }
+
+
+RegionArg = Annotated[str, typer.Argument(help="GB/T 2260 code; 000000 = all of China")]
+YearArg = Annotated[int, typer.Argument(help="year, e.g. 2020")]
+UserOpt = Annotated[
+    str | None, typer.Option("--user", help="who enters it (default: your login name)")
+]
+WithdrawerOpt = Annotated[
+    str | None, typer.Option("--user", help="who withdraws it (default: your login name)")
+]
+
+
+@gdp_app.command("set")
+@fails_cleanly
+def gdp_set(
+    region: RegionArg,
+    year: YearArg,
+    value: Annotated[str, typer.Argument(help="亿元, e.g. 25019.11")],
+    source: Annotated[str, typer.Option("--source", help="where the figure is published")] = "",
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Enter a region's GDP for a year; entering it again keeps the old value in the history."""
+    from django.utils import timezone
+
+    from techmarket.stats.indicators import set_value
+    from techmarket.stats.models import IndicatorValue
+
+    row, changed = set_value(
+        "gdp",
+        region,
+        year,
+        value,
+        user=user or default_user(),
+        now=timezone.now(),
+        source_note=source,
+    )
+    before = IndicatorValue.objects.filter(superseded_by=row).first() if changed else None
+    data = _gdp_json(row) | {
+        "changed": changed,
+        "replaced_value": plain(before.value) if before else None,
+    }
+    if as_json:
+        print_json(data)
+    elif not changed:
+        console.print(f"未变更：{region} {year} 年 GDP 已是 {plain(row.value)} 亿元")
+    else:
+        replaced = replaced_note(before.value if before else None, row.value, " 亿元")
+        console.print(f"已录入 {region} {year} 年 GDP {plain(row.value)} 亿元{replaced}")
+
+
+@gdp_app.command("remove")
+@fails_cleanly
+def gdp_remove(
+    region: RegionArg, year: YearArg, user: WithdrawerOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Withdraw a region's GDP for a year; it stays in the history (gdp list --history)."""
+    from django.utils import timezone
+
+    from techmarket.stats.indicators import remove_value
+
+    row = remove_value("gdp", region, year, user=user or default_user(), now=timezone.now())
+    if as_json:
+        print_json(_gdp_json(row))
+    else:
+        console.print(f"已撤销 {region} {year} 年 GDP（{plain(row.value)} 亿元，保留在历史中）")
+
+
+@gdp_app.command("list")
+@fails_cleanly
+def gdp_list(
+    region: Annotated[str | None, typer.Option(help="only this region")] = None,
+    year: Annotated[int | None, typer.Option(help="only this year")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="include superseded and withdrawn values")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Entered GDP figures by region and year."""
+    from techmarket.codes.regions import full_name
+    from techmarket.stats.indicators import value_rows
+
+    rows = [
+        _gdp_json(row)
+        for row in value_rows("gdp", region=region, year=year, include_history=history)
+    ]
+    if as_json:
+        print_json({"indicator": "gdp", "unit": "亿元", "values": rows})
+        return
+    table = Table("地区", "名称", "年份", "GDP（亿元）", "状态", "来源", "录入人", "录入时间")
+    for r in rows:
+        code = str(r["region"])
+        table.add_row(
+            code,
+            "全国" if code == "000000" else full_name(code),
+            str(r["year"]),
+            str(r["value"]),
+            "现行" if r["in_force"] else ("已撤销" if r["withdrawn_by"] else "已替换"),
+            str(r["source_note"]),
+            str(r["entered_by"]),
+            str(r["entered_at"]),
+        )
+    console.print(table)

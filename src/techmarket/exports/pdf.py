@@ -25,6 +25,7 @@ table { border-collapse: collapse; width: 100%; margin-bottom: 3mm; }
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; }
 th { background: #eef2f7; font-weight: bold; }
 td.n { text-align: right; white-space: nowrap; }
+td.t { min-width: 22mm; }
 .bar { display: flex; align-items: center; margin: 0.6mm 0; }
 .bar .label { width: 45mm; overflow: hidden; white-space: nowrap; }
 .bar .fill { background: #3b6ea5; height: 3.2mm; }
@@ -54,15 +55,34 @@ def _chart(result: TableResult) -> str:
 
 
 KEEP_CODES = {"large_contracts", "top_sellers"}  # where the code (a number) is the point
+# A page is only so wide: turnover's 环比 stands for the three (the workbook has them all).
+LEFT_OUT = {"count_pop_pct", "tech_amount_pop_pct"}
+# Shown only when some row has a value; 环比 also only when it differs from 同比 somewhere (for a
+# whole year the previous period is last year, so the two columns would repeat each other).
+SHOWN_WHEN_FILLED = {"gdp", "total_amount_gdp_pct"}
+SHOWN_WHEN_DIFFERENT = {"total_amount_pop_pct": "total_amount_yoy_pct"}
+
+
+def _worth_showing(result: TableResult, key: str) -> bool:
+    if key in LEFT_OUT:
+        return False
+    if key in SHOWN_WHEN_FILLED and all(row.get(key) is None for row in result.rows):
+        return False
+    if key in SHOWN_WHEN_DIFFERENT:
+        twin = SHOWN_WHEN_DIFFERENT[key]
+        return any(
+            row.get(key) is not None and row.get(key) != row.get(twin) for row in result.rows
+        )
+    return key != "code" or result.name in KEEP_CODES
 
 
 def _table(result: TableResult) -> str:
-    columns = [c for c in result.columns if c.key != "code" or result.name in KEEP_CODES]
+    columns = [c for c in result.columns if _worth_showing(result, c.key)]
     head = "".join(f"<th>{escape(c.label_zh.replace('（元）', '（万元）'))}</th>" for c in columns)
     body = []
     for row in result.rows:
         cells = "".join(
-            f"<td class='{'n' if c.kind != 'text' else ''}'>"
+            f"<td class='{'n' if c.kind != 'text' else 't'}'>"
             f"{escape(cell(row.get(c.key), c.kind))}</td>"
             for c in columns
         )

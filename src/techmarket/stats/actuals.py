@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
-from django.conf import settings
 
 from techmarket.stats.engine import Scope, compute
+from techmarket.stats.entries import entered_entries
 from techmarket.stats.periods import Period
 from techmarket.stats.targets import (
+    ActualEntry,
     EnteredActuals,
     Indicator,
     Plan,
-    example_plans,
-    load_plan,
+    merge_actuals,
     to_unit,
 )
 
@@ -25,11 +24,23 @@ REGISTRY_MEASURES = {"count", "total_amount", "tech_amount"}
 
 
 class PlanActuals:
-    """Registry indicators read the snapshot month by month; entered ones the plan's entries."""
+    """Registry indicators read the snapshot month by month; entered ones the entered values.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> None:
+    Entered values are the database's (``targets actual set``), which take precedence over the
+    plan file's ``[[actuals]]`` for the same period; ``entered`` replaces the database's (tests).
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        plan: Plan,
+        as_of: date,
+        entered: Iterable[ActualEntry] | None = None,
+    ) -> None:
+        if entered is None:
+            entered = entered_entries(plan.code)
         self.con = con
-        self.entered = EnteredActuals(plan.actuals)
+        self.entered = EnteredActuals(merge_actuals(plan.actuals, entered))
         self.as_of = as_of
 
     def monthly(self, indicator: Indicator, year: int) -> Mapping[int, Decimal]:
@@ -52,31 +63,3 @@ class PlanActuals:
                 Decimal(value) if measure == "count" else to_unit(Decimal(value), indicator.unit)
             )
         return months
-
-
-def plans_dir() -> Path:
-    return Path(settings.VAR_DIR) / "plans"
-
-
-def save_plan(path: Path) -> Plan:
-    """Check a plan file and keep a copy under var/plans/<code>.toml (replacing an older one)."""
-    plan = load_plan(path)
-    plans_dir().mkdir(parents=True, exist_ok=True)
-    (plans_dir() / f"{plan.code}.toml").write_text(
-        path.read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    return plan
-
-
-def find_plan(code_or_path: str) -> Plan:
-    """A plan by code (imported ones first, then the shipped examples) or by file path."""
-    path = Path(code_or_path)
-    if path.suffix == ".toml" and path.exists():
-        return load_plan(path)
-    candidates = [plans_dir() / f"{code_or_path}.toml", *example_plans()]
-    for candidate in candidates:
-        if candidate.exists():
-            plan = load_plan(candidate)
-            if plan.code == code_or_path:
-                return plan
-    raise LookupError(code_or_path)

@@ -6,12 +6,15 @@ computed from exact values and rounded once, for display (2 places, half up).
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 import duckdb
 
+from techmarket.codes.regions import full_name
 from techmarket.exports.model import Column, TableResult
 from techmarket.stats.periods import Period, growth_pct, share_pct
 from techmarket.stats.tables import ALL_TABLE_NAMES, TABLES, VIEWS, TableSpec, table_title
@@ -26,6 +29,15 @@ GROWTH_COLUMNS = [
     Column("count_yoy_pct", "合同数同比（%）", "count YoY %", "pct"),
     Column("total_amount_yoy_pct", "成交额同比（%）", "turnover YoY %", "pct"),
     Column("tech_amount_yoy_pct", "技术交易额同比（%）", "tech value YoY %", "pct"),
+]
+POP_COLUMNS = [
+    Column("count_pop_pct", "合同数环比（%）", "count PoP %", "pct"),
+    Column("total_amount_pop_pct", "成交额环比（%）", "turnover PoP %", "pct"),
+    Column("tech_amount_pop_pct", "技术交易额环比（%）", "tech value PoP %", "pct"),
+]
+GDP_COLUMNS = [
+    Column("gdp", "地区生产总值（元）", "GDP (yuan)", "amount"),
+    Column("total_amount_gdp_pct", "成交额占 GDP 比重（%）", "turnover / GDP %", "pct"),
 ]
 SHARE_COLUMNS = [
     Column("share_pct", "成交额占比（%）", "share of turnover %", "pct"),
@@ -98,19 +110,30 @@ def _where(scope: Scope, period: Period) -> tuple[str, list[object]]:
 
 
 Grouped = dict[str, tuple[int, Decimal, Decimal, str]]
+Figures = tuple[int, Decimal, Decimal]  # count, 成交额, 技术交易额
+YI = Decimal(10) ** 8  # yuan per 亿元
 
 
 def _grouped(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope, previous: Period | None
-) -> tuple[Grouped, Grouped]:
-    """The table's groups for the period and for the comparison period.
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope
+) -> tuple[Grouped, Grouped, Grouped | None]:
+    """The table's groups for the period, last year's same period (同比) and the previous one (环比).
 
-    Two plain scans: each prunes to its own dates (the snapshot is sorted by registration
-    date), which measured faster than one scan with an OR of both windows.
+    Plain scans: each prunes to its own dates (the snapshot is sorted by registration date),
+    which measured faster than one scan with an OR of the windows. A year's previous period is
+    the year before, so 同比 and 环比 share one scan; year to date has no previous period (None).
     """
     current = _scan(con, spec, scope)
-    before = _scan(con, spec, replace(scope, period=previous)) if previous else {}
-    return current, before
+    if not spec.growth:
+        return current, {}, None
+    last_year = scope.period.same_period_last_year()
+    same_period = _scan(con, spec, replace(scope, period=last_year))
+    previous = scope.period.previous()
+    if previous is None:
+        return current, same_period, None
+    if previous == last_year:
+        return current, same_period, same_period
+    return current, same_period, _scan(con, spec, replace(scope, period=previous))
 
 
 def _scan(con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope) -> Grouped:
@@ -129,13 +152,15 @@ def _scan(con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope) -> Grou
     }
 
 
-def _columns(spec_growth: bool, spec_share: bool) -> list[Column]:
+def _columns(spec: TableSpec) -> list[Column]:
     columns = [Column("code", "代码", "code", "text"), Column("name", "名称", "name", "text")]
     columns += MEASURE_COLUMNS
-    if spec_share:
+    if spec.share_rank:
         columns += SHARE_COLUMNS
-    if spec_growth:
-        columns += GROWTH_COLUMNS
+    if spec.gdp:
+        columns += GDP_COLUMNS
+    if spec.growth:
+        columns += GROWTH_COLUMNS + POP_COLUMNS
     return columns
 
 
@@ -143,8 +168,36 @@ def _avg(total: Decimal, count: int) -> Decimal | None:
     return (total / count).quantize(CENT) if count else None
 
 
-def compute(con: duckdb.DuckDBPyConnection, name: str, scope: Scope) -> TableResult:
-    """One standard table for a scope."""
+def _growth(
+    kind: str, now: Figures, before: Figures | tuple[int, Decimal, Decimal, str] | None
+) -> dict[str, object]:
+    """``count_{kind}_pct`` and the two amounts' growth; null without a (non-zero) base."""
+    return {
+        f"count_{kind}_pct": growth_pct(now[0], before[0] if before else None),
+        f"total_amount_{kind}_pct": growth_pct(now[1], before[1] if before else None),
+        f"tech_amount_{kind}_pct": growth_pct(now[2], before[2] if before else None),
+    }
+
+
+def _gdp_yuan(scope: Scope, gdp: Mapping[str, Decimal] | None) -> dict[str, Decimal]:
+    """GDP in yuan by region; only a whole year is compared with GDP (a yearly figure)."""
+    if not gdp or not scope.period.is_whole_year:
+        return {}
+    return {region: value * YI for region, value in gdp.items()}
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    scope: Scope,
+    *,
+    gdp: Mapping[str, Decimal] | None = None,
+) -> TableResult:
+    """One standard table for a scope.
+
+    ``gdp`` maps region codes to the GDP (亿元) of the scope's year, as entered (see
+    ``stats.indicators.gdp_for``); tables that show 成交额占 GDP 比重 leave it null without one.
+    """
     if name not in ALL_TABLE_NAMES:
         raise KeyError(name)
     if name == "monthly":
@@ -152,9 +205,9 @@ def compute(con: duckdb.DuckDBPyConnection, name: str, scope: Scope) -> TableRes
     if name == "large_contracts":
         return _large(con, scope)
     spec = TABLES[name]
-    current, previous = _grouped(
-        con, spec, scope, scope.period.same_period_last_year() if spec.growth else None
-    )
+    current, same_period, previous = _grouped(con, spec, scope)
+    if name == "overview" and not current:  # an empty period still has a total: zero
+        current = {"total": (0, Decimal("0.00"), Decimal("0.00"), "")}
     whole = sum((v[1] for v in current.values()), Decimal(0))
     ordered = sorted(current.items(), key=lambda item: (-item[1][1], item[0]))
     ranks = {code: index for index, (code, _) in enumerate(ordered, start=1)}
@@ -162,6 +215,7 @@ def compute(con: duckdb.DuckDBPyConnection, name: str, scope: Scope) -> TableRes
         ordered = sorted(current.items())
     if spec.limit:
         ordered = ordered[: spec.limit]
+    gdp_yuan = _gdp_yuan(scope, gdp) if spec.gdp else {}
     rows: list[dict[str, object]] = []
     for code, (count, total, tech, label) in ordered:
         row: dict[str, object] = {
@@ -175,66 +229,110 @@ def compute(con: duckdb.DuckDBPyConnection, name: str, scope: Scope) -> TableRes
         if spec.share_rank:
             row["share_pct"] = share_pct(total, whole)
             row["rank"] = ranks[code]
+        if spec.gdp:
+            region_gdp = gdp_yuan.get(scope.region if spec.gdp == "scope" else code)
+            row["gdp"] = region_gdp
+            row["total_amount_gdp_pct"] = share_pct(total, region_gdp)
         if spec.growth:
-            before = previous.get(code)
-            row["count_yoy_pct"] = growth_pct(count, before[0] if before else None)
-            row["total_amount_yoy_pct"] = growth_pct(total, before[1] if before else None)
-            row["tech_amount_yoy_pct"] = growth_pct(tech, before[2] if before else None)
+            figures = (count, total, tech)
+            row.update(_growth("yoy", figures, same_period.get(code)))
+            row.update(
+                _growth("pop", figures, previous.get(code) if previous is not None else None)
+            )
         rows.append(row)
-    if name == "overview" and not rows:
-        rows.append(_empty_total(previous.get("total")))
-    return _result(name, scope, _columns(spec.growth, spec.share_rank), rows)
+    notes = [_previous_note(scope.period)] if spec.growth else []
+    if spec.gdp:
+        notes += _gdp_notes(spec, scope, gdp_yuan, rows)
+    return _result(name, scope, _columns(spec), rows, notes)
 
 
-def _empty_total(before: tuple[int, Decimal, Decimal, str] | None) -> dict[str, object]:
-    """An empty period still has a total: zero, with growth from the prior year when it exists."""
-    return {
-        "code": "total",
-        "name": "合计",
-        "count": 0,
-        "total_amount": Decimal("0.00"),
-        "tech_amount": Decimal("0.00"),
-        "avg_amount": None,
-        "count_yoy_pct": growth_pct(0, before[0] if before else None),
-        "total_amount_yoy_pct": growth_pct(Decimal(0), before[1] if before else None),
-        "tech_amount_yoy_pct": growth_pct(Decimal(0), before[2] if before else None),
-    }
+def _month_before(day: date) -> date:
+    """The first day of the month before ``day``'s month (January → the previous December)."""
+    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add(into: dict[tuple[int, int], Figures], key: tuple[int, int], figures: Figures) -> None:
+    had = into.get(key, (0, Decimal(0), Decimal(0)))
+    into[key] = (had[0] + figures[0], had[1] + figures[1], had[2] + figures[2])
+
+
+def _whole_months(period: Period) -> bool:
+    """Whether the period starts on a month's first day and ends on a month's last."""
+    return period.start.day == 1 and period.end == _month_end(period.end.year, period.end.month)
 
 
 def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
-    """Each month of the period: the month, the running total, and growth on the same month."""
-    earlier = scope.period.same_period_last_year()
-    where_now, params_now = _where(scope, scope.period)
-    where_before, params_before = _where(scope, earlier)
-    sql = (
-        "SELECT year(registered_on), month(registered_on), COUNT(*), SUM(total_amount), "
-        f"SUM(tech_amount) FROM facts WHERE ({where_now}) OR ({where_before}) GROUP BY 1, 2"
+    """Each month of the period: the month, the running total, 同比 and 环比 (on the month before).
+
+    One scan covers the period widened to whole months from the month before its first, and
+    last year's same period. A date range that cuts months (on either side: a range to 28
+    February 2025 compares with one to 28 February 2024) also groups by which window each
+    contract falls in, so windows that overlap (longer than eleven months) still count each side
+    on its own boundaries; whole-month periods group by month alone (cheaper).
+    """
+    period = scope.period
+    earlier = period.same_period_last_year()
+    widened = Period.for_range(
+        _month_before(period.start), _month_end(period.end.year, period.end.month)
     )
-    found = {
-        (y, m): (int(n), Decimal(t), Decimal(x))
-        for y, m, n, t, x in con.execute(sql, params_now + params_before).fetchall()
-    }
+    where_wide, params_wide = _where(scope, widened)
+    where_before, params_before = _where(scope, earlier)
+    split = not (_whole_months(period) and _whole_months(earlier))
+    flags = "registered_on BETWEEN ? AND ?, registered_on BETWEEN ? AND ?" if split else "1, 1"
+    sql = (
+        f"SELECT year(registered_on), month(registered_on), {flags}, COUNT(*), "
+        f"SUM(total_amount), SUM(tech_amount) FROM facts WHERE ({where_wide}) OR ({where_before}) "
+        f"GROUP BY {'1, 2, 3, 4' if split else '1, 2'}"
+    )
+    flag_params = [period.start, period.end, earlier.start, earlier.end] if split else []
+    ours, theirs = set(period.months()), set(earlier.months())
+    in_period: dict[tuple[int, int], Figures] = {}
+    last_year: dict[tuple[int, int], Figures] = {}
+    whole_month: dict[tuple[int, int], Figures] = {}
+    for y, m, now, before, n, t, x in con.execute(
+        sql, flag_params + params_wide + params_before
+    ).fetchall():
+        figures = (int(n), Decimal(t), Decimal(x))
+        _add(whole_month, (y, m), figures)
+        if now if split else (y, m) in ours:
+            _add(in_period, (y, m), figures)
+        if before if split else (y, m) in theirs:
+            _add(last_year, (y, m), figures)
     zero = (0, Decimal(0), Decimal(0))
     rows: list[dict[str, object]] = []
-    cumulative = [0, Decimal(0), Decimal(0)]
-    for year, month in scope.period.months():
-        now = found.get((year, month), zero)
-        before = found.get((year - 1, month))
-        cumulative = [cumulative[0] + now[0], cumulative[1] + now[1], cumulative[2] + now[2]]
+    cumulative = zero
+    for year, month in period.months():
+        now_figures = in_period.get((year, month), zero)
+        cumulative = (
+            cumulative[0] + now_figures[0],
+            cumulative[1] + now_figures[1],
+            cumulative[2] + now_figures[2],
+        )
+        first = date(year, month, 1)
+        whole = period.start <= first and _month_end(year, month) <= period.end
+        prior = _month_before(first)
         rows.append(
             {
                 "code": f"{year}-{month:02d}",
                 "name": f"{year}年{month}月",
-                "count": now[0],
-                "total_amount": now[1],
-                "tech_amount": now[2],
-                "avg_amount": _avg(now[1], now[0]),
+                "count": now_figures[0],
+                "total_amount": now_figures[1],
+                "tech_amount": now_figures[2],
+                "avg_amount": _avg(now_figures[1], now_figures[0]),
                 "cumulative_count": cumulative[0],
                 "cumulative_total_amount": cumulative[1],
                 "cumulative_tech_amount": cumulative[2],
-                "count_yoy_pct": growth_pct(now[0], before[0] if before else None),
-                "total_amount_yoy_pct": growth_pct(now[1], before[1] if before else None),
-                "tech_amount_yoy_pct": growth_pct(now[2], before[2] if before else None),
+                **_growth("yoy", now_figures, last_year.get((year - 1, month))),
+                # a month only partly in a date range is not compared with a whole month
+                **_growth(
+                    "pop",
+                    now_figures,
+                    whole_month.get((prior.year, prior.month)) if whole else None,
+                ),
             }
         )
     columns = [
@@ -245,6 +343,7 @@ def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
         Column("cumulative_total_amount", "累计成交额（元）", "cumulative turnover", "amount"),
         Column("cumulative_tech_amount", "累计技术交易额（元）", "cumulative tech value", "amount"),
         *GROWTH_COLUMNS,
+        *POP_COLUMNS,
     ]
     return _result("monthly", scope, columns, rows)
 
@@ -281,7 +380,11 @@ def _large(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
 
 
 def _result(
-    name: str, scope: Scope, columns: list[Column], rows: list[dict[str, object]]
+    name: str,
+    scope: Scope,
+    columns: list[Column],
+    rows: list[dict[str, object]],
+    notes: list[str] | None = None,
 ) -> TableResult:
     title_zh, title_en = table_title(name)
     return TableResult(
@@ -293,14 +396,53 @@ def _result(
         scope.view,
         columns,
         rows,
-        _notes(scope),
+        _notes(scope) + (notes or []),
     )
 
 
-def _month_end(year: int, month: int) -> date:
-    import calendar
+def _place(region: str) -> str:
+    return "全国" if region == "000000" else full_name(region)
 
-    return date(year, month, calendar.monthrange(year, month)[1])
+
+def _gdp_notes(
+    spec: TableSpec,
+    scope: Scope,
+    gdp_yuan: Mapping[str, Decimal],
+    rows: list[dict[str, object]],
+) -> list[str]:
+    """What 成交额占 GDP 比重 was computed from, or why it is empty."""
+    year = scope.period.start.year
+    if not scope.period.is_whole_year:
+        return [
+            "成交额占 GDP 比重仅对整年计算（地区生产总值为年度数据），本期间为空。 / Turnover "
+            "as a share of GDP is computed for whole years only (GDP is a yearly figure)."
+        ]
+    if spec.gdp == "row":
+        return [
+            f"各地区成交额占 GDP 比重 = 该地区成交额 ÷ 该地区 {year} 年地区生产总值，仅对已录入"
+            f"当年 GDP 的地区给出（本表 {sum(1 for r in rows if r['gdp'] is not None)} 个地区"
+            "已录入）。"
+        ]
+    value = gdp_yuan.get(scope.region)
+    if value is None:
+        return [
+            f"未录入{_place(scope.region)} {year} 年地区生产总值（GDP），成交额占 GDP 比重为空；"
+            f"可用 techmarket stats gdp set {scope.region} {year} 数值（亿元）录入。 / No GDP "
+            f"entered for {scope.region} in {year}: the share of GDP is empty."
+        ]
+    return [
+        f"成交额占 GDP 比重 = 成交额 ÷ {_place(scope.region)} {year} 年地区生产总值 "
+        f"{(value / YI).normalize():f} 亿元（录入值），由精确值计算后保留两位小数。"
+    ]
+
+
+def _previous_note(period: Period) -> str:
+    previous = period.previous()
+    if previous is None:
+        return "本期间为年初至某月累计，没有可比的上一期间，环比为空。"
+    if previous == period.same_period_last_year():
+        return f"本期间为整年，环比基期为上年 {previous.label}，与同比相同。"
+    return f"本期间的环比基期为 {previous.label}（{previous.start}—{previous.end}）。"
 
 
 def _notes(scope: Scope) -> list[str]:
@@ -310,4 +452,9 @@ def _notes(scope: Scope) -> list[str]:
         f"截至 {scope.as_of or date.today()} 已注销的合同不计入。",
         "成交额为合同成交总额；技术交易额为扣除非技术性费用后的金额。同比为与上年同期"
         "（相同口径和区域边界）相比；上年同期为 0 或无数据时同比为空。",
+        "环比为与紧接其前、长度相同的上一期间相比（相同口径和区域边界）：年与上年、半年与上一个"
+        "半年、季度与上季度、月与上月、日期区间与紧接其前同样天数的区间；年初至某月累计没有上一"
+        "期间，环比为空；按月表中每月与上月相比（1 月与上年 12 月），只部分落在日期区间内的月份"
+        "不计环比。上一期间为 0 或无数据时环比为空。 / Period-on-period (环比) growth compares "
+        "with the adjacent earlier period of the same length; empty for year-to-date.",
     ]

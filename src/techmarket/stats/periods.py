@@ -99,6 +99,12 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def is_whole_year(self) -> bool:
+        """1 January to 31 December of one year, however it was written (2024 or a range)."""
+        year = self.start.year
+        return self.start == date(year, 1, 1) and self.end == date(year, 12, 31)
+
     def same_period_last_year(self) -> Period:
         """同比 base: the same definition one year earlier (a range's 29 Feb becomes 28 Feb)."""
         y = self.start.year - 1
@@ -117,8 +123,11 @@ class Period:
     def previous(self) -> Period | None:
         """环比 base: the adjacent earlier period of the same kind and length; None for YTD.
 
-        Year-to-date has no meaningful predecessor (YTD05 is not "the period before" YTD06); a
-        range's predecessor is the same number of days ending the day before it starts.
+        A year's predecessor is the year before (so its 环比 equals its 同比); a half, quarter or
+        month's is the one just before it (H1 → last year's H2, Q1 → last year's Q4, January →
+        last December). Year-to-date has no meaningful predecessor (YTD05 is not "the period
+        before" YTD06, and the months before January are last year's rest, not a like period);
+        a range's predecessor is the same number of days ending the day before it starts.
         """
         y = self.start.year
         if self.kind == "year":

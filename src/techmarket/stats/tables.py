@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from techmarket.codes.lists import code_list, subtypes_for
 from techmarket.codes.regions import full_name
@@ -54,6 +55,8 @@ class TableSpec:
     limit: int | None = None
     order_by_key: bool = False
     label_sql: str | None = None  # when the name comes from the data, not a code list
+    # 成交额占 GDP 比重: against the scope's region ("scope") or each row's region ("row")
+    gdp: Literal["scope", "row"] | None = None
 
 
 TABLES: dict[str, TableSpec] = {
@@ -66,6 +69,7 @@ TABLES: dict[str, TableSpec] = {
             "'total'",
             lambda _: "合计",
             share_rank=False,
+            gdp="scope",
         ),
         TableSpec(
             "by_type",
@@ -116,6 +120,7 @@ TABLES: dict[str, TableSpec] = {
             "By region",
             "{child}",
             lambda code: full_name(code) if code else "（境外或未填）",
+            gdp="row",
         ),
         TableSpec(
             "flows",
@@ -137,7 +142,7 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 SPECIAL_TABLES = {
-    "monthly": ("按月份（当月、累计与同比）", "Monthly: month, cumulative, growth"),
+    "monthly": ("按月份（当月、累计、同比与环比）", "Monthly: month, cumulative, growth"),
     "large_contracts": ("大额合同（技术交易额达到门槛）", "Large contracts"),
 }
 ALL_TABLE_NAMES: tuple[str, ...] = (*TABLES, *SPECIAL_TABLES)

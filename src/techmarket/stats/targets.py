@@ -2,7 +2,7 @@
 
 Plans are TOML data files (``stats/plans/*.toml``) so the bureau can add one without code. Each
 indicator has yearly targets, a unit, a direction and a source: the registry (the stats engine
-supplies monthly figures) or entered actuals (by month or quarter). ``progress`` answers the
+supplies monthly figures) or entered actuals (by month, quarter or year). ``progress`` answers the
 bureau's mid-year question "时间过半、任务过半" and projects the year-end value from the region's
 own seasonal pattern.
 
@@ -18,6 +18,12 @@ Choices, stated once:
   summing them is meaningless, so the latest month's value through as_of is the actual and is
   compared with the target directly ("latest"). Unit % is always a level; other units default to
   "sum" and a plan file says ``aggregation = "latest"`` for stocks.
+* **Entered actuals.** A plan file may carry ``[[actuals]]``; values entered later (stored in
+  the database, ``targets actual set``) take precedence over the file's for the same period. One
+  indicator uses one granularity (month, quarter or year) per year, so a quarter is never added
+  to its own months; where the database and the file differ in granularity for an indicator and
+  year, the database's entries replace the file's for that year. A year's value is booked in
+  December, like a quarter's in its last month.
 * **Direction.** "increase": higher is better. "decrease": the target is a ceiling, so the
   comparisons are mirrored (completion at or below the time share is good).
 """
@@ -39,6 +45,7 @@ from typing import Any, Literal, Protocol
 Direction = Literal["increase", "decrease"]
 SourceKind = Literal["registry", "entered"]
 Aggregation = Literal["sum", "latest"]
+Granularity = Literal["month", "quarter", "year"]
 Status = Literal["ahead", "on_track", "at_risk", "behind", "no_target", "no_data"]
 
 UNITS = ("亿元", "万元", "元", "项", "家", "人", "个", "%")
@@ -108,12 +115,68 @@ class Indicator:
 
 @dataclass(frozen=True)
 class ActualEntry:
-    """An entered actual: the value for one month (a quarter's value booked at its last month)."""
+    """An entered actual, booked at one month: a quarter's at its last month, a year's at December."""
 
     indicator: str
     year: int
     month: int
     value: Decimal
+    granularity: Granularity = "month"
+
+    @property
+    def period(self) -> str:
+        """The period as entered: ``2020-06``, ``2020-Q2`` or ``2020``."""
+        if self.granularity == "year":
+            return f"{self.year:04d}"
+        if self.granularity == "quarter":
+            return f"{self.year:04d}-Q{self.month // 3}"
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+ENTRY_PERIOD_FORMS = "YYYY-MM（月 month）, YYYY-Qn（季度 quarter）, YYYY（年 year）"
+_ENTRY_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_ENTRY_QUARTER = re.compile(r"(\d{4})-?Q(\d)")
+_ENTRY_YEAR = re.compile(r"(\d{4})")
+
+
+def parse_entry_period(text: str) -> tuple[int, int, Granularity]:
+    """(year, booked month, granularity) of an entered actual's period; ValueError if malformed."""
+    t = text.strip().upper()
+    if m := _ENTRY_MONTH.fullmatch(t):
+        year, month, granularity = int(m[1]), int(m[2]), "month"
+        ok = 1 <= month <= 12
+    elif m := _ENTRY_QUARTER.fullmatch(t):
+        year, month, granularity = int(m[1]), 3 * int(m[2]), "quarter"
+        ok = 1 <= int(m[2]) <= 4
+    elif m := _ENTRY_YEAR.fullmatch(t):
+        year, month, granularity = int(m[1]), 12, "year"
+        ok = True
+    else:
+        ok = False
+    if not ok or year < 1000:
+        raise ValueError(
+            f"无法识别的期间 / unrecognised period {text!r}；可用格式 / accepted forms: "
+            f"{ENTRY_PERIOD_FORMS}"
+        )
+    return year, month, granularity  # type: ignore[return-value]
+
+
+def merge_actuals(
+    from_file: Iterable[ActualEntry], entered: Iterable[ActualEntry]
+) -> list[ActualEntry]:
+    """A plan file's actuals overridden by entered ones (see the module notes for the rule)."""
+    stored = list(entered)
+    by_year: dict[tuple[str, int], set[str]] = {}
+    for e in stored:
+        by_year.setdefault((e.indicator, e.year), set()).add(e.granularity)
+    taken = {(e.indicator, e.year, e.month) for e in stored}
+    kept = [
+        e
+        for e in from_file
+        if (e.indicator, e.year, e.month) not in taken
+        and by_year.get((e.indicator, e.year), {e.granularity}) == {e.granularity}
+    ]
+    return kept + stored
 
 
 @dataclass(frozen=True)
@@ -274,7 +337,8 @@ def _actual(raw: object, index: int, indicators: Mapping[str, Indicator]) -> Act
         month = 3 * quarter
     elif month not in range(1, 13) or isinstance(month, bool):
         raise _err(where, "month", f"须为 1–12 / must be 1–12: {month!r}")
-    return ActualEntry(code, year, month, _number(raw.get("value"), where, "value"))
+    granularity: Granularity = "month" if quarter is None else "quarter"
+    return ActualEntry(code, year, month, _number(raw.get("value"), where, "value"), granularity)
 
 
 def load_plan(path_or_text: Path | str) -> Plan:
@@ -283,9 +347,12 @@ def load_plan(path_or_text: Path | str) -> Plan:
     Raises ValueError in Chinese and English naming the indicator and field at fault.
     """
     if isinstance(path_or_text, Path) or "\n" not in path_or_text:
-        text = Path(path_or_text).read_text(encoding="utf-8")
-    else:
-        text = path_or_text
+        return parse_plan(Path(path_or_text).read_text(encoding="utf-8"))
+    return parse_plan(path_or_text)
+
+
+def parse_plan(text: str) -> Plan:
+    """A plan from its TOML text; ValueError in Chinese and English naming what is wrong."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -1,0 +1,96 @@
+"""What statistics and targets keep in the database: imported plans and entered figures.
+
+Entered figures are never overwritten or deleted. Entering a figure again marks the row in force
+superseded (when, and by which row) and adds a new one; withdrawing it marks it superseded with no
+successor and names who withdrew it. A partial unique constraint allows one row in force per key.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class StoredPlan(models.Model):
+    """An imported action plan: the TOML text as imported, parsed again whenever it is used."""
+
+    code = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    source_toml = models.TextField()
+    imported_at = models.DateTimeField()
+    imported_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class EnteredFigure(models.Model):
+    """A figure someone entered, with its history: in force until superseded or withdrawn."""
+
+    value = models.DecimalField(max_digits=24, decimal_places=4)
+    entered_by = models.CharField(max_length=150)
+    entered_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def in_force(self) -> bool:
+        return self.superseded_at is None
+
+
+class EnteredActual(EnteredFigure):
+    """An actual entered for a plan indicator and a period: 2020-06, 2020-Q2 or 2020."""
+
+    plan_code = models.CharField(max_length=100)
+    indicator = models.CharField(max_length=100)
+    period = models.CharField(max_length=7)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan_code", "indicator", "period", "entered_at", "id"]
+        indexes = [models.Index(fields=["plan_code", "indicator", "period"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_code", "indicator", "period"],
+                condition=Q(superseded_at__isnull=True),
+                name="stats_one_actual_in_force",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="stats_actual_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_code} {self.indicator} {self.period} = {self.value}"
+
+
+class IndicatorValue(EnteredFigure):
+    """A region's yearly figure that statistics compare with, such as GDP (亿元)."""
+
+    indicator = models.CharField(max_length=50)
+    region_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=10)
+    source_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year", "region_code", "entered_at", "id"]
+        indexes = [models.Index(fields=["indicator", "year", "region_code"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region_code", "year"],
+                condition=Q(superseded_at__isnull=True),
+                name="stats_one_indicator_value_in_force",
+            ),
+            models.CheckConstraint(condition=Q(value__gt=0), name="stats_indicator_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.region_code} {self.year} = {self.value} {self.unit}"
