@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from techmarket.registry.models import Contract
 from techmarket.stats.engine import Scope, compute
 from techmarket.stats.periods import growth_pct, parse_period
 from techmarket.stats.snapshot import Snapshot
@@ -161,3 +162,47 @@ def test_growth_of_a_range_longer_than_a_year_counts_each_year_once(records, sna
         == overview["count"]
         == sum(1 for r in records if r["registered_on"] >= "2024-07-01")
     )
+
+
+def _seller_code(row):
+    if not row["seller_id"]:
+        return row["seller_name"]
+    if row["seller_nature"] == "400":  # a natural person's ID is shown masked
+        return row["seller_id"][:6] + "********" + row["seller_id"][-4:]
+    return row["seller_id"]
+
+
+def test_top_sellers_match_plain_python_with_codes_masked_for_people(records, snapshot):
+    result = compute(snapshot.con, "top_sellers", Scope(parse_period("2025"), region="440100"))
+    by_seller = _expected(records, 2025, _seller_code)
+    names = {_seller_code(r): r["seller_name"] for r in records}
+    expected = sorted(by_seller.items(), key=lambda item: -item[1][1])[:20]
+    assert [r["total_amount"] for r in result.rows] == [v[1] for _, v in expected]
+    for row in result.rows:
+        assert (row["count"], row["total_amount"], row["tech_amount"]) == tuple(
+            by_seller[row["code"]]
+        )
+        assert row["name"] == names[row["code"]]
+
+
+def test_large_contracts_list_numbers_and_names_by_technology_value(records, snapshot):
+    result = compute(snapshot.con, "large_contracts", Scope(parse_period("2025"), region="440100"))
+    large = [
+        r
+        for r in records
+        if r["registered_on"].startswith("2025") and Decimal(r["tech_amount"]) >= 5_000_000
+    ]
+    assert large, "the generated year should hold large contracts"
+    large.sort(key=lambda r: -Decimal(r["tech_amount"]))
+    assert [(r["name"], r["tech_amount"]) for r in result.rows] == [
+        (r["name"], Decimal(r["tech_amount"])) for r in large[:200]
+    ]
+    numbers = {
+        (name, tech): number
+        for name, tech, number in Contract.objects.values_list(
+            "name", "tech_amount", "registration_number"
+        )
+    }
+    assert [r["code"] for r in result.rows] == [
+        numbers[(r["name"], r["tech_amount"])] for r in result.rows
+    ]

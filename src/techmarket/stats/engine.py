@@ -17,6 +17,7 @@ import duckdb
 from techmarket.codes.regions import full_name
 from techmarket.exports.model import Column, TableResult
 from techmarket.stats.periods import Period, growth_pct, share_pct
+from techmarket.stats.snapshot import contract_labels
 from techmarket.stats.tables import ALL_TABLE_NAMES, TABLES, VIEWS, TableSpec, table_title
 
 MEASURE_COLUMNS = [
@@ -66,11 +67,12 @@ def _region_filter(region: str, side: str) -> str:
     """Membership of a region at its own level, on one side's roll-up columns."""
     if region == "000000":
         return "TRUE"
+    # Region columns of the snapshot are integers (see snapshot.FACT_COLUMNS).
     if region.endswith("0000"):
-        return f"{side}_province = '{region}'"
+        return f"{side}_province = {int(region)}"
     if region.endswith("00"):
-        return f"{side}_city = '{region}'"
-    return f"{side}_current = '{region}'"
+        return f"{side}_city = {int(region)}"
+    return f"{side}_current = {int(region)}"
 
 
 def _side(view: str) -> str:
@@ -82,7 +84,7 @@ def _child_sql(region: str, side: str) -> str:
     if region == "000000":
         return f"{side}_province"
     if region.endswith("0000"):
-        return f"COALESCE(NULLIF({side}_city, ''), {side}_current)"
+        return f"COALESCE({side}_city, {side}_current)"
     return f"{side}_current"
 
 
@@ -94,7 +96,7 @@ def _flow_sql(region: str, view: str) -> str:
         f"CASE WHEN {other}_country IN ('HKG', 'MAC', 'TWN') THEN 'hmt' "
         f"WHEN {other}_country <> 'CHN' THEN 'abroad' "
         f"WHEN {_region_filter(region, other)} THEN 'in_region' "
-        f"WHEN {other}_province = '{province}' THEN 'in_province' ELSE 'other_provinces' END"
+        f"WHEN {other}_province = {int(province)} THEN 'in_province' ELSE 'other_provinces' END"
     )
 
 
@@ -240,6 +242,8 @@ def compute(
                 _growth("pop", figures, previous.get(code) if previous is not None else None)
             )
         rows.append(row)
+    if spec.names_from:
+        _relabel(con, spec.names_from, rows)
     notes = [_previous_note(scope.period)] if spec.growth else []
     if spec.gdp:
         notes += _gdp_notes(spec, scope, gdp_yuan, rows)
@@ -263,6 +267,21 @@ def _add(into: dict[tuple[int, int], Figures], key: tuple[int, int], figures: Fi
 def _whole_months(period: Period) -> bool:
     """Whether the period starts on a month's first day and ends on a month's last."""
     return period.start.day == 1 and period.end == _month_end(period.end.year, period.end.month)
+
+
+def _relabel(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]) -> None:
+    """Rows keyed by a snapshot id (a seller) get that table's display code and name."""
+    ids = ", ".join(str(int(str(row["code"]))) for row in rows)
+    if not ids:
+        return
+    found = {
+        str(pk): (code, name)
+        for pk, code, name in con.execute(
+            f"SELECT id, code, name FROM {table} WHERE id IN ({ids})"
+        ).fetchall()
+    }
+    for row in rows:
+        row["code"], row["name"] = found.get(str(row["code"]), (row["code"], row["name"]))
 
 
 def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
@@ -351,22 +370,23 @@ def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
 def _large(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
     where, params = _where(scope, scope.period)
     found = con.execute(
-        f"SELECT registration_number, name, seller_name, registered_on, total_amount, "
-        f"tech_amount FROM facts WHERE {where} AND is_large ORDER BY tech_amount DESC, "
-        f"registration_number LIMIT 200",
+        f"SELECT f.id, s.name, f.registered_on, f.total_amount, f.tech_amount FROM facts f "
+        f"LEFT JOIN sellers s ON s.id = f.seller_party WHERE {where} AND f.is_large "
+        f"ORDER BY f.tech_amount DESC, f.id LIMIT 200",
         params,
     ).fetchall()
+    labels = contract_labels([row[0] for row in found])
     rows = [
         {
-            "code": number,
-            "name": name,
-            "seller_name": seller,
+            "code": labels.get(pk, ("", ""))[0],
+            "name": labels.get(pk, ("", ""))[1],
+            "seller_name": seller or "",
             "registered_on": on.isoformat(),
             "count": 1,
             "total_amount": Decimal(total),
             "tech_amount": Decimal(tech),
         }
-        for number, name, seller, on, total, tech in found
+        for pk, seller, on, total, tech in found
     ]
     columns = [
         Column("code", "登记编号", "registration number", "text"),

@@ -57,6 +57,7 @@ class TableSpec:
     label_sql: str | None = None  # when the name comes from the data, not a code list
     # 成交额占 GDP 比重: against the scope's region ("scope") or each row's region ("row")
     gdp: Literal["scope", "row"] | None = None
+    names_from: str | None = None  # a snapshot table (id, code, name) the keys are ids of
 
 
 TABLES: dict[str, TableSpec] = {
@@ -133,11 +134,11 @@ TABLES: dict[str, TableSpec] = {
             "top_sellers",
             "卖方排名（前 20 名）",
             "Top 20 sellers",
-            "COALESCE(NULLIF(seller_id, ''), seller_name)",
+            "seller_party",
             lambda key: key,
             growth=False,
             limit=20,
-            label_sql="seller_name",
+            names_from="sellers",
         ),
     )
 }
