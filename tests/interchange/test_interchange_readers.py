@@ -348,3 +348,24 @@ def test_a_record_source_can_be_iterated_twice(tmp_path: Path) -> None:
     path = build_xlsx(tmp_path / "r.xlsx", [headers, [ROW_VALUES[f.key] for f in REQUIRED]])
     source = open_records(path)
     assert list(source) == list(source) == [(1, ROW_VALUES)]
+
+
+def test_csv_rows_parse_exactly_as_the_same_values_given_raw(
+    tmp_path: Path, record: dict[str, str]
+) -> None:
+    """The CSV reader hands out clean text the parser trusts; cleaning there must not differ."""
+    from techmarket.domain.record import parse_record
+
+    spaced = dict(record)
+    spaced["name"] = "\u3000" + record["name"][:4] + "\u3000" + record["name"][4:] + " "
+    spaced["seller_name"] = " " + record["seller_name"] + "\u3000"
+    spaced["total_amount"] = "\u3000" + record["total_amount"]
+    header = ",".join(spaced)
+    line = ",".join(spaced.values())
+    path = write_csv(tmp_path / "spaces.csv", f"{header}\n{line}\n", "utf-8")
+    ((row, values),) = rows_of(path)
+    from_file, from_raw = parse_record(values, row), parse_record(spaced, row)
+    assert from_file[0] is not None and from_raw[0] is not None, from_file[1]
+    assert from_file[0].to_row() == from_raw[0].to_row()
+    assert from_file[0].name == record["name"][:4] + " " + record["name"][4:]
+    assert from_file[1] == from_raw[1]

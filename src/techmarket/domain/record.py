@@ -290,6 +290,12 @@ _PARTIES_SEEN: dict[tuple[object, ...], _Outcome] = {}
 _DATED_CODES = frozenset({"region_not_yet_valid", "region_abolished"})
 
 
+class CleanRow(dict[str, str]):
+    """A raw record keyed by record keys whose values are already clean text: stripped, with
+    ideographic spaces made plain (what the CSV reader hands out). The parser takes them as
+    they are instead of cleaning every cell again, a sixth of its time on a large import."""
+
+
 def _label(key: str) -> str:
     return _LABELS[key]
 
@@ -327,6 +333,12 @@ class _RecordParser:
     def read(self, fields: tuple[tuple[str, str], ...]) -> None:
         """Look up (key, label) fields once: under the key or, failing that, the Chinese label."""
         raw = self.raw
+        if type(raw) is CleanRow:
+            get = raw.get
+            texts = {key: get(key) or None for key, _ in fields}
+            self.cells.update(texts)
+            self.texts.update(texts)
+            return
         cells = {key: raw[key] if key in raw else raw.get(label) for key, label in fields}
         self.cells.update(cells)
         # _cell_text inlined for plain strings, which most cells are

@@ -34,6 +34,7 @@ from techmarket.domain.fields import (
     header_to_key,
 )
 from techmarket.domain.problems import FileProblem
+from techmarket.domain.record import CleanRow
 
 FORMATS = ("csv", "jsonl", "xlsx")
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
@@ -364,9 +365,14 @@ def _open_csv(path: Path) -> RecordSource:
                 texts = [cells[col].strip() if col < count else "" for col in columns]
             if not any(texts):
                 continue
-            if "'" in "".join(texts):  # rare: only a cell starting with "'" can be escaped
+            joined = "".join(texts)
+            if (
+                "\u3000" in joined
+            ):  # rare: ideographic spaces read as plain ones, as the parser would
+                texts = [text.replace("\u3000", " ").strip() for text in texts]
+            if "'" in joined:  # rare: only a cell starting with "'" can be escaped
                 texts = [unescape_text(text) for text in texts]
-            yield number, dict(zip(keys, texts, strict=True))
+            yield number, CleanRow(zip(keys, texts, strict=True))
 
     return RecordSource("csv", header.headers, header.keys, header.wan_yuan, path, rows)
 
