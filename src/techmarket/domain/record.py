@@ -156,6 +156,15 @@ class ContractRecord:
         record.__dict__["_row"] = row
         return record
 
+    @classmethod
+    def _from_canonical(cls, values: dict[str, object], row: dict[str, str]) -> ContractRecord:
+        """A record from checked values and the canonical texts they were read from (the
+        canonical-row fast path, where the texts need no formatting)."""
+        record = cls.__new__(cls)
+        record.__dict__.update(values)
+        record.__dict__["_row"] = row
+        return record
+
     def party(self, role: PartyRole) -> Party:
         """The seller or the buyer as one object."""
         return Party(

@@ -16,15 +16,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from techmarket.accounts.models import Agency
+from techmarket.domain.canonical_rows import CanonicalRows
 from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
-from techmarket.domain.record import parse_record
+from techmarket.domain.record import CleanRow, parse_record
 from techmarket.domain.workflow import Status
 from techmarket.registry import audit, bulk, numbers
 from techmarket.registry.actors import Actor
@@ -62,6 +65,26 @@ class ImportResult:
 
 # Record columns that are NULL, not "", when absent.
 _NULLABLE = frozenset({"non_tech_equipment", "non_tech_materials", "non_tech_other"})
+_RECORD_VALUES = itemgetter(*RECORD_KEYS)
+_NULLABLE_AT = tuple(i for i, key in enumerate(RECORD_KEYS) if key in _NULLABLE)
+
+
+def _has_empty_nullable(values: tuple[str, ...]) -> bool:
+    return any(not values[i] for i in _NULLABLE_AT)
+
+
+def _nulled(values: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The record's columns with NULL, not "", where a nullable one is empty."""
+    columns: list[str | None] = list(values)
+    for i in _NULLABLE_AT:
+        columns[i] = columns[i] or None
+    return tuple(columns)
+
+
+@lru_cache(maxsize=256)
+def _flags_json(flags: frozenset[str]) -> str:
+    """Risk flags as the JSON list stored with the contract (a handful of combinations)."""
+    return db_json(sorted(flags))
 
 
 class _Checked(NamedTuple):
@@ -118,10 +141,18 @@ def check_rows(
     `agency_regions` None: no agency list to check against (a dry run without a database);
     every row is then checked against the whole country.
     """
+    # Only clean text in plain yuan can be compared with its canonical form.
+    known = None if wan_yuan_fields else CanonicalRows(as_registered=as_registered)
     for row, raw in rows:
-        record, problems = parse_record(
-            raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=as_registered
-        )
+        record = known.accept(raw) if known and type(raw) is CleanRow else None
+        if record is not None:
+            problems: list[Problem] = []
+        else:
+            record, problems = parse_record(
+                raw, row, wan_yuan_fields=wan_yuan_fields, as_registered=as_registered
+            )
+            if known and record is not None and not problems and type(raw) is CleanRow:
+                known.learn(raw, record)
         if record is None:
             yield _Checked(row, problems)
             continue
@@ -148,8 +179,9 @@ def check_rows(
         problems += found
         text = record.to_row()
         seller, buyer = party_row(record, "seller"), party_row(record, "buyer")
+        values = _RECORD_VALUES(text)
         fingerprint = record.fingerprint()
-        flags = sorted({*recognition.risk_flags, *(p.code for p in found)})
+        flags = frozenset((*recognition.risk_flags, *(p.code for p in found)))
         yield _Checked(
             row,
             problems,
@@ -165,12 +197,12 @@ def check_rows(
             registration_number=record.registration_number or "",
             registered_on=text["registered_on"],
             tech_amount=record.tech_amount,
-            values=tuple((text[k] or None) if k in _NULLABLE else text[k] for k in RECORD_KEYS),
+            values=values if not _has_empty_nullable(values) else _nulled(values),
             rule_set=recognition.rule_set.version,
             rule_threshold=recognition.rule_set.large_threshold,
             vat_exempt=recognition.vat_exempt,
             income_tax_transfer=recognition.income_tax_transfer,
-            risk_flags=db_json(flags),
+            risk_flags=_flags_json(flags),
         )
 
 

@@ -39,13 +39,14 @@ PartyRow = tuple[str | None, str, str, str, str]
 
 
 def party_row(record: ContractRecord, side: str) -> PartyRow:
-    values = party_values(record, side)
+    """The party as `party_values` describes it, as a tuple (read once per imported row)."""
+    values = record.__dict__
     return (
-        values["identifier"],
-        str(values["name"]),
-        str(values["nature"]),
-        str(values["region_code"]),
-        str(values["country"]),
+        values[f"{side}_id"] or None,
+        str(values[f"{side}_name"]),
+        str(values[f"{side}_nature"]),
+        str(values[f"{side}_region"] or ""),
+        str(values[f"{side}_country"] or "CHN"),
     )
 
 
