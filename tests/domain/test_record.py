@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from techmarket.domain.fields import RECORD_FIELDS, REGISTRATION_FIELDS
-from techmarket.domain.record import NON_TECH_KEYS, ContractRecord, parse_record
+from techmarket.domain.record import (
+    NON_TECH_KEYS,
+    REGISTRATION_KEYS,
+    ROW_KEYS,
+    ContractRecord,
+    parse_record,
+)
 
 from .builders import (
     SELLER_ID,
@@ -387,3 +395,13 @@ def test_a_parsed_row_is_the_same_as_the_row_computed_from_the_fields() -> None:
     assert record is not None
     computed = replace(record).to_row()  # built through __init__: no precomputed row
     assert record.to_row() == computed and record.fingerprint() == replace(record).fingerprint()
+
+
+@pytest.mark.parametrize("name", ["智能传感器技术开发合同", 'a "quoted" \\ name 技术开发合同'])
+def test_the_fingerprint_is_the_sha256_of_the_contents_sorted_json(name: str) -> None:
+    """The definition stored fingerprints were made with; the fast template must not drift."""
+    record = valid_record(name=name)
+    row = record.to_row()
+    content = {key: row[key] for key in ROW_KEYS if key not in REGISTRATION_KEYS}
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert record.fingerprint() == hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -82,3 +82,39 @@ def reference_event_hash(**fields: object) -> str:
         ]
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def import_payload(row: int, registration_number: str | None) -> str:
+    """`canonical_payload` of an import event's {"row": …, "registration_number": …}, written
+    directly: a million-row import writes a million of them."""
+    if registration_number is None:
+        return f'{{"row":"{int(row)}"}}'
+    if _NEEDS_ESCAPE.search(registration_number):
+        return canonical_payload({"row": str(row), "registration_number": registration_number})
+    return f'{{"registration_number":"{registration_number}","row":"{int(row)}"}}'
+
+
+def chain(
+    seq: int,
+    prev_hash: str,
+    events: Iterable[tuple[int, str]],
+    *,
+    actor: str,
+    action: str,
+    from_status: str,
+    to_status: str,
+    at: datetime,
+) -> Iterator[tuple[int, int, str, str, str]]:
+    """Hash a run of events that share who, what and when: (contract id, canonical payload) in,
+    (seq, contract id, payload, previous hash, hash) out, numbered on from `seq` + 1.
+
+    The same hashes as `event_hash` one by one, with the shared middle encoded once.
+    """
+    middle = _who_what_when(actor, action, from_status, to_status, at)
+    sha256 = hashlib.sha256
+    for contract_id, payload in events:
+        seq += 1
+        body = f'[{seq},{int(contract_id)},{middle},{payload},"{prev_hash}"]'
+        digest = sha256(body.encode("utf-8")).hexdigest()
+        yield seq, contract_id, payload, prev_hash, digest
+        prev_hash = digest

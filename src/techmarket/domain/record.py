@@ -50,8 +50,9 @@ CONTENT_KEYS = tuple(key for key in ROW_KEYS if key not in REGISTRATION_KEYS)
 _FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 # What _FINGERPRINT_JSON writes for content whose values need no escaping (no quote, backslash
 # or control character: nearly every record), as a template filled in by position.
-_BY_KEY = itemgetter(*(CONTENT_KEYS.index(key) for key in sorted(CONTENT_KEYS)))
-_CONTENT_TEMPLATE = "{" + ",".join(f'"{key}":"%s"' for key in sorted(CONTENT_KEYS)) + "}"
+_SORTED_CONTENT_KEYS = tuple(sorted(CONTENT_KEYS))
+_SORTED_CONTENT = itemgetter(*_SORTED_CONTENT_KEYS)
+_CONTENT_TEMPLATE = "{" + ",".join(f'"{key}":"%s"' for key in _SORTED_CONTENT_KEYS) + "}"
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 # Which code list each code field is resolved against (contract-format.md §2–§5).
@@ -211,12 +212,11 @@ class ContractRecord:
     def _fingerprint(self) -> str:
         # Computed once per record: the importer asks several times. The record is frozen, so
         # the cached value (kept in the instance dict, not a field) can never go stale.
-        row = self._row  # the same canonical texts as the export, computed once
-        texts = [row[key] for key in CONTENT_KEYS]
+        texts = _SORTED_CONTENT(self._row)  # the canonical texts of the export, in key order
         if _JSON_ESCAPED.search("".join(texts)):
-            text = _FINGERPRINT_JSON.encode(dict(zip(CONTENT_KEYS, texts, strict=True)))
+            text = _FINGERPRINT_JSON.encode(dict(zip(_SORTED_CONTENT_KEYS, texts, strict=True)))
         else:
-            text = _CONTENT_TEMPLATE % _BY_KEY(texts)
+            text = _CONTENT_TEMPLATE % texts
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

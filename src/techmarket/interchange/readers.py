@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import json
 import re
@@ -277,13 +278,44 @@ def _detect_codec(sample: bytes) -> tuple[str | None, int]:
 
 
 def _csv_lines(path: Path) -> Iterator[str]:
-    """Decoded physical lines (with their line ends), streamed."""
+    """Decoded physical lines (with their line ends), streamed.
+
+    Once the codec is known the file is decoded in large blocks; a decoding error then sends
+    us back over the file line by line, to name the line that failed.
+    """
     with path.open("rb") as handle:
         codec, bom = _detect_codec(handle.read(_SAMPLE_BYTES))
         handle.seek(bom)
-        decoder = _LineDecoder(codec)
+        if codec is None:
+            decoder = _LineDecoder(None)
+            for lineno, raw in enumerate(handle, start=1):
+                yield decoder.decode(raw, lineno)
+                if decoder.codec is not None:
+                    break
+            else:
+                return
+            codec, consumed = decoder.codec, lineno
+        else:
+            consumed = 0
+        text = io.TextIOWrapper(handle, encoding=codec, newline="")
+        try:
+            yield from text
+        except UnicodeDecodeError:
+            raise _first_undecodable(path, bom, codec, after=consumed) from None
+
+
+def _first_undecodable(path: Path, bom: int, codec: str, *, after: int) -> FileProblem:
+    """The problem to report for the first line (past `after`) that `codec` cannot decode."""
+    decoder = _LineDecoder(codec)
+    with path.open("rb") as handle:
+        handle.seek(bom)
         for lineno, raw in enumerate(handle, start=1):
-            yield decoder.decode(raw, lineno)
+            if lineno > after:
+                try:
+                    decoder.decode(raw, lineno)
+                except FileProblem as problem:
+                    return problem
+    return _encoding_problem(after + 1, codec)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -300,15 +332,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             break
     head = buffered[-1] if buffered else ""
     delimiter = "\t" if "\t" in head and "," not in head else ","
-    counter = 0
-
-    def counted() -> Iterator[str]:
-        nonlocal counter
-        for text in itertools.chain(buffered, lines):
-            counter += 1
-            yield text
-
-    reader = csv.reader(counted(), delimiter=delimiter)
+    reader = csv.reader(itertools.chain(buffered, lines), delimiter=delimiter)
     while True:
         try:
             cells = next(reader)
@@ -316,12 +340,12 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise FileProblem(
-                f"第 {counter} 行 CSV 格式错误：{exc}",
-                f"line {counter}: malformed CSV: {exc}",
+                f"第 {reader.line_num} 行 CSV 格式错误：{exc}",
+                f"line {reader.line_num}: malformed CSV: {exc}",
                 reason="malformed_csv",
-                line=counter,
+                line=reader.line_num,
             ) from exc
-        yield counter, cells
+        yield reader.line_num, cells
 
 
 def _open_csv(path: Path) -> RecordSource:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from techmarket.domain.audit import GENESIS_HASH, canonical_payload, event_hash
+from techmarket.domain.audit import GENESIS_HASH, canonical_payload, chain, event_hash
 from techmarket.registry.bulk import db_datetime, insert
 from techmarket.registry.models import AuditEvent, AuditHead
 
@@ -76,6 +76,39 @@ def append(events: Iterable[PendingEvent]) -> int:
         return 0
     insert(AuditEvent, _COLUMNS, rows)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return len(rows)
+
+
+def append_run(
+    events: list[tuple[int, str]],
+    *,
+    actor: str,
+    action: str,
+    from_status: str,
+    to_status: str,
+    at: datetime,
+) -> int:
+    """Chain and insert events that share who, what and when: (contract id, canonical payload
+    text) each, as an import writes them; the same rows `append` would write."""
+    if not events:
+        return 0
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    at_db = db_datetime(at)
+    rows = [
+        (seq, contract_id, actor, action, from_status, to_status, at_db, payload, prev, digest)
+        for seq, contract_id, payload, prev, digest in chain(
+            head.last_seq,
+            head.last_hash,
+            events,
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            at=at,
+        )
+    ]
+    insert(AuditEvent, _COLUMNS, rows)
+    AuditHead.objects.filter(pk=1).update(last_seq=rows[-1][0], last_hash=rows[-1][-1])
     return len(rows)
 
 

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from techmarket.accounts.models import Agency
+from techmarket.domain.audit import import_payload
 from techmarket.domain.canonical_rows import CanonicalRows
 from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
@@ -69,8 +70,11 @@ _RECORD_VALUES = itemgetter(*RECORD_KEYS)
 _NULLABLE_AT = tuple(i for i, key in enumerate(RECORD_KEYS) if key in _NULLABLE)
 
 
+_FIRST, _SECOND, _THIRD = _NULLABLE_AT
+
+
 def _has_empty_nullable(values: tuple[str, ...]) -> bool:
-    return any(not values[i] for i in _NULLABLE_AT)
+    return not (values[_FIRST] and values[_SECOND] and values[_THIRD])
 
 
 def _nulled(values: tuple[str, ...]) -> tuple[str | None, ...]:
@@ -91,8 +95,9 @@ class _Checked(NamedTuple):
     """One row after the pure checks, reduced to what the writer needs.
 
     A named tuple of plain strings, numbers and tuples, so it pickles small and fast when the
-    checks run in a second process; dates and amounts are already in the canonical text the
-    databases accept, and each party comes with its lookup key.
+    checks run in a second process. `columns` already holds every contract column the writer
+    does not fill in itself (id, agency, parties, number: `_WRITER_COLUMNS`), in the order of
+    `_CHECKED_COLUMNS`, as the databases accept them.
     """
 
     row: int
@@ -108,13 +113,21 @@ class _Checked(NamedTuple):
     fingerprint: str = ""
     registration_number: str = ""
     registered_on: str = ""
-    tech_amount: Decimal = Decimal(0)
-    values: tuple[str | None, ...] = ()  # the record's columns, in RECORD_KEYS order
-    rule_set: str = ""
-    rule_threshold: Decimal = Decimal(0)
-    vat_exempt: bool = False
-    income_tax_transfer: bool = False
-    risk_flags: str = "[]"  # JSON text
+    columns: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What checking a row needs to know about the import beyond the row itself."""
+
+    agency_regions: Mapping[str, str] | None  # None: no agency list (a dry run without one)
+    default_agency: str
+    today: date
+    as_registered: bool = False
+    wan_yuan_fields: frozenset[str] = frozenset()
+    thresholds: Mapping[str, Decimal | None] = field(default_factory=dict)  # agency overrides
+    status: str = ""
+    now: object = None  # created_at / updated_at, as the database takes it
 
 
 def _problem(row: int, field_key: str, code: str, zh: str, en: str) -> Problem:
@@ -128,19 +141,16 @@ def _identity(seller: PartyRow, external_id: str, fingerprint: str) -> bytes:
 
 
 def check_rows(
-    rows: Iterable[tuple[int, Mapping[str, object]]],
-    *,
-    wan_yuan_fields: frozenset[str],
-    as_registered: bool,
-    agency_regions: Mapping[str, str] | None,
-    default_agency: str,
-    today: date,
+    rows: Iterable[tuple[int, Mapping[str, object]]], context: RowContext
 ) -> Iterator[_Checked]:
     """Parse and recognise each row against its agency's region; pure, so it can run anywhere.
 
-    `agency_regions` None: no agency list to check against (a dry run without a database);
-    every row is then checked against the whole country.
+    Without an agency list (`context.agency_regions` None) every row is checked against the
+    whole country.
     """
+    as_registered, wan_yuan_fields = context.as_registered, context.wan_yuan_fields
+    agency_regions, thresholds = context.agency_regions, context.thresholds
+    applied_today = context.today.isoformat()
     # Only clean text in plain yuan can be compared with its canonical form.
     known = None if wan_yuan_fields else CanonicalRows(as_registered=as_registered)
     for row, raw in rows:
@@ -156,7 +166,7 @@ def check_rows(
         if record is None:
             yield _Checked(row, problems)
             continue
-        code = record.agency_code or default_agency
+        code = record.agency_code or context.default_agency
         region = "000000" if agency_regions is None else agency_regions.get(code)
         if region is None:
             problems.append(
@@ -170,8 +180,10 @@ def check_rows(
             )
             yield _Checked(row, problems)
             continue
-        applied_on = record.registered_on if as_registered and record.registered_on else today
-        recognition = recognise(record, agency_region=region, applied_on=applied_on)
+        applied_on = record.registered_on if as_registered and record.registered_on else None
+        recognition = recognise(
+            record, agency_region=region, applied_on=applied_on or context.today
+        )
         found = [p.at_row(row) for p in recognition.problems]
         if as_registered:
             # Legacy contracts have long expired; that is no reason to refuse their migration.
@@ -182,27 +194,46 @@ def check_rows(
         values = _RECORD_VALUES(text)
         fingerprint = record.fingerprint()
         flags = frozenset((*recognition.risk_flags, *(p.code for p in found)))
-        yield _Checked(
+        rules = recognition.rule_set
+        threshold = thresholds.get(code)
+        registered_on = text["registered_on"] or None
+        yield _Checked(  # by position: a million keyword calls cost a second
             row,
             problems,
-            ok=not has_errors(problems),
-            identity=_identity(seller, record.external_id or "", fingerprint),
-            agency_code=code,
-            seller=seller,
-            buyer=buyer,
-            seller_key=row_key(seller),
-            buyer_key=row_key(buyer),
-            external_id=record.external_id or "",
-            fingerprint=fingerprint,
-            registration_number=record.registration_number or "",
-            registered_on=text["registered_on"],
-            tech_amount=record.tech_amount,
-            values=values if not _has_empty_nullable(values) else _nulled(values),
-            rule_set=recognition.rule_set.version,
-            rule_threshold=recognition.rule_set.large_threshold,
-            vat_exempt=recognition.vat_exempt,
-            income_tax_transfer=recognition.income_tax_transfer,
-            risk_flags=_flags_json(flags),
+            not has_errors(problems),  # ok
+            _identity(seller, record.external_id or "", fingerprint),
+            code,
+            seller,
+            buyer,
+            row_key(seller),
+            row_key(buyer),
+            record.external_id or "",
+            fingerprint,
+            record.registration_number or "",
+            text["registered_on"],
+            (
+                *(_nulled(values) if _has_empty_nullable(values) else values),
+                context.status,
+                rules.version,
+                registered_on or applied_today,  # applied_on
+                None,  # accepted_on
+                None,  # clock_started_on
+                None,  # deadline
+                registered_on,  # decided_on
+                registered_on,
+                record.tech_amount
+                >= (threshold if threshold is not None else rules.large_threshold),  # is_large
+                recognition.vat_exempt,
+                recognition.income_tax_transfer,
+                _flags_json(flags),  # risk_flags
+                "",  # refusal_reason
+                "",  # note
+                fingerprint,
+                1,  # version
+                "",  # reviewed_by
+                context.now,  # created_at
+                context.now,  # updated_at
+            ),
         )
 
 
@@ -234,51 +265,77 @@ class _Importer:
         self.seen: set[bytes] = set()
         self.seen_numbers: set[str] = set()
         self.batch: list[_Checked] = []
-        self.db_now = bulk.db_datetime(now)
+        self.failed = False  # whether any error was reported: then nothing more is written
         self.status = str(Status.REGISTERED if as_registered else Status.SUBMITTED)
 
+    def context(
+        self, *, default_agency: str, wan_yuan_fields: frozenset[str] = frozenset()
+    ) -> RowContext:
+        """What the checks need to know of this import and its agencies."""
+        return RowContext(
+            agency_regions={code: a.region_code for code, a in self.agencies.items()},
+            default_agency=default_agency,
+            today=self.today,
+            as_registered=self.as_registered,
+            wan_yuan_fields=wan_yuan_fields,
+            thresholds={code: a.large_threshold for code, a in self.agencies.items()},
+            status=self.status,
+            now=bulk.db_datetime(self.now),
+        )
+
+    def report(self, problems: list[Problem]) -> None:
+        self.result.problems.extend(problems)
+        if not self.failed and has_errors(problems):
+            self.failed = True
+
     def run(self, checked: Iterable[_Checked]) -> None:
+        result, progress = self.result, self.progress
         for item in checked:
-            self.result.rows += 1
-            self.result.problems.extend(item.problems)
-            if self._admit(item) and self.result.ok:
+            result.rows += 1
+            if item.problems:
+                self.report(item.problems)
+            if self._admit(item) and not self.failed:
                 self.batch.append(item)
                 if len(self.batch) >= BATCH_SIZE:
                     self._flush()
-            if self.progress and self.result.rows % 1000 == 0:
-                self.progress(1000)
-        if self.result.ok:
+            if progress and result.rows % 1000 == 0:
+                progress(1000)
+        if not self.failed:
             self._flush()
-        if self.progress:
-            self.progress(self.result.rows % 1000)
+        if progress:
+            progress(result.rows % 1000)
 
     def _admit(self, item: _Checked) -> bool:
         """Checks that need the whole file: the same contract or number twice."""
         if item.seller is None:
             return False
         if item.identity in self.seen:
-            self.result.problems.append(
-                _problem(
-                    item.row,
-                    "external_id" if item.external_id else "name",
-                    "duplicate_in_file",
-                    "文件中重复的合同记录（与前面某行的卖方和合同编号或内容相同）",
-                    "duplicate record in this file (same seller and external_id or content)",
-                )
+            self.report(
+                [
+                    _problem(
+                        item.row,
+                        "external_id" if item.external_id else "name",
+                        "duplicate_in_file",
+                        "文件中重复的合同记录（与前面某行的卖方和合同编号或内容相同）",
+                        "duplicate record in this file (same seller and external_id or content)",
+                    )
+                ]
             )
             return False
         self.seen.add(item.identity)
         number = item.registration_number
         if number:
             if number in self.seen_numbers:
-                self.result.problems.append(
-                    _problem(
-                        item.row,
-                        "registration_number",
-                        "duplicate_registration_number",
-                        f"登记编号 {number} 在文件中重复",
-                        f"registration number {number} repeats",
-                    )
+                self.report(
+                    [
+                        _problem(
+                            item.row,
+                            "registration_number",
+                            "duplicate_registration_number",
+                            f"登记编号 {number} 在文件中重复",
+                            f"registration number {number} repeats",
+                        )
+                    ]
                 )
                 return False
             self.seen_numbers.add(number)
@@ -292,33 +349,38 @@ class _Importer:
         party_ids = self.parties.ids
         sellers = [party_ids[item.seller_key] for item in batch]
         fresh, fresh_sellers = self._drop_existing(batch, sellers)
-        if not self.result.ok or not fresh:
+        if self.failed or not fresh:
             return
         ids = bulk.reserve_ids(Contract, len(fresh))
         numbers_ = self._numbers(fresh) if self.as_registered else [None] * len(fresh)
+        agency_ids = {code: agency.pk for code, agency in self.agencies.items()}
         bulk.insert(
             Contract,
             _CONTRACT_COLUMNS,
             [
-                self._columns(item, pk, number, seller, party_ids[item.buyer_key])
+                (
+                    pk,
+                    agency_ids[item.agency_code],
+                    seller,
+                    party_ids[item.buyer_key],
+                    number,
+                    *item.columns,
+                )
                 for item, pk, number, seller in zip(
                     fresh, ids, numbers_, fresh_sellers, strict=True
                 )
             ],
         )
-        audit.append(
-            audit.PendingEvent(
-                pk,
-                self.actor.username,
-                "import",
-                "",
-                self.status,
-                self.now,
-                {"row": str(item.row), "registration_number": number}
-                if number
-                else {"row": str(item.row)},
-            )
-            for item, pk, number in zip(fresh, ids, numbers_, strict=True)
+        audit.append_run(
+            [
+                (pk, import_payload(item.row, number))
+                for item, pk, number in zip(fresh, ids, numbers_, strict=True)
+            ],
+            actor=self.actor.username,
+            action="import",
+            from_status="",
+            to_status=self.status,
+            at=self.now,
         )
         self.result.created += len(fresh)
 
@@ -373,51 +435,20 @@ class _Importer:
                     "registration_number", flat=True
                 )
             )
-            for item in fresh:
-                if item.registration_number in taken:
-                    self.result.problems.append(
-                        _problem(
-                            item.row,
-                            "registration_number",
-                            "registration_number_taken",
-                            f"登记编号 {item.registration_number} 已被其他合同使用",
-                            f"registration number {item.registration_number} is taken",
-                        )
+            self.report(
+                [
+                    _problem(
+                        item.row,
+                        "registration_number",
+                        "registration_number_taken",
+                        f"登记编号 {item.registration_number} 已被其他合同使用",
+                        f"registration number {item.registration_number} is taken",
                     )
+                    for item in fresh
+                    if item.registration_number in taken
+                ]
+            )
         return fresh, fresh_sellers
-
-    def _columns(
-        self, item: _Checked, pk: int, number: str | None, seller: int, buyer: int
-    ) -> tuple[object, ...]:
-        agency = self.agencies[item.agency_code]
-        registered_on = item.registered_on or None
-        return (
-            pk,
-            agency.pk,
-            seller,
-            buyer,
-            *item.values,
-            self.status,
-            item.rule_set,
-            registered_on or self.today.isoformat(),  # applied_on
-            None,  # accepted_on
-            None,  # clock_started_on
-            None,  # deadline
-            registered_on,  # decided_on
-            number,
-            registered_on,
-            item.tech_amount >= agency.threshold(item.rule_threshold),
-            item.vat_exempt,
-            item.income_tax_transfer,
-            item.risk_flags,
-            "",  # refusal_reason
-            "",  # note
-            item.fingerprint,
-            1,  # version
-            "",  # reviewed_by
-            self.db_now,
-            self.db_now,
-        )
 
     def _numbers(self, fresh: list[_Checked]) -> list[str]:
         """Keep migrated numbers (moving the counter past them); number the rest in blocks."""
@@ -439,12 +470,9 @@ class _Importer:
         return result
 
 
-# The column order `_Importer._columns` produces; checked against the model at import time.
-_CONTRACT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "agency_id",
-    "seller_party_id",
-    "buyer_party_id",
+# The contract columns: those the writer fills in, then those the checks prepared (`columns`).
+_WRITER_COLUMNS = ("id", "agency_id", "seller_party_id", "buyer_party_id", "registration_number")
+_CHECKED_COLUMNS: tuple[str, ...] = (
     *RECORD_KEYS,
     "status",
     "rule_set",
@@ -453,7 +481,6 @@ _CONTRACT_COLUMNS: tuple[str, ...] = (
     "clock_started_on",
     "deadline",
     "decided_on",
-    "registration_number",
     "registered_on",
     "is_large",
     "vat_exempt",
@@ -467,6 +494,7 @@ _CONTRACT_COLUMNS: tuple[str, ...] = (
     "created_at",
     "updated_at",
 )
+_CONTRACT_COLUMNS = (*_WRITER_COLUMNS, *_CHECKED_COLUMNS)
 if set(_CONTRACT_COLUMNS) != {f.column for f in Contract._meta.concrete_fields}:
     raise RuntimeError("the importer's contract columns no longer match the Contract model")
 
@@ -502,17 +530,10 @@ def import_records(
     importer = _Importer(
         agency=agency, actor=actor, now=now, as_registered=as_registered, progress=progress
     )
-    regions = {code: a.region_code for code, a in importer.agencies.items()}
+    context = importer.context(default_agency=agency.code, wan_yuan_fields=wan_yuan_fields)
 
     def checked(rows: Iterable[tuple[int, Mapping[str, object]]]) -> Iterator[_Checked]:
-        return check_rows(
-            rows,
-            wan_yuan_fields=wan_yuan_fields,
-            as_registered=as_registered,
-            agency_regions=regions,
-            default_agency=agency.code,
-            today=importer.today,
-        )
+        return check_rows(rows, context)
 
     def checked_share(worker: int, workers: int) -> Iterator[_Checked]:
         return checked(share(rows, worker, workers, CHUNK))
@@ -539,14 +560,14 @@ def validate_records(
 ) -> ImportResult:
     """Check a file without a database: the record rules and recognition, nothing written."""
     result = ImportResult()
-    for item in check_rows(
-        rows,
-        wan_yuan_fields=wan_yuan_fields,
-        as_registered=as_registered,
+    context = RowContext(
         agency_regions=None,
         default_agency="",
         today=today,
-    ):
+        as_registered=as_registered,
+        wan_yuan_fields=wan_yuan_fields,
+    )
+    for item in check_rows(rows, context):
         result.rows += 1
         result.problems.extend(item.problems)
     return result
