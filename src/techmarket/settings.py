@@ -45,6 +45,9 @@ def _database(url: str) -> dict:
     return config
 
 
+# Page cache of a SQLite connection while it bulk-imports (bounded; the usual one is 64 MiB).
+SQLITE_IMPORT_CACHE_MIB = int(os.environ.get("TECHMARKET_SQLITE_IMPORT_CACHE_MIB", "256"))
+
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -369,3 +369,26 @@ def test_csv_rows_parse_exactly_as_the_same_values_given_raw(
     assert from_file[0].to_row() == from_raw[0].to_row()
     assert from_file[0].name == record["name"][:4] + " " + record["name"][4:]
     assert from_file[1] == from_raw[1]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_shares_of_a_csv_file_are_what_dealing_its_rows_gives(tmp_path: Path, workers: int) -> None:
+    """Each checking process reads only its own rows; together, in the dealt order, all rows."""
+    blank = "," * (len(REQUIRED) - 1)
+    lines = [ENGLISH_HEADER]
+    for n in range(40):
+        lines.append(
+            blank
+            if n % 7 == 3
+            else "　"
+            if n % 11 == 5
+            else ""
+            if n % 13 == 8
+            else DATA_LINE.replace("锂电池", f"锂电池{n}")
+        )
+    path = write_csv(tmp_path / "s.csv", "\n".join(lines) + "\n", "utf-8")
+    source = open_records(path)
+    everything = list(source)
+    for worker in range(workers):
+        dealt = [item for index, item in enumerate(everything) if (index // 4) % workers == worker]
+        assert list(source.share(worker, workers, 4)) == dealt

@@ -52,6 +52,30 @@ DATE_KEYS = ("signed_on", "valid_from", "valid_to")
 _CANONICAL_AMOUNT = re.compile(r"(?:0|[1-9]\d{0,15})\.\d\d")
 _ROW_TEXTS = itemgetter(*ROW_KEYS)
 _NOT_REGISTERED = dict.fromkeys(REGISTRATION_KEYS, "")
+# Keys an accepted row can leave empty; the others are required, or known good only when given.
+_MAYBE_EMPTY = tuple(
+    key
+    for key in ROW_KEYS
+    if key
+    not in {
+        "name",
+        "contract_type",
+        "signed_on",
+        "valid_from",
+        "valid_to",
+        "total_amount",
+        "tech_amount",
+        "payment_method",
+        "tech_field",
+        "ip_type",
+        "seller_name",
+        "seller_nature",
+        "seller_country",
+        "buyer_name",
+        "buyer_nature",
+        "buyer_country",
+    }
+)
 # The order `accept` unpacks a row in; a change to the record's fields must change it too.
 _UNPACKED = [
     "external_id",
@@ -214,7 +238,10 @@ class CanonicalRows:
             row.update(_NOT_REGISTERED)
         if patents_text:
             row["patent_numbers"] = ";".join(patents)
-        values: dict[str, Any] = {key: text or None for key, text in row.items()}
+        values: dict[str, Any] = row.copy()
+        for key in _MAYBE_EMPTY:  # absent values are None in a record, "" in its row
+            if not values[key]:
+                values[key] = None
         if not plan_source:
             values["plan_source"] = row["plan_source"] = DEFAULTS["plan_source"]
         values.update(

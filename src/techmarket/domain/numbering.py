@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 
 from techmarket.domain.problems import DomainError
 
@@ -30,6 +31,26 @@ def validate_format(fmt: str) -> None:
 
 def format_number(fmt: str, *, year: int, region: str, agency: str, serial: int) -> str:
     return fmt.format(year=year, region=region, agency=agency, serial=serial)
+
+
+class _Serial:
+    """Formats as a positional field with the serial's spec, so the rest is filled in once."""
+
+    def __format__(self, spec: str) -> str:
+        return "{0:" + spec + "}" if spec else "{0}"
+
+
+def number_formatter(fmt: str, *, year: int, region: str, agency: str) -> Callable[[int], str]:
+    """`format_number` for one agency and year as a function of the serial: a migration
+    numbers a million contracts, and the year, region and agency are the same for all."""
+
+    def each(serial: int) -> str:
+        return format_number(fmt, year=year, region=region, agency=agency, serial=serial)
+
+    # Braces or conversions would not survive being filled in twice: format each number whole.
+    if any(c in fmt for c in ("{{", "}}", "!")) or any(c in region + agency for c in "{}"):
+        return each
+    return format_number(fmt, year=year, region=region, agency=agency, serial=_Serial()).format
 
 
 def serial_pattern(fmt: str, *, year: int, region: str, agency: str) -> re.Pattern[str]:

@@ -241,12 +241,31 @@ def _problem(
 
 def check_jurisdiction(case: _Case) -> list[Problem]:
     """Seller-locality rule; a technology import is registered where the domestic buyer is."""
-    record, agency = case.record, case.agency_region
-    seller_region, buyer_region = record.seller_region, record.buyer_region
-    if record.seller_country == DOMESTIC:
+    record = case.record
+    return list(
+        _jurisdiction(
+            record.seller_country,
+            record.seller_region,
+            record.buyer_country,
+            record.buyer_region,
+            case.agency_region,
+        )
+    )
+
+
+@lru_cache(maxsize=16384)
+def _jurisdiction(
+    seller_country: str,
+    seller_region: str | None,
+    buyer_country: str,
+    buyer_region: str | None,
+    agency: str,
+) -> tuple[Problem, ...]:
+    """check_jurisdiction's verdict, a function of five codes that a file repeats."""
+    if seller_country == DOMESTIC:
         if seller_region and is_within(seller_region, agency):
-            return []
-        return [
+            return ()
+        return (
             _problem(
                 "seller_region",
                 "seller_outside_jurisdiction",
@@ -254,21 +273,21 @@ def check_jurisdiction(case: _Case) -> list[Problem]:
                 f"辖区 {agency}（{full_name(agency)}）内；技术合同应向卖方所在地的登记机构申请登记",
                 f"The seller's region {seller_region} lies outside this agency's area {agency}; "
                 f"the contract is registered where the seller is",
-            )
-        ]
-    if record.buyer_country == DOMESTIC and buyer_region and is_within(buyer_region, agency):
-        return []
-    return [
+            ),
+        )
+    if buyer_country == DOMESTIC and buyer_region and is_within(buyer_region, agency):
+        return ()
+    return (
         _problem(
             "seller_country",
             "seller_outside_jurisdiction",
-            f"卖方为境外主体（{record.seller_country}），技术进口合同应由境内买方向其所在地登记机构"
+            f"卖方为境外主体（{seller_country}），技术进口合同应由境内买方向其所在地登记机构"
             f"申请；买方所在地区 {buyer_region or '（无）'} 不在本机构辖区 {agency} 内",
-            f"The seller is abroad ({record.seller_country}); a technology import is registered "
+            f"The seller is abroad ({seller_country}); a technology import is registered "
             f"by the domestic buyer where it is, and the buyer's region {buyer_region} is "
             f"outside {agency}",
-        )
-    ]
+        ),
+    )
 
 
 def check_in_force(case: _Case) -> list[Problem]:

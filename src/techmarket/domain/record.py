@@ -53,6 +53,7 @@ _FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separat
 _SORTED_CONTENT_KEYS = tuple(sorted(CONTENT_KEYS))
 _SORTED_CONTENT = itemgetter(*_SORTED_CONTENT_KEYS)
 _CONTENT_TEMPLATE = "{" + ",".join(f'"{key}":"%s"' for key in _SORTED_CONTENT_KEYS) + "}"
+_TEMPLATE_QUOTES = _CONTENT_TEMPLATE.count('"')
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 # Which code list each code field is resolved against (contract-format.md §2–§5).
@@ -206,18 +207,26 @@ class ContractRecord:
 
     def fingerprint(self) -> str:
         """sha256 of the content (not the registration), to recognise a re-imported record."""
-        return self._fingerprint
+        # Computed once per record, kept in the instance dict (not a field): the importer asks
+        # several times, and the record is frozen, so the value can never go stale. (Not a
+        # cached_property: before Python 3.12 that takes a lock on every first access.)
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            cached = self.__dict__["_fingerprint"] = _content_hash(self._row)
+        return cached
 
-    @cached_property
-    def _fingerprint(self) -> str:
-        # Computed once per record: the importer asks several times. The record is frozen, so
-        # the cached value (kept in the instance dict, not a field) can never go stale.
-        texts = _SORTED_CONTENT(self._row)  # the canonical texts of the export, in key order
-        if _JSON_ESCAPED.search("".join(texts)):
-            text = _FINGERPRINT_JSON.encode(dict(zip(_SORTED_CONTENT_KEYS, texts, strict=True)))
-        else:
-            text = _CONTENT_TEMPLATE % texts
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+def _content_hash(row: Mapping[str, str]) -> str:
+    """sha256 of the canonical JSON of the content texts (sorted keys, no spaces, UTF-8)."""
+    texts = _SORTED_CONTENT(row)
+    text = _CONTENT_TEMPLATE % texts
+    # A value with a quote, backslash or control character needs JSON escapes the template
+    # does not write; printable text with no backslash and only the template's quotes has none.
+    if not (
+        text.isprintable() and "\\" not in text and text.count('"') == _TEMPLATE_QUOTES
+    ) and _JSON_ESCAPED.search("".join(texts)):
+        text = _FINGERPRINT_JSON.encode(dict(zip(_SORTED_CONTENT_KEYS, texts, strict=True)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 _FIELD_NAMES = frozenset(f.name for f in fields(ContractRecord))

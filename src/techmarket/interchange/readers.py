@@ -69,10 +69,22 @@ class RecordSource:
         default=None, repr=False, compare=False
     )
 
+    _shared_rows: Callable[[int, int, int], Iterator[tuple[int, Row]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
     def __iter__(self) -> Iterator[tuple[int, Row]]:
         if self._rows is None:
             return iter(())
         return self._rows()
+
+    def share(self, worker: int, workers: int, chunk: int) -> Iterator[tuple[int, Row]]:
+        """This worker's share of the rows: runs `worker`, `worker + workers`, … of `chunk`
+        consecutive yielded rows, as `pipeline.share` deals them, for checking rows in several
+        processes. A CSV file skips building the other workers' rows."""
+        if self._shared_rows is not None:
+            return self._shared_rows(worker, workers, chunk)
+        return (item for index, item in enumerate(self) if (index // chunk) % workers == worker)
 
 
 def open_records(path: Path, format: str | None = None) -> RecordSource:
@@ -366,14 +378,22 @@ def _open_csv(path: Path) -> RecordSource:
     # Without any, a row of the header's width cannot hold a stray cell: skip that check.
     has_gaps = len(used) < width
 
-    def rows() -> Iterator[tuple[int, Row]]:
+    def rows(worker: int = 0, workers: int = 1, chunk: int = 1) -> Iterator[tuple[int, Row]]:
         started = False
         number = 0
+        index = 0  # rows yielded, or that would have been: whose share a row is
         for line, cells in _csv_rows(path):
             if not started:
                 started = any(c.strip() for c in cells)
                 continue
             number += 1
+            if workers > 1 and (index // chunk) % workers != worker:
+                # Another worker's row: only whether it is blank matters here. With all cells
+                # in used columns that is whether the cells are; otherwise its owner reports
+                # a stray cell, and the file is rejected anyway.
+                if "".join(cells).strip():
+                    index += 1
+                continue
             count = len(cells)
             if has_gaps or count > width:
                 for col, cell in enumerate(cells):
@@ -389,6 +409,7 @@ def _open_csv(path: Path) -> RecordSource:
                 texts = [cells[col].strip() if col < count else "" for col in columns]
             if not any(texts):
                 continue
+            index += 1
             joined = "".join(texts)
             if (
                 "\u3000" in joined
@@ -398,7 +419,9 @@ def _open_csv(path: Path) -> RecordSource:
                 texts = [unescape_text(text) for text in texts]
             yield number, CleanRow(zip(keys, texts, strict=True))
 
-    return RecordSource("csv", header.headers, header.keys, header.wan_yuan, path, rows)
+    return RecordSource(
+        "csv", header.headers, header.keys, header.wan_yuan, path, rows, _shared_rows=rows
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,10 +8,34 @@ Decimal, date; JSON as text; datetimes adapted once per batch).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, models
+
+
+@contextmanager
+def large_write_cache() -> Iterator[None]:
+    """A larger SQLite page cache while a bulk import writes, the usual one afterwards.
+
+    A million-row import inserts into half a dozen indexes at random places; once they outgrow
+    the cache, every insert reads and spills pages (measured: 155 s for a million contracts
+    with 64 MiB, 129 s with 256 MiB). The cache is bounded, so memory stays flat.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        usual = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{int(settings.SQLITE_IMPORT_CACHE_MIB) * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(usual)}")
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -54,7 +78,10 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[tup
                     copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        # The driver's cursor: with DEBUG on, Django's would also quote every value of every
+        # row into its query log (a tenth of an import's time), to keep the text of one query.
+        with connection.wrap_database_errors:
+            cursor.cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
 
 
 def db_datetime(value: datetime) -> object:

@@ -30,6 +30,7 @@ from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
 from techmarket.domain.record import CleanRow, parse_record
 from techmarket.domain.workflow import Status
+from techmarket.interchange.readers import RecordSource
 from techmarket.registry import audit, bulk, numbers
 from techmarket.registry.actors import Actor
 from techmarket.registry.bulk import db_json
@@ -406,8 +407,8 @@ class _Importer:
                 chunk = keys[start : start + 500]
                 pairs: list[object] = [value for key in chunk for value in key]
                 marks = ", ".join(["(CAST(%s AS BIGINT), %s)"] * len(chunk))
-                with connection.cursor() as cursor:
-                    cursor.execute(
+                with connection.cursor() as cursor, connection.wrap_database_errors:
+                    cursor.cursor.execute(  # the driver's: no query log of 1,000 values
                         f"WITH k(s, v) AS (VALUES {marks}) "
                         f"SELECT c.seller_party_id, c.{column} FROM k JOIN registry_contract c "
                         f"ON c.seller_party_id = k.s AND c.{column} = k.v WHERE {condition}",
@@ -536,9 +537,11 @@ def import_records(
         return check_rows(rows, context)
 
     def checked_share(worker: int, workers: int) -> Iterator[_Checked]:
+        if isinstance(rows, RecordSource):  # the reader can skip other workers' rows
+            return checked(rows.share(worker, workers, CHUNK))
         return checked(share(rows, worker, workers, CHUNK))
 
-    with transaction.atomic(), _collector_paused():
+    with transaction.atomic(), _collector_paused(), bulk.large_write_cache():
         importer.run(in_child_processes(checked_share, chunk=CHUNK) if parallel else checked(rows))
         result = importer.result
         if not result.ok:

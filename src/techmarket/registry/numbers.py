@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from techmarket.accounts.models import Agency
-from techmarket.domain.numbering import format_number, serial_pattern
+from techmarket.domain.numbering import format_number, number_formatter, serial_pattern
 from techmarket.registry.models import NumberCounter
 
 
@@ -36,16 +36,10 @@ def issue_many(agency: Agency, year: int, count: int) -> list[str]:
     first = counter.last_serial + 1
     counter.last_serial += count
     NumberCounter.objects.filter(pk=counter.pk).update(last_serial=counter.last_serial)
-    return [
-        format_number(
-            agency.number_format,
-            year=year,
-            region=agency.region_code,
-            agency=agency.code,
-            serial=serial,
-        )
-        for serial in range(first, first + count)
-    ]
+    number = number_formatter(
+        agency.number_format, year=year, region=agency.region_code, agency=agency.code
+    )
+    return [number(serial) for serial in range(first, first + count)]
 
 
 def reserve_migrated(agency: Agency, year: int, numbers: list[str]) -> None:
