@@ -541,7 +541,7 @@ def import_records(
             return checked(rows.share(worker, workers, CHUNK))
         return checked(share(rows, worker, workers, CHUNK))
 
-    with transaction.atomic(), _collector_paused(), bulk.large_write_cache():
+    with bulk.large_write_cache(), _collector_paused(), transaction.atomic():
         importer.run(in_child_processes(checked_share, chunk=CHUNK) if parallel else checked(rows))
         result = importer.result
         if not result.ok:
