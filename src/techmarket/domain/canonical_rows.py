@@ -51,6 +51,7 @@ DATE_KEYS = ("signed_on", "valid_from", "valid_to")
 # writes for amounts below 10^16, parse_amount's limit).
 _CANONICAL_AMOUNT = re.compile(r"(?:0|[1-9]\d{0,15})\.\d\d")
 _ROW_TEXTS = itemgetter(*ROW_KEYS)
+_ROW_LENGTH = len(ROW_KEYS)
 _NOT_REGISTERED = dict.fromkeys(REGISTRATION_KEYS, "")
 # Keys an accepted row can leave empty; the others are required, or known good only when given.
 _MAYBE_EMPTY = tuple(
@@ -229,7 +230,8 @@ class CanonicalRows:
         else:
             return None
         registered_on = None
-        row = dict(zip(ROW_KEYS, texts, strict=True))
+        # The canonical row: the raw one (a plain copy) when it holds exactly the record's keys.
+        row = dict(raw) if len(raw) == _ROW_LENGTH else dict(zip(ROW_KEYS, texts, strict=True))
         if self.as_registered:
             registered_on = dates.get(registered_text)
             if registered_on is None or registered_text < signed:

@@ -9,8 +9,8 @@ shape; the keyword lists are module data so the bureau can adjust them without r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -129,9 +129,11 @@ INCOME_TAX_LICENCE_YEARS = 5
 INCOME_TAX_LICENCES_FROM = date(2015, 10, 1)
 
 
-@dataclass(frozen=True)
-class Recognition:
-    """What recognising a record found, and what registering it would mean."""
+class Recognition(NamedTuple):
+    """What recognising a record found, and what registering it would mean.
+
+    A named tuple rather than a frozen dataclass: an import builds a million of them.
+    """
 
     problems: list[Problem]
     rule_set: RuleSet
@@ -160,16 +162,16 @@ def recognise(record: ContractRecord, *, agency_region: str, applied_on: date) -
     case = _Case(record, agency_region, applied_on)
     problems = [problem for check in CHECKS for problem in check(case)]
     large = record.tech_amount >= rules.large_threshold
-    return Recognition(
-        problems=problems,
-        rule_set=rules,
-        is_large=large,
-        vat_exempt=record.contract_type in VAT_EXEMPT_TYPES,
-        income_tax_transfer=may_claim_income_tax_transfer(record),
-        deadline_days=rules.limit_days(large=large),
-        limit_in_working_days=rules.limit_in_working_days,
-        tech_share=tech_share(record),
-        risk_flags=_risk_flags(record, large),
+    return Recognition(  # by position, in field order
+        problems,
+        rules,
+        large,  # is_large
+        record.contract_type in VAT_EXEMPT_TYPES,  # vat_exempt
+        may_claim_income_tax_transfer(record),  # income_tax_transfer
+        rules.limit_days(large=large),  # deadline_days
+        rules.limit_in_working_days,
+        tech_share(record),
+        _risk_flags(record, large),
     )
 
 
@@ -419,6 +421,8 @@ def check_technical_nature(case: _Case) -> list[Problem]:
         what_en = "construction, processing or routine work, which is not technical service"
     else:
         return []
+    if not _ANY_WORD[code].search(record.name):  # one scan for the usual name with none
+        return []
     found = [word for word in words if word in record.name]
     if not found:
         return []
@@ -454,6 +458,13 @@ def check_tech_share(case: _Case) -> list[Problem]:
 
 # (type, subtype) pairs for which check_subtype_ip has anything to say.
 _IP_CHECKED_SUBTYPES = PATENT_SUBTYPES | SOFTWARE_SUBTYPES | frozenset(SUBTYPE_IP_TYPES)
+
+_ANY_WORD = {
+    "consulting_not_technical": re.compile(
+        "|".join(map(re.escape, NON_TECHNICAL_CONSULTING_WORDS))
+    ),
+    "service_excluded_kind": re.compile("|".join(map(re.escape, EXCLUDED_SERVICE_WORDS))),
+}
 
 CHECKS: tuple[Callable[[_Case], list[Problem]], ...] = (
     check_jurisdiction,
