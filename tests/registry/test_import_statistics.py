@@ -22,3 +22,18 @@ def test_statistics_count_the_rows_an_import_adds(agencies, tmp_path, monkeypatc
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_contract'")
         (rows,) = cursor.fetchone()
     assert rows >= 8  # analysed inside the import, after its own rows were written
+
+
+def test_an_enclosing_transaction_keeps_its_deferred_references(agencies, tmp_path) -> None:
+    """The import checks references per statement; the caller's transaction gets its
+    deferred checks back (here: a dangling reference is only refused at commit)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's foreign-key checks need no switching")
+    path = _write_csv(tmp_path / "rows.csv", _rows(2))
+    assert invoke("contracts", "import", path, "--agency", "C440100").exit_code == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registry_contractversion (contract_id, number, reason, content, "
+            "created_at, actor) VALUES (987654321, 1, 'x', '{}', now(), 'x')"
+        )  # no error: the reference is checked at commit, and is gone by then
+        cursor.execute("DELETE FROM registry_contractversion WHERE contract_id = 987654321")

@@ -562,7 +562,13 @@ def import_records(
             return checked(rows.share(worker, workers, CHUNK))
         return checked(share(rows, worker, workers, CHUNK))
 
-    with bulk.large_write_cache(), _collector_paused(), transaction.atomic():
+    with (
+        bulk.large_write_cache(),
+        _collector_paused(),
+        bulk.references_checked_per_statement(),
+        transaction.atomic(),
+    ):
+        bulk.check_references_now()
         importer.run(in_child_processes(checked_share, chunk=CHUNK) if parallel else checked(rows))
         result = importer.result
         if not result.ok:
