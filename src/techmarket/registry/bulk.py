@@ -21,8 +21,8 @@ def large_write_cache() -> Iterator[None]:
     """A larger SQLite page cache while a bulk import writes, the usual one afterwards.
 
     A million-row import inserts into half a dozen indexes at random places; once they outgrow
-    the cache, every insert reads and spills pages (measured: 155 s for a million contracts
-    with 64 MiB, 129 s with 256 MiB). The cache is bounded, so memory stays flat.
+    the cache, every insert reads and spills pages (measured, a million contracts: 155 s with
+    64 MiB, 137 s with 512 MiB). The cache is bounded, so memory stays flat.
     """
     if connection.vendor != "sqlite":
         yield
