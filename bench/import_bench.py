@@ -10,7 +10,9 @@ when unset). It measures, in one run and on one database engine:
 * the naive path: one service-style call per contract (parse, recognise, then its own
   transaction with ORM creates, a locked number and an audit event), on `--naive-rows`;
 
-and prints rows per second for each and their ratio. Peak memory is the process's max RSS.
+and prints rows per second for each and their ratio, and the bulk path's CPU per row in the
+writing process, the checking processes and (PostgreSQL on this machine) the server. Peak
+memory is the process's max RSS.
 """
 
 from __future__ import annotations
@@ -63,7 +65,40 @@ def _write_file(path: Path, rows: int, seed: int, agency_code: str) -> None:
             writer.writerow(record)
 
 
-def _bulk(path: Path, agency) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def _server_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL backend (read from /proc), None elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_split(run) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Run `run()` and return the CPU seconds of this process, the checking processes and
+    the database server, to show where an import's time goes."""
+    own, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = _server_cpu_seconds()
+    run()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    split = {
+        "writer": time.process_time() - own,
+        "checkers": (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime),
+    }
+    server_after = _server_cpu_seconds()
+    if server is not None and server_after is not None:
+        split["server"] = server_after - server
+    return split
+
+
+def _bulk(path: Path, agency) -> tuple[float, int, dict[str, float]]:  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     from techmarket.interchange.readers import open_records
@@ -71,20 +106,27 @@ def _bulk(path: Path, agency) -> tuple[float, int]:  # type: ignore[no-untyped-d
     from techmarket.registry.importer import import_records
 
     source = open_records(path)
+    results = []
     started = time.perf_counter()
-    result = import_records(
-        source,
-        agency=agency,
-        actor=system_actor(agency),
-        now=timezone.now(),
-        wan_yuan_fields=source.wan_yuan_fields,
-        as_registered=True,
-        parallel=True,
+    split = _cpu_split(
+        lambda: results.append(
+            import_records(
+                source,
+                agency=agency,
+                actor=system_actor(agency),
+                now=timezone.now(),
+                wan_yuan_fields=source.wan_yuan_fields,
+                as_registered=True,
+                parallel=True,
+            )
+        ),
     )
     elapsed = time.perf_counter() - started
+    (result,) = results
     if not result.ok:
         sys.exit(f"bulk import failed: {result.problems[:3]}")
-    return elapsed, result.created
+    per_row = {name: seconds / max(result.created, 1) * 1e6 for name, seconds in split.items()}
+    return elapsed, result.created, per_row
 
 
 def _naive(path: Path, agency) -> tuple[float, int]:  # type: ignore[no-untyped-def]
@@ -155,7 +197,7 @@ def main() -> None:
         _write_file(naive_file, args.naive_rows, seed=2, agency_code="D440106")
 
     naive_s, naive_n = _naive(naive_file, naive_agency)
-    bulk_s, bulk_n = _bulk(bulk_file, bulk_agency)
+    bulk_s, bulk_n, split = _bulk(bulk_file, bulk_agency)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     naive_rate, bulk_rate = naive_n / naive_s, bulk_n / bulk_s
 
@@ -166,6 +208,7 @@ def main() -> None:
     print(f"naive : {naive_n:>9,} rows in {naive_s:8.1f} s = {naive_rate:9,.0f} rows/s")
     print(f"bulk  : {bulk_n:>9,} rows in {bulk_s:8.1f} s = {bulk_rate:9,.0f} rows/s")
     print(f"ratio : {bulk_rate / naive_rate:.1f}x faster than one call per contract")
+    print("CPU per row: " + ", ".join(f"{name} {us:,.0f} µs" for name, us in split.items()))
     print(f"peak memory: {peak_mib:,.0f} MiB; audit chain intact: {chain_ok}")
 
 
