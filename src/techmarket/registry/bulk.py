@@ -38,6 +38,45 @@ def large_write_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(usual)}")
 
 
+class SecondaryIndexes:
+    """The non-unique indexes of some tables, dropped while a large import writes and rebuilt
+    before it commits (SQLite only).
+
+    Inserting a million rows keeps each index's B-tree in random order; building it once at
+    the end sorts instead (measured, a million contracts: the writer's CPU 64 → 47 µs per row,
+    the rebuild 5 s, the import 90 → 77 s). SQLite's DDL is transactional: the drop happens in
+    the import's transaction, other connections keep seeing the indexes, and a rollback, or a
+    process killed mid-way, brings them back untouched. Unique indexes stay, since the import
+    probes them. PostgreSQL is left alone: DROP INDEX would lock the table against every
+    reader for the whole import.
+    """
+
+    def __init__(self, *models: type[models.Model]) -> None:
+        self.tables = tuple(model._meta.db_table for model in models)
+        self.dropped: list[tuple[str, str]] = []  # (name, CREATE INDEX statement)
+
+    def drop(self) -> None:
+        if connection.vendor != "sqlite" or self.dropped:
+            return
+        marks = ", ".join(["%s"] * len(self.tables))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({marks}) AND NOT sql LIKE 'CREATE UNIQUE %%' ORDER BY name",
+                list(self.tables),
+            )
+            self.dropped = [(name, sql) for name, sql in cursor.fetchall()]
+            for name, _ in self.dropped:
+                cursor.execute(f'DROP INDEX "{name}"')
+
+    def restore(self) -> None:
+        """Build the dropped indexes again, from the statements that made them."""
+        with connection.cursor() as cursor:
+            for _, statement in self.dropped:
+                cursor.execute(statement)
+        self.dropped = []
+
+
 @contextmanager
 def references_checked_per_statement() -> Iterator[None]:
     """Check deferred foreign keys as each statement ends, not all at commit; wrap a whole

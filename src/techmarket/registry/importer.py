@@ -34,7 +34,7 @@ from techmarket.interchange.readers import RecordSource
 from techmarket.registry import audit, bulk, numbers
 from techmarket.registry.actors import Actor
 from techmarket.registry.bulk import db_json
-from techmarket.registry.models import Contract
+from techmarket.registry.models import AuditEvent, Contract
 from techmarket.registry.parties import PartyCache, PartyKey, PartyRow, party_row, row_key
 from techmarket.registry.pipeline import in_child_processes, share
 from techmarket.registry.records import RECORD_KEYS
@@ -42,6 +42,11 @@ from techmarket.registry.records import RECORD_KEYS
 BATCH_SIZE = 2000
 ANALYZE_FIRST = 10_000  # rows written before PostgreSQL's statistics are first refreshed
 CHUNK = 500  # rows a checking process hands over at a time
+# SQLite: once an import has written as many rows as the table held before it, and at least
+# this many, its non-unique indexes are dropped and rebuilt before commit (`SecondaryIndexes`):
+# the rebuild then costs less than inserting the rest of the file into them would. Below this,
+# both are too cheap to matter, and small imports stay free of DDL.
+DEFER_INDEXES_AFTER = 10_000
 
 
 @dataclass
@@ -270,6 +275,12 @@ class _Importer:
         self.failed = False  # whether any error was reported: then nothing more is written
         self.written = 0
         self.analyze_at = ANALYZE_FIRST
+        self.indexes = bulk.SecondaryIndexes(Contract, AuditEvent)
+        self.defer_indexes_at = (
+            max(DEFER_INDEXES_AFTER, Contract.objects.count())
+            if connection.vendor == "sqlite"
+            else None
+        )
         self.status = str(Status.REGISTERED if as_registered else Status.SUBMITTED)
 
     def context(
@@ -390,6 +401,9 @@ class _Importer:
         self.written += len(fresh)
         if self.written >= self.analyze_at:
             self._refresh_statistics()
+        if self.defer_indexes_at is not None and self.written >= self.defer_indexes_at:
+            self.defer_indexes_at = None
+            self.indexes.drop()
 
     def _refresh_statistics(self) -> None:
         """Let PostgreSQL's planner see the rows this import has added so far.
@@ -577,6 +591,7 @@ def import_records(
         elif dry_run:
             transaction.set_rollback(True)
         else:
+            importer.indexes.restore()  # a rollback brings them back by itself
             result.committed = True
     return result
 
