@@ -85,9 +85,67 @@ def test_an_unknown_refusal_reason_is_rejected_and_nothing_changes(
 ):
     contract = submitted(seller, agencies["city"], now)
     with pytest.raises(DomainError, match="R99"):
-        services.refuse(contract.pk, actor=registrar, now=now, reason="R99")
+        services.refuse(contract.pk, actor=registrar, now=now, reason="R99", note="说明")
     contract.refresh_from_db()
     assert contract.status == "submitted"
+
+
+@pytest.mark.parametrize("step", ["refuse", "cancel", "amend"])
+def test_a_refusal_cancellation_or_amendment_needs_its_explanation(
+    seller, registrar, agencies, now, step
+):
+    contract = (
+        submitted(seller, agencies["city"], now)
+        if step == "refuse"
+        else registered(seller, registrar, agencies["city"], now)
+    )
+    before = contract.status
+    calls = {
+        "refuse": lambda: services.refuse(
+            contract.pk, actor=registrar, now=now, reason="R02", note="  "
+        ),
+        "cancel": lambda: services.cancel(contract.pk, actor=registrar, now=now, note=""),
+        "amend": lambda: services.amend(
+            contract.pk, valid_record(), actor=registrar, now=now, note=""
+        ),
+    }
+    with pytest.raises(DomainError, match="须"):
+        calls[step]()
+    contract.refresh_from_db()
+    assert contract.status == before
+
+
+def test_a_correction_cannot_hand_the_contract_to_another_seller(seller, registrar, agencies, now):
+    from tests.domain.builders import make_uscc
+
+    contract = submitted(seller, agencies["city"], now)
+    services.accept(contract.pk, actor=registrar, now=now)
+    services.request_correction(contract.pk, actor=registrar, now=now, note="请补充")
+    other = valid_record(
+        seller_id=make_uscc("440112", "MA9X8Y7W"), seller_name="黄埔某公司", seller_region="440112"
+    )
+    with pytest.raises(DomainError, match="不能更换卖方"):
+        services.resubmit(contract.pk, other, actor=seller, now=now)
+    contract.refresh_from_db()
+    assert (contract.status, contract.seller_id) == (
+        "correction_requested",
+        valid_record().seller_id,
+    )
+
+
+def test_a_correction_that_names_another_buyer_links_the_contract_to_it(
+    seller, registrar, agencies, now
+):
+    from tests.domain.builders import BUYER_REGION, make_uscc
+
+    contract = submitted(seller, agencies["city"], now)
+    services.accept(contract.pk, actor=registrar, now=now)
+    services.request_correction(contract.pk, actor=registrar, now=now, note="买方有误")
+    buyer_id = make_uscc(BUYER_REGION, "MA2E4F6H")
+    corrected = valid_record(buyer_id=buyer_id, buyer_name="北京另一科技有限公司")
+    contract = services.resubmit(contract.pk, corrected, actor=seller, now=now)
+    assert contract.buyer_party.identifier == buyer_id
+    assert contract.buyer_party.name == "北京另一科技有限公司"
 
 
 def test_correction_stops_the_clock_and_resubmission_restarts_it(seller, registrar, agencies, now):
@@ -128,6 +186,24 @@ def test_a_large_contract_needs_a_second_review_by_another_registrar(
         services.register(contract.pk, actor=registrar, now=now)
     contract = services.register(contract.pk, actor=second_registrar, now=now)
     assert contract.status == "registered"
+
+
+def test_whoever_started_the_first_review_cannot_do_the_second(
+    seller, registrar, second_registrar, agencies, now
+):
+    large = {"total_amount": "6000000.00", "tech_amount": "5800000.00"}
+    large |= {"non_tech_equipment": "200000.00", "non_tech_materials": ""}
+    contract = submitted(seller, agencies["city"], now, **large)
+    services.accept(contract.pk, actor=registrar, now=now)
+    services.start_review(contract.pk, actor=registrar, now=now)
+    services.send_to_second_review(contract.pk, actor=second_registrar, now=now)
+    with pytest.raises(DomainError, match="未参与初审"):
+        services.register(contract.pk, actor=registrar, now=now)
+    # the second reviewer may also send it back for correction
+    contract = services.request_correction(
+        contract.pk, actor=second_registrar, now=now, note="请补充设备清单"
+    )
+    assert contract.status == "correction_requested"
 
 
 def test_an_amendment_keeps_the_number_and_supersedes_the_certificate(

@@ -237,8 +237,11 @@ def show(
         "is_large",
         "rule_set",
         "agency",
+        "refusal_reason",
+        "note",
     ):
-        table.add_row(f"[bold]{key}[/bold]", str(detail[key]))
+        if detail.get(key) not in (None, ""):
+            table.add_row(f"[bold]{key}[/bold]", str(detail[key]))
     console.print(table)
     events = Table("#", "时间", "操作", "从", "到", "操作人")
     for event in detail["events"]:
@@ -365,10 +368,10 @@ def refuse(
     contract_id: int,
     as_user: AsUser,
     reason: Annotated[str, typer.Option(help="不予登记理由代码 R01…R10")],
-    note: Annotated[str, typer.Option(help="说明")] = "",
+    note: Annotated[str, typer.Option(help="理由说明，打印在不予登记通知上")],
     as_json: JsonOpt = False,
 ) -> None:
-    """不予登记 Refuse with a coded reason."""
+    """不予登记 Refuse with a coded reason and its explanation."""
     from django.utils import timezone
 
     from techmarket.registry import services

@@ -104,7 +104,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         Action.REQUEST_CORRECTION,
-        frozenset({Status.ACCEPTED, Status.UNDER_REVIEW}),
+        frozenset({Status.ACCEPTED, Status.UNDER_REVIEW, Status.SECOND_REVIEW}),
         Status.CORRECTION_REQUESTED,
         REGISTRAR_ROLES,
         "要求补正",

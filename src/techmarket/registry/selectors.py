@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from techmarket.accounts.models import Agency
+from techmarket.codes.lists import code_list
 from techmarket.domain.problems import NotFound
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract
@@ -67,6 +68,9 @@ def contract_detail(id_or_number: str, actor: Actor) -> dict[str, object]:
         "vat_exempt": contract.vat_exempt,
         "income_tax_transfer": contract.income_tax_transfer,
         "risk_flags": contract.risk_flags,
+        "refusal_reason": contract.refusal_reason or None,
+        "refusal_reason_name": _refusal_name(contract.refusal_reason),
+        "note": contract.note or None,
         "record": record,
         "events": [
             {
@@ -91,3 +95,11 @@ def contract_detail(id_or_number: str, actor: Actor) -> dict[str, object]:
             for c in contract.certificates.order_by("pk")
         ],
     }
+
+
+def _refusal_name(code: str) -> str | None:
+    """The refusal reason's Chinese name, as printed on the refusal notice."""
+    if not code:
+        return None
+    found = code_list("refusal_reasons").get(code)
+    return found.name if found else code

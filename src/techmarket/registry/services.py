@@ -28,7 +28,13 @@ from techmarket.domain.record import ContractRecord
 from techmarket.domain.workflow import Action, Role, Status, check_transition
 from techmarket.registry import audit, numbers
 from techmarket.registry.actors import Actor
-from techmarket.registry.models import CalendarOverride, Certificate, Contract, ContractVersion
+from techmarket.registry.models import (
+    AuditEvent,
+    CalendarOverride,
+    Certificate,
+    Contract,
+    ContractVersion,
+)
 from techmarket.registry.parties import get_or_create_party
 from techmarket.registry.permissions import ensure_can_act
 from techmarket.registry.records import contract_fields, row_from_contract
@@ -235,9 +241,10 @@ def register(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
     """Register: a gap-free number for the agency and year, and a certificate."""
 
     def change(contract: Contract) -> dict[str, object]:
-        if contract.status == Status.SECOND_REVIEW and contract.reviewed_by == actor.username:
+        if contract.status == Status.SECOND_REVIEW and actor.username in _first_reviewers(contract):
             raise DomainError(
-                "二次审核须由另一名登记员完成", "second review must be done by another registrar"
+                "二次审核须由未参与初审的另一名登记员完成",
+                "second review must be done by a registrar who took no part in the first review",
             )
         today = _today(now)
         contract.registration_number = numbers.issue(contract.agency, today.year)
@@ -251,7 +258,12 @@ def register(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
 def refuse(
     contract_id: int, *, actor: Actor, now: datetime, reason: str, note: str = ""
 ) -> Contract:
-    """不予登记 with a coded reason (R01…R10) and free text."""
+    """不予登记 with a coded reason (R01…R10) and the text printed on the refusal notice."""
+    if not note.strip():
+        raise DomainError(
+            "不予登记须填写具体理由说明（将打印在不予登记通知上）",
+            "a refusal needs an explanation (--note): it is printed on the refusal notice",
+        )
     reasons = code_list("refusal_reasons")
     code = reasons.resolve(reason)
     if code is None:
@@ -274,9 +286,10 @@ def amend(
 ) -> Contract:
     """变更登记: new content under the same number; the old certificate is superseded."""
 
+    if not note.strip():
+        raise DomainError("变更登记须说明变更内容", "say what the amendment changes (--note)")
+
     def change(contract: Contract) -> dict[str, object]:
-        if (record.seller_id or "") != contract.seller_id:
-            raise DomainError("变更登记不能更换卖方", "an amendment cannot change the seller")
         _replace_content(contract, record, actor, now, "amended")
         _supersede_certificates(contract, now)
         _issue_certificate(contract, now)
@@ -292,6 +305,8 @@ def amend(
 
 def cancel(contract_id: int, *, actor: Actor, now: datetime, note: str) -> Contract:
     """注销登记: the number stays taken; the certificate is superseded."""
+    if not note.strip():
+        raise DomainError("注销登记须说明理由", "say why the registration is cancelled (--note)")
 
     def change(contract: Contract) -> dict[str, object]:
         contract.note = note
@@ -318,6 +333,13 @@ def record_of(contract: Contract) -> ContractRecord:
 def _replace_content(
     contract: Contract, record: ContractRecord, actor: Actor, now: datetime, reason: str
 ) -> None:
+    seller = get_or_create_party(record, "seller")
+    if seller.pk != contract.seller_party_id:
+        raise DomainError(
+            "补正或变更不能更换卖方；卖方不同的合同须重新申请",
+            "a correction or amendment cannot change the seller; apply anew for another seller",
+        )
+    contract.buyer_party = get_or_create_party(record, "buyer")
     if not contract.versions.exists():
         _snapshot(contract, "original", actor, now)
     for key, value in contract_fields(record).items():
@@ -327,6 +349,17 @@ def _replace_content(
         contract, _recognise(record, contract.agency, contract.applied_on or _today(now))
     )
     _snapshot(contract, reason, actor, now)
+
+
+def _first_reviewers(contract: Contract) -> set[str]:
+    """Who started or forwarded the first review: none of them may do the second."""
+    actions = (str(Action.START_REVIEW), str(Action.SEND_TO_SECOND_REVIEW))
+    found = set(
+        AuditEvent.objects.filter(contract_id=contract.pk, action__in=actions).values_list(
+            "actor", flat=True
+        )
+    )
+    return found | ({contract.reviewed_by} if contract.reviewed_by else set())
 
 
 def _issue_certificate(contract: Contract, now: datetime) -> None:
