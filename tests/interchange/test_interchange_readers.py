@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -10,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from techmarket.domain.fields import RECORD_FIELDS
+from techmarket.domain.fields import RECORD_FIELDS, Field
 from techmarket.domain.problems import FileProblem
 from techmarket.interchange.readers import open_records
 
@@ -392,3 +393,126 @@ def test_shares_of_a_csv_file_are_what_dealing_its_rows_gives(tmp_path: Path, wo
     for worker in range(workers):
         dealt = [item for index, item in enumerate(everything) if (index // 4) % workers == worker]
         assert list(source.share(worker, workers, 4)) == dealt
+
+
+# --- 万元 amount columns, English locations, UTF-16 without a BOM ---------------------------
+
+AMOUNT_FIELDS = [f for f in RECORD_FIELDS if f.kind == "amount"]
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def header_with(label: str, replaced: str) -> str:
+    """The required Chinese header with `replaced`'s column headed `label` (added if absent)."""
+    labels = [f.label_zh for f in REQUIRED]
+    if replaced in labels:
+        return ",".join(label if h == replaced else h for h in labels)
+    return ",".join([*labels, label])
+
+
+@pytest.mark.parametrize("suffix", ["(万元)", "（万元）", " (万元)"])
+@pytest.mark.parametrize("amount", AMOUNT_FIELDS, ids=lambda f: f.key)
+def test_every_amount_column_may_be_headed_in_wan_yuan(
+    tmp_path: Path, amount: Field, suffix: str
+) -> None:
+    label = amount.label_zh.removesuffix("(元)") + suffix
+    path = write_csv(tmp_path / "w.csv", header_with(label, amount.label_zh) + "\n", "utf-8")
+    source = open_records(path)
+    assert amount.key in source.keys and label.strip() in source.headers
+    assert source.wan_yuan_fields == frozenset({amount.key})
+
+
+def test_non_technical_costs_in_wan_yuan_convert_exactly_like_the_total(
+    tmp_path: Path, record: dict[str, str]
+) -> None:
+    from techmarket.domain.record import parse_record
+
+    in_wan = {
+        "total_amount": "120",
+        "tech_amount": "100",
+        "non_tech_equipment": "15",
+        "non_tech_materials": "4.99999",
+        "non_tech_other": "0.00001",
+    }
+    headers = [
+        f.label_zh.removesuffix("(元)") + "（万元）" if f.key in in_wan else f.key
+        for f in RECORD_FIELDS
+    ]
+    line = ",".join(in_wan.get(f.key, record[f.key]) for f in RECORD_FIELDS)
+    path = write_csv(tmp_path / "w.csv", ",".join(headers) + "\n" + line + "\n", "utf-8")
+    source = open_records(path)
+    assert source.wan_yuan_fields == frozenset(in_wan)
+    [(row, values)] = list(source)
+    parsed, problems = parse_record(values, row, wan_yuan_fields=source.wan_yuan_fields)
+    assert parsed is not None, problems
+    assert parsed.non_tech_equipment == Decimal("150000.00")
+    assert parsed.non_tech_materials == Decimal("49999.90")
+    assert parsed.non_tech_other == Decimal("0.10")
+    assert parsed.total_amount == Decimal("1200000.00")
+
+
+def test_a_stray_csv_cell_is_located_in_each_language(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", f"{ENGLISH_HEADER}\n{DATA_LINE},extra\n", "utf-8")
+    problem = problem_of(path)
+    assert "第 15 列（文件第 2 行）" in problem.message
+    assert "column 15 (line 2 of the file)" in problem.message_en
+    assert not CJK.search(problem.message_en)
+
+
+def test_a_stray_xlsx_cell_is_located_in_each_language(tmp_path: Path) -> None:
+    headers = [f.label_zh for f in REQUIRED]
+    values = [ROW_VALUES[f.key] for f in REQUIRED] + ["stray"]
+    problem = problem_of(build_xlsx(tmp_path / "s.xlsx", [headers, values]))
+    assert "单元格 O2" in problem.message
+    assert "cell O2" in problem.message_en and not CJK.search(problem.message_en)
+
+
+def test_a_duplicate_csv_header_is_located_in_each_language(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "d.csv", ENGLISH_HEADER + ",objective,合同名称\n", "utf-8")
+    problem = problem_of(path)
+    assert "name / 合同名称 (第 16 列)" in problem.message
+    assert "name / 合同名称 (column 16)" in problem.message_en
+    # The only Chinese left in English is the header as the file spells it.
+    assert not CJK.search(problem.message_en.replace("合同名称", ""))
+
+
+def test_a_duplicate_xlsx_header_names_its_cell(tmp_path: Path) -> None:
+    headers = [f.label_zh for f in REQUIRED] + ["name"]
+    problem = problem_of(build_xlsx(tmp_path / "d.xlsx", [headers]))
+    assert "合同名称 / name (O1)" in problem.message
+    assert "合同名称 / name (O1)" in problem.message_en
+
+
+UTF16_MESSAGE = "文件是 UTF-16（“Unicode 文本”）编码：请另存为“CSV UTF-8”"
+UTF16_MESSAGE_EN = "the file is UTF-16 ('Unicode text'): save it as 'CSV UTF-8'"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("header", [ENGLISH_HEADER, CHINESE_HEADER], ids=["english", "chinese"])
+def test_utf16_without_a_bom_gets_the_same_message_as_with_one(
+    tmp_path: Path, encoding: str, header: str
+) -> None:
+    # "统一" puts a NUL byte on the other side too (U+4E00): the pattern still shows.
+    data_line = DATA_LINE.replace(ROW_VALUES["name"], "统一技术服务合同")
+    path = write_csv(tmp_path / "u.csv", f"{header}\r\n{data_line}\r\n", encoding)
+    problem = problem_of(path)
+    assert (problem.message, problem.message_en) == (UTF16_MESSAGE, UTF16_MESSAGE_EN)
+    with_bom = problem_of(write_csv(tmp_path / "b.csv", f"{header}\r\n", "utf-16"))
+    assert (with_bom.message, with_bom.message_en) == (problem.message, problem.message_en)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x00\x00\x00\x01\x02binary\x00\x00\xff\n",
+        ENGLISH_HEADER.encode("utf-32-le"),
+        ENGLISH_HEADER.encode() + b"\n" + DATA_LINE.encode() + b"\x00\n",
+    ],
+    ids=["binary", "utf-32", "one-nul"],
+)
+def test_any_nul_byte_in_the_sample_is_a_clear_file_problem(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "n.csv"
+    path.write_bytes(data)
+    problem = problem_of(path)
+    assert problem.details["reason"] == "encoding"
+    assert "\x00" not in problem.message + problem.message_en
+    assert "NUL" in problem.message and "NUL" in problem.message_en

@@ -12,7 +12,12 @@ import pytest
 from techmarket.domain.fields import RECORD_FIELDS
 from techmarket.domain.problems import Problem
 from techmarket.interchange.readers import open_records
-from techmarket.interchange.writers import write_problems, write_records, write_template
+from techmarket.interchange.writers import (
+    EXAMPLE_RECORD,
+    write_problems,
+    write_records,
+    write_template,
+)
 
 KEYS = [f.key for f in RECORD_FIELDS]
 TRICKY_TEXTS = ["=SUM(A1:A9)", "-减号开头", "+86 591 1234", "@mention", "'=already quoted", "''-x"]
@@ -178,3 +183,19 @@ def test_the_problem_report_has_the_section_7_columns(tmp_path: Path, fmt: str) 
         problems[0].message_en,
     ]
     assert table[2][4] == "'=A1 含公式"
+
+
+def test_the_template_example_row_is_a_record_without_any_problem(tmp_path: Path) -> None:
+    """The example is what sellers copy: not even a warning, so every identifier is right."""
+    from techmarket.domain.record import parse_record
+
+    path = tmp_path / "template.xlsx"
+    write_template(path)
+    wb = openpyxl.load_workbook(path)
+    wb.remove(wb["合同"])
+    wb.save(path)
+    source = open_records(path)
+    [(row, values)] = list(source)
+    parsed, problems = parse_record(values, row, wan_yuan_fields=source.wan_yuan_fields)
+    assert problems == [] and parsed is not None
+    assert parsed.to_row() == parse_record(EXAMPLE_RECORD, 1)[0].to_row()  # type: ignore[union-attr]

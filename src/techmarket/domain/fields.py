@@ -63,23 +63,43 @@ ALL_FIELDS: tuple[Field, ...] = RECORD_FIELDS + REGISTRATION_FIELDS + EXPORT_ONL
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in ALL_FIELDS}
 KEY_BY_LABEL: dict[str, str] = {f.label_zh: f.key for f in ALL_FIELDS}
 
+# A unit an amount header may end in (after `_normalise`); only the Chinese labels take one,
+# since contract-format.md defines no unit suffix for the English keys.
+_YUAN, _WAN_YUAN = "(元)", "(万元)"
+# Amount labels without their unit ("合同成交额", "非技术性费用-设备仪器"), so that every amount
+# column accepts (元), (万元) or no unit, whether or not its label names one.
+_AMOUNT_KEY_BY_STEM: dict[str, str] = {
+    f.label_zh.removesuffix(_YUAN): f.key for f in ALL_FIELDS if f.kind == "amount"
+}
+
+
+def _normalise(header: str) -> str:
+    """Full-width brackets as ASCII, spaces dropped: "合同成交额 （万元）" → "合同成交额(万元)"."""
+    return header.replace("（", "(").replace("）", ")").replace(" ", "")
+
 
 def header_to_key(header: str) -> str | None:
-    """Map an English key or a Chinese label (whitespace and 万元 suffix tolerated) to a key."""
+    """Map an English key or a Chinese label to a key; whitespace and full-width brackets are
+    tolerated, and an amount label may end in (元), (万元) or neither."""
     text = header.strip().lstrip("\ufeff").strip()
     if text in FIELDS_BY_KEY:
         return text
     if text in KEY_BY_LABEL:
         return KEY_BY_LABEL[text]
-    normalised = text.replace("（", "(").replace("）", ")").replace(" ", "")
-    if normalised.endswith("(万元)"):
-        normalised = normalised[: -len("(万元)")] + "(元)"
-    for candidate in (normalised, normalised + "(元)"):
-        if candidate in KEY_BY_LABEL:
-            return KEY_BY_LABEL[candidate]
-    return None
+    normalised = _normalise(text)
+    if normalised in KEY_BY_LABEL:
+        return KEY_BY_LABEL[normalised]
+    return _AMOUNT_KEY_BY_STEM.get(_without_unit(normalised))
+
+
+def _without_unit(normalised: str) -> str:
+    """A header less one trailing (万元) or (元): "合同成交额(元)(万元)" is no amount label."""
+    for unit in (_WAN_YUAN, _YUAN):
+        if normalised.endswith(unit):
+            return normalised[: -len(unit)]
+    return normalised
 
 
 def header_is_wan_yuan(header: str) -> bool:
     """True when a column header states its amounts in 万元 (converted to yuan exactly on import)."""
-    return "万元" in header
+    return _normalise(header.strip()).endswith(_WAN_YUAN)

@@ -133,10 +133,17 @@ class _Header:
     wan_yuan: frozenset[str]
 
 
+# Where a cell is, for a message: (Chinese, English), e.g. ("第 3 列", "column 3").
+Location = tuple[str, str]
+
+
 def _resolve_header(
-    cells: Sequence[object], *, check_required: bool = True, describe: Callable[[int], str]
+    cells: Sequence[object], *, check_required: bool = True, describe: Callable[[int], Location]
 ) -> _Header:
-    """Map header cells to keys; refuse unknown, duplicate and missing required columns."""
+    """Map header cells to keys; refuse unknown, duplicate and missing required columns.
+
+    `describe` names a 0-based column in each language, so a duplicate is located in both.
+    """
     headers: list[str] = []
     keys: list[str] = []
     columns: list[int] = []
@@ -144,6 +151,7 @@ def _resolve_header(
     unknown: list[str] = []
     seen: dict[str, str] = {}
     duplicates: list[str] = []
+    duplicates_en: list[str] = []
     for index, cell in enumerate(cells):
         text = "" if cell is None else str(cell).strip().lstrip("\ufeff").strip()
         if not text:
@@ -153,7 +161,9 @@ def _resolve_header(
             unknown.append(text)
             continue
         if key in seen:
-            duplicates.append(f"{seen[key]} / {text} ({describe(index)})")
+            where, where_en = describe(index)
+            duplicates.append(f"{seen[key]} / {text} ({where})")
+            duplicates_en.append(f"{seen[key]} / {text} ({where_en})")
             continue
         seen[key] = text
         headers.append(text)
@@ -178,7 +188,7 @@ def _resolve_header(
     if duplicates:
         raise FileProblem(
             f"表头重复（同一字段出现多次）：{'；'.join(duplicates)}",
-            f"duplicate header(s) for the same field: {'; '.join(duplicates)}",
+            f"duplicate header(s) for the same field: {'; '.join(duplicates_en)}",
             reason="duplicate_headers",
             headers=duplicates,
         )
@@ -194,10 +204,16 @@ def _resolve_header(
     return _Header(headers, keys, columns, frozenset(wan_yuan))
 
 
-def _stray_cell_problem(row: int, where: str, value: object) -> FileProblem:
+def _in_both(text: str) -> Location:
+    """A location that reads the same in either language: a JSON key, a cell reference."""
+    return text, text
+
+
+def _stray_cell_problem(row: int, location: Location, value: object) -> FileProblem:
+    where, where_en = location
     return FileProblem(
         f"第 {row} 行在{where}有值“{value}”，但该列没有表头（单元格数多于表头）",
-        f"row {row} has a value {value!r} at {where}, which has no header "
+        f"row {row} has a value {value!r} at {where_en}, which has no header "
         "(more cells than headers)",
         reason="too_many_cells",
         row=row,
@@ -263,17 +279,17 @@ def _detect_codec(sample: bytes) -> tuple[str | None, int]:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8", len(codecs.BOM_UTF8)
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileProblem(
-            "文件是 UTF-16（“Unicode 文本”）编码：请另存为“CSV UTF-8”",
-            "the file is UTF-16 ('Unicode text'): save it as 'CSV UTF-8'",
-            reason="encoding",
-        )
+        raise _utf16_problem()
     if sample.startswith(b"PK\x03\x04") or sample.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(
             "这是 Excel 工作簿而不是 CSV 文件：请使用 .xlsx 扩展名，或另存为“CSV UTF-8”",
             "this is an Excel workbook, not a CSV file: name it .xlsx or save as 'CSV UTF-8'",
             reason="not_csv",
         )
+    if b"\x00" in sample:
+        # Neither UTF-8 nor GB18030 text has NUL bytes; decoding on would only show the user
+        # "headers" full of them.
+        raise _utf16_problem() if _looks_like_utf16(sample) else _nul_problem()
     cut = sample.rfind(b"\n")
     body = sample if cut < 0 else sample[: cut + 1]
     if body.isascii():
@@ -287,6 +303,31 @@ def _detect_codec(sample: bytes) -> tuple[str | None, int]:
     # Neither codec reads the whole sample: let the first non-ASCII line decide, so the
     # line that breaks the pattern is the one named.
     return None, 0
+
+
+def _looks_like_utf16(sample: bytes) -> bool:
+    """UTF-16 without a BOM: each ASCII character (comma, digit, line end) is a byte pair with
+    a NUL on the same side, so NULs crowd there; other characters (U+4E00 一) rarely add one
+    on the other side. UTF-32 has NULs on both sides, binary data anywhere."""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    crowded, other = max(even, odd), min(even, odd)
+    return crowded * 10 >= len(sample) // 2 and other * 4 <= crowded
+
+
+def _utf16_problem() -> FileProblem:
+    return FileProblem(
+        "文件是 UTF-16（“Unicode 文本”）编码：请另存为“CSV UTF-8”",
+        "the file is UTF-16 ('Unicode text'): save it as 'CSV UTF-8'",
+        reason="encoding",
+    )
+
+
+def _nul_problem() -> FileProblem:
+    return FileProblem(
+        "文件含有空字符（NUL），不是 UTF-8 或 GBK 文本：请在 Excel 中另存为“CSV UTF-8”",
+        "the file contains NUL bytes, so it is not UTF-8 or GBK text: save it as 'CSV UTF-8'",
+        reason="encoding",
+    )
 
 
 def _csv_lines(path: Path) -> Iterator[str]:
@@ -370,7 +411,7 @@ def _open_csv(path: Path) -> RecordSource:
         raise FileProblem(
             "文件为空：没有表头行", "the file is empty: no header row", reason="empty"
         )
-    header = _resolve_header(header_cells, describe=lambda i: f"第 {i + 1} 列")
+    header = _resolve_header(header_cells, describe=lambda i: (f"第 {i + 1} 列", f"column {i + 1}"))
     keys, columns = header.keys, header.columns
     used = set(columns)
     width = max(columns) + 1
@@ -398,9 +439,11 @@ def _open_csv(path: Path) -> RecordSource:
             if has_gaps or count > width:
                 for col, cell in enumerate(cells):
                     if col not in used and cell.strip():
-                        raise _stray_cell_problem(
-                            number, f"第 {col + 1} 列（文件第 {line} 行）", cell
+                        where = (
+                            f"第 {col + 1} 列（文件第 {line} 行）",
+                            f"column {col + 1} (line {line} of the file)",
                         )
+                        raise _stray_cell_problem(number, where, cell)
             # Each used cell is stripped once; the row is blank when all of them are empty
             # (the unused ones are, or the check above raised).
             if count >= width:
@@ -485,7 +528,7 @@ def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
 def _jsonl_header(lineno: int, names: tuple[str, ...]) -> _Header:
     """Resolve one object's keys like a header line; problems name the line."""
     try:
-        return _resolve_header(names, check_required=False, describe=lambda i: names[i])
+        return _resolve_header(names, check_required=False, describe=lambda i: _in_both(names[i]))
     except FileProblem as exc:
         raise FileProblem(
             f"第 {lineno} 行：{exc.message}",
@@ -680,7 +723,7 @@ def _open_xlsx(path: Path) -> RecordSource:
         _check_formula(cell, header_row, col, None)
     header = _resolve_header(
         [getattr(c, "value", None) for c in header_cells],
-        describe=lambda i: _cell_ref(header_row, i + 1),
+        describe=lambda i: _in_both(_cell_ref(header_row, i + 1)),
     )
     merged = [ref for ref, _, max_row in _merged_ranges(path, sheet_path) if max_row >= header_row]
     if merged:
@@ -715,9 +758,8 @@ def _open_xlsx(path: Path) -> RecordSource:
                             continue
                     key = wanted.get(col)
                     if key is None:
-                        raise _stray_cell_problem(
-                            number, f"单元格 {_cell_ref(sheet_row, col)}", value
-                        )
+                        ref = _cell_ref(sheet_row, col)
+                        raise _stray_cell_problem(number, (f"单元格 {ref}", f"cell {ref}"), value)
                     values[key] = value
                     present = True
                 if present:

@@ -42,7 +42,9 @@ TEMPLATE_CODE_LISTS: tuple[tuple[str, str], ...] = (
     ("countries", "国别"),
 )
 
-# A complete, valid record shown on the template's 示例 sheet (check characters verified).
+# A complete, valid record shown on the template's 示例 sheet. Sellers copy it, so it must
+# parse without even a warning: both credit codes also embed a valid GB 11714 organisation
+# code (the buyer's is MA31W8HB + org_code_check_char, then uscc_check_char).
 EXAMPLE_RECORD: dict[str, str] = {
     "external_id": "HT-2024-001",
     "name": "新型锂电池隔膜制备技术开发合同",
@@ -68,7 +70,7 @@ EXAMPLE_RECORD: dict[str, str] = {
     "seller_region": "350100",
     "seller_country": "CHN",
     "buyer_name": "厦门动力电池股份有限公司",
-    "buyer_id": "91350200MA0000000R",
+    "buyer_id": "91350200MA31W8HB86",
     "buyer_nature": "160",
     "buyer_region": "350200",
     "buyer_country": "CHN",
