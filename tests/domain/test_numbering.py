@@ -1,10 +1,18 @@
-"""Registration-number formats: the per-migration formatter writes what format_number writes."""
+"""Registration-number formats: which are allowed, and the per-migration formatter writes what
+format_number writes."""
 
 from __future__ import annotations
 
 import pytest
 
-from techmarket.domain.numbering import DEFAULT_FORMAT, format_number, number_formatter
+from techmarket.domain.numbering import (
+    DEFAULT_FORMAT,
+    format_number,
+    number_formatter,
+    serial_limit,
+    validate_format,
+)
+from techmarket.domain.problems import DomainError
 
 FORMATS = [
     DEFAULT_FORMAT,
@@ -22,3 +30,25 @@ def test_number_formatter_matches_format_number(fmt: str, agency: str) -> None:
     for serial in (1, 42, 999_999, 1_000_000):
         expected = format_number(fmt, year=2024, region="440100", agency=agency, serial=serial)
         assert number(serial) == expected
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "{region}{serial:06d}",  # repeats every year
+        "{year}{serial:06d}",  # repeats in every region
+        "{year}{region}",  # no serial
+        "{year}{region}{serial}{color}",  # unknown field
+        "{year{serial}",  # malformed
+    ],
+)
+def test_a_format_that_could_repeat_numbers_is_refused(fmt: str) -> None:
+    with pytest.raises(DomainError):
+        validate_format(fmt)
+
+
+def test_the_default_and_agency_formats_are_accepted() -> None:
+    validate_format(DEFAULT_FORMAT)
+    validate_format("{year}-{agency}-{serial:05d}")
+    assert serial_limit(DEFAULT_FORMAT) == 999_999
+    assert serial_limit("{year}{agency}{serial}") is None

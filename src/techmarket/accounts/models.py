@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from techmarket.domain.numbering import DEFAULT_FORMAT
+from techmarket.domain.numbering import DEFAULT_FORMAT, validate_format
+from techmarket.domain.problems import DomainError
 from techmarket.domain.workflow import Role
 
 
@@ -38,6 +40,15 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """The admin form's check: a number format that cannot repeat numbers."""
+        try:
+            validate_format(self.number_format)
+        except DomainError as error:
+            raise ValidationError(
+                {"number_format": f"{error.message} / {error.message_en}"}
+            ) from None
 
     def threshold(self, default: Decimal) -> Decimal:
         return self.large_threshold if self.large_threshold is not None else default

@@ -33,8 +33,43 @@ def template(output: Annotated[Path, typer.Option("-o", "--output")]) -> None:
     """Write the xlsx import template (Chinese headers, an example, the code lists)."""
     from techmarket.interchange.writers import write_template
 
+    _writable(output, ("xlsx",))
     write_template(output)
     console.print(f"模板已写入 {output}")
+
+
+def _writable(path: Path, formats: tuple[str, ...], fmt: str | None = None) -> str:
+    """The format to write `path` in, refused before any work when it cannot be written."""
+    from techmarket.domain.problems import FileProblem
+
+    chosen = (fmt or path.suffix.lstrip(".") or formats[0]).lower()
+    if chosen not in formats:
+        raise FileProblem(
+            f"无法写出“{chosen}”格式的文件：请使用 {' / '.join(formats)}（文件名后缀或 --format）",
+            f"cannot write {chosen!r} files: use {' / '.join(formats)} (suffix or --format)",
+            reason="output_format",
+            path=str(path),
+        )
+    if not path.parent.is_dir():
+        raise FileProblem(
+            f"输出目录不存在：{path.parent}",
+            f"the output folder does not exist: {path.parent}",
+            reason="output_folder",
+            path=str(path),
+        )
+    return chosen
+
+
+def _refuse_empty(result) -> None:  # type: ignore[no-untyped-def]
+    """A file with a header and no record is a mistake (often the blank template), not a pass."""
+    from techmarket.domain.problems import FileProblem
+
+    if result.rows == 0:
+        raise FileProblem(
+            "文件没有数据行：表头下没有任何合同记录",
+            "the file has no data rows: there is no record under the header",
+            reason="no_rows",
+        )
 
 
 def _count_rows(path: Path) -> int | None:
@@ -75,6 +110,8 @@ def validate(
     from techmarket.registry.importer import import_records, validate_records
     from techmarket.registry.selectors import agency_by_code
 
+    if report is not None:
+        _writable(report, ("csv", "xlsx"))
     source = open_records(file)
     if agency:
         from techmarket.registry.actors import system_actor
@@ -101,6 +138,7 @@ def validate(
             today=timezone.localdate(),
             as_registered=as_registered,
         )
+    _refuse_empty(result)
     _finish_report(result, report)
     if as_json:
         print_json({"rows": result.rows, "problems": [p.as_dict() for p in result.problems]})
@@ -133,6 +171,8 @@ def import_(
     from techmarket.registry.selectors import agency_by_code
 
     target = agency_by_code(agency)
+    if report is not None:
+        _writable(report, ("csv", "xlsx"))
     source = open_records(file)
     result = _run_with_progress(
         file,
@@ -148,6 +188,7 @@ def import_(
             parallel=_worth_a_second_process(file),
         ),
     )
+    _refuse_empty(result)
     _finish_report(result, report)
     if as_json:
         print_json(result.as_dict())
@@ -161,7 +202,7 @@ def _finish_report(result, report: Path | None) -> None:  # type: ignore[no-unty
     if report is not None:
         from techmarket.interchange.writers import write_problems
 
-        write_problems(report, result.problems, report.suffix.lstrip(".").lower() or "csv")
+        write_problems(report, result.problems, _writable(report, ("csv", "xlsx")))
 
 
 def _describe(result, *, verb: str) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +238,7 @@ def export(
     from techmarket.registry.records import EXPORT_KEYS
     from techmarket.registry.selectors import export_rows
 
-    fmt = (format or output.suffix.lstrip(".") or "csv").lower()
+    fmt = _writable(output, ("csv", "jsonl", "xlsx"), format)
     count = write_records(
         output,
         export_rows(year=year, status=status, agency_code=agency),

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from techmarket.domain.problems import DomainError, ValidationFailed
+from techmarket.domain.problems import DomainError, FileProblem, ValidationFailed
 
 console = Console(stderr=False)
 err_console = Console(stderr=True)
@@ -64,15 +64,28 @@ def fails_cleanly(func: F) -> F:
             return func(*args, **kwargs)
         except DomainError as error:
             if kwargs.get("as_json"):
-                body: dict[str, object] = {
-                    "error": {
-                        "code": error.code,
-                        "message": error.message,
-                        "message_en": error.message_en,
-                    }
+                described: dict[str, object] = {
+                    **error.details,  # what and where: reason, line, headers …
+                    "code": error.code,
+                    "message": error.message,
+                    "message_en": error.message_en,
                 }
+                body: dict[str, object] = {"error": described}
                 if isinstance(error, ValidationFailed):
                     body["problems"] = [p.as_dict() for p in error.problems]
+                elif isinstance(error, FileProblem):
+                    # The shape of a checked file too, so a script reads one shape either way.
+                    body["rows"] = 0
+                    body["problems"] = [
+                        {
+                            "row": 0,
+                            "field": "",
+                            "code": str(error.details.get("reason") or error.code),
+                            "severity": "error",
+                            "message": error.message,
+                            "message_en": error.message_en,
+                        }
+                    ]
                 print_json(body)
             else:
                 err_console.print(f"[red]错误 ({error.code})[/red]：{error.message}")

@@ -15,11 +15,27 @@ _ALLOWED = {"year", "region", "agency", "serial"}
 
 
 def validate_format(fmt: str) -> None:
-    """Refuse a format that could repeat numbers (no serial) or names unknown fields."""
-    names = {name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None}
-    if "serial" not in names:
+    """Refuse a format that could repeat numbers or names unknown fields.
+
+    Serials restart each year and each agency counts its own, so a number must hold the
+    serial, the year, and the agency or its region; two agencies of one region are told
+    apart by `{agency}` (checked where agencies are saved).
+    """
+    try:
+        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(fmt) if name]
+    except ValueError as error:
         raise DomainError(
-            "登记编号格式必须包含 {serial}", "the number format must contain {serial}"
+            f"登记编号格式无效：{error}", f"the number format is malformed: {error}"
+        ) from None
+    names = {name for name, _ in fields}
+    missing = [f"{{{n}}}" for n in ("serial", "year") if n not in names]
+    if not names & {"region", "agency"}:
+        missing.append("{region} 或 {agency}")
+    if missing:
+        raise DomainError(
+            f"登记编号格式必须包含 {'、'.join(missing)}，否则不同年份或不同机构的编号会重复",
+            f"the number format must contain {', '.join(missing).replace(' 或 ', ' or ')}: "
+            "otherwise numbers of different years or agencies repeat",
         )
     unknown = names - _ALLOWED
     if unknown:
@@ -27,6 +43,16 @@ def validate_format(fmt: str) -> None:
             f"登记编号格式含未知字段：{', '.join(sorted(unknown))}",
             f"unknown fields in number format: {', '.join(sorted(unknown))}",
         )
+
+
+def serial_limit(fmt: str) -> int | None:
+    """The largest serial the format writes in its fixed width ({serial:06d}: 999999), or
+    None when the serial has no width. A longer serial would change the number's layout."""
+    for _, name, spec, _ in string.Formatter().parse(fmt):
+        if name == "serial":
+            width = re.match(r"0?(\d+)d?$", spec or "")
+            return 10 ** int(width.group(1)) - 1 if width else None
+    return None
 
 
 def format_number(fmt: str, *, year: int, region: str, agency: str, serial: int) -> str:
@@ -59,7 +85,9 @@ def serial_pattern(fmt: str, *, year: int, region: str, agency: str) -> re.Patte
     for literal, name, spec, _ in string.Formatter().parse(fmt):
         parts.append(re.escape(literal))
         if name == "serial":
-            parts.append(r"(?P<serial>\d+)")
+            limit = serial_limit(fmt)
+            digits = f"{{{len(str(limit))}}}" if limit and (spec or "").startswith("0") else "+"
+            parts.append(rf"(?P<serial>\d{digits})")
         elif name is not None:
             value = {"year": year, "region": region, "agency": agency}[name]
             parts.append(re.escape(format(value, spec or "")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from django.utils import timezone
 from techmarket.accounts.models import Agency
 from techmarket.domain.audit import import_payload
 from techmarket.domain.canonical_rows import CanonicalRows
+from techmarket.domain.numbering import format_number, serial_pattern
 from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
 from techmarket.domain.record import CleanRow, parse_record
@@ -195,6 +197,17 @@ def check_rows(
         if as_registered:
             # Legacy contracts have long expired; that is no reason to refuse their migration.
             found = [p for p in found if p.code != "contract_expired"]
+            if applied_on and applied_on > context.today:
+                found.append(
+                    _problem(
+                        row,
+                        "registered_on",
+                        "registered_on_in_future",
+                        f"登记日期 {applied_on} 晚于今天 {context.today}；迁移的合同须是已登记的",
+                        f"registered_on {applied_on} is after today ({context.today}); "
+                        "a migrated contract must already be registered",
+                    )
+                )
         problems += found
         text = record.to_row()
         seller, buyer = party_row(record, "seller"), party_row(record, "buyer")
@@ -250,6 +263,42 @@ def _parties_of(item: _Checked) -> tuple[tuple[PartyKey, PartyRow], ...]:
     return ((item.seller_key, item.seller), (item.buyer_key, item.buyer))
 
 
+class _Repeats:
+    """The same contract (seller and external_id or content) or registration number twice in
+    one file: a check on the whole file, for imports and dry runs alike."""
+
+    def __init__(self) -> None:
+        self.seen: set[bytes] = set()
+        self.numbers: set[str] = set()
+
+    def problems(self, item: _Checked) -> list[Problem]:
+        if item.identity in self.seen:
+            return [
+                _problem(
+                    item.row,
+                    "external_id" if item.external_id else "name",
+                    "duplicate_in_file",
+                    "文件中重复的合同记录（与前面某行的卖方和合同编号或内容相同）",
+                    "duplicate record in this file (same seller and external_id or content)",
+                )
+            ]
+        self.seen.add(item.identity)
+        number = item.registration_number
+        if number:
+            if number in self.numbers:
+                return [
+                    _problem(
+                        item.row,
+                        "registration_number",
+                        "duplicate_registration_number",
+                        f"登记编号 {number} 在文件中重复",
+                        f"registration number {number} repeats",
+                    )
+                ]
+            self.numbers.add(number)
+        return []
+
+
 class _Importer:
     def __init__(
         self,
@@ -269,8 +318,8 @@ class _Importer:
         self.result = ImportResult()
         self.agencies = {a.code: a for a in Agency.objects.all()}
         self.parties = PartyCache()
-        self.seen: set[bytes] = set()
-        self.seen_numbers: set[str] = set()
+        self.repeats = _Repeats()
+        self.number_patterns: dict[tuple[str, str], re.Pattern[str]] = {}
         self.batch: list[_Checked] = []
         self.failed = False  # whether any error was reported: then nothing more is written
         self.written = 0
@@ -321,40 +370,50 @@ class _Importer:
             progress(result.rows % 1000)
 
     def _admit(self, item: _Checked) -> bool:
-        """Checks that need the whole file: the same contract or number twice."""
+        """Checks that need the whole file or the agency: the same contract or number twice,
+        a migrated number its agency would not have issued."""
         if item.seller is None:
             return False
-        if item.identity in self.seen:
-            self.report(
-                [
-                    _problem(
-                        item.row,
-                        "external_id" if item.external_id else "name",
-                        "duplicate_in_file",
-                        "文件中重复的合同记录（与前面某行的卖方和合同编号或内容相同）",
-                        "duplicate record in this file (same seller and external_id or content)",
-                    )
-                ]
-            )
+        repeated = self.repeats.problems(item)
+        if repeated:
+            self.report(repeated)
             return False
-        self.seen.add(item.identity)
-        number = item.registration_number
-        if number:
-            if number in self.seen_numbers:
-                self.report(
-                    [
-                        _problem(
-                            item.row,
-                            "registration_number",
-                            "duplicate_registration_number",
-                            f"登记编号 {number} 在文件中重复",
-                            f"registration number {number} repeats",
-                        )
-                    ]
-                )
-                return False
-            self.seen_numbers.add(number)
+        if item.registration_number and not self._number_fits(item):
+            self.report([self._misfit_number(item)])
+            return False
         return item.ok
+
+    def _misfit_number(self, item: _Checked) -> Problem:
+        agency = self.agencies[item.agency_code]
+        year = int(item.registered_on[:4])
+        example = format_number(
+            agency.number_format, year=year, region=agency.region_code, agency=agency.code, serial=1
+        )
+        number = item.registration_number
+        return _problem(
+            item.row,
+            "registration_number",
+            "registration_number_format",
+            f"登记编号 {number} 不符合登记机构 {agency.code} {year} 年"
+            f"（登记日期所在年份）的编号格式，应形如 {example}",
+            f"registration number {number} does not follow agency {agency.code}'s format "
+            f"for {year}, the year of registered_on (like {example})",
+        )
+
+    def _number_fits(self, item: _Checked) -> bool:
+        """Whether a migrated number is one its agency would issue in its registration year:
+        only then does moving that year's counter past it keep new numbers from colliding."""
+        key = (item.agency_code, item.registered_on[:4])
+        pattern = self.number_patterns.get(key)
+        if pattern is None:
+            agency = self.agencies[item.agency_code]
+            pattern = self.number_patterns[key] = serial_pattern(
+                agency.number_format,
+                year=int(key[1]),
+                region=agency.region_code,
+                agency=agency.code,
+            )
+        return pattern.match(item.registration_number) is not None
 
     def _flush(self) -> None:
         batch, self.batch = self.batch, []
@@ -612,7 +671,10 @@ def validate_records(
         as_registered=as_registered,
         wan_yuan_fields=wan_yuan_fields,
     )
+    repeats = _Repeats()
     for item in check_rows(rows, context):
         result.rows += 1
         result.problems.extend(item.problems)
+        if item.seller is not None:
+            result.problems.extend(repeats.problems(item))
     return result

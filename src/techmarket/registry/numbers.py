@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from techmarket.accounts.models import Agency
-from techmarket.domain.numbering import format_number, number_formatter, serial_pattern
+from techmarket.domain.numbering import (
+    format_number,
+    number_formatter,
+    serial_limit,
+    serial_pattern,
+)
+from techmarket.domain.problems import DomainError
 from techmarket.registry.models import NumberCounter
 
 
@@ -17,9 +23,22 @@ def _locked_counter(agency: Agency, year: int) -> NumberCounter:
     return NumberCounter.objects.select_for_update().get(agency=agency, year=year)
 
 
+def _refuse_overflow(agency: Agency, year: int, last_serial: int) -> None:
+    """A serial wider than the format's would break the number's fixed layout."""
+    limit = serial_limit(agency.number_format)
+    if limit is not None and last_serial > limit:
+        raise DomainError(
+            f"登记机构 {agency.code} {year} 年的登记编号已用尽（流水号上限 {limit}）；"
+            "请加宽编号格式中的 {serial}",
+            f"agency {agency.code} has used up its {year} numbers (serial limit {limit}); "
+            "widen {serial} in its number format",
+        )
+
+
 def issue(agency: Agency, year: int) -> str:
     counter = _locked_counter(agency, year)
     counter.last_serial += 1
+    _refuse_overflow(agency, year, counter.last_serial)
     NumberCounter.objects.filter(pk=counter.pk).update(last_serial=counter.last_serial)
     return format_number(
         agency.number_format,
@@ -35,6 +54,7 @@ def issue_many(agency: Agency, year: int, count: int) -> list[str]:
     counter = _locked_counter(agency, year)
     first = counter.last_serial + 1
     counter.last_serial += count
+    _refuse_overflow(agency, year, counter.last_serial)
     NumberCounter.objects.filter(pk=counter.pk).update(last_serial=counter.last_serial)
     number = number_formatter(
         agency.number_format, year=year, region=agency.region_code, agency=agency.code
