@@ -81,3 +81,12 @@ def test_deleting_an_event_in_the_middle_is_detected(history):
         cursor.execute("DELETE FROM registry_auditevent WHERE seq = 2")
     code, body = _verify()
     assert (code, body["first_broken_seq"]) == (1, 2)
+
+
+def test_deleting_the_chain_head_is_reported_not_a_crash(history):
+    _bypass_guards()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_audithead")
+    code, body = _verify()
+    assert (code, body["ok"]) == (1, False)
+    assert "head" in body["reason"]
