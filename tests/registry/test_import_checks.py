@@ -127,3 +127,30 @@ def test_a_serial_wider_than_the_format_is_refused(agencies):
     assert numbers.issue_many(agency, 2025, 99)[-1] == "202544010099"
     with pytest.raises(DomainError, match="用尽"):
         numbers.issue(agency, 2025)
+
+
+def test_a_registered_row_imported_without_migration_is_refused_not_stripped(agencies, tmp_path):
+    path = _write_csv(tmp_path / "export.csv", [_migrated("L1", "2025-02-01", "2025440100000003")])
+    result = invoke("contracts", "import", path, "--agency", "C440100", "--json")
+    assert result.exit_code == 1
+    assert "registered_without_migration" in _codes(result)
+    assert Contract.objects.count() == 0
+
+
+@pytest.mark.parametrize("as_registered", [False, True])
+def test_a_row_whose_status_an_import_would_change_is_refused(agencies, tmp_path, as_registered):
+    row = dict(_migrated("L1", "2025-02-01") if as_registered else valid_row(), status="refused")
+    path = _write_csv(tmp_path / "export.csv", [row])
+    flags = ["--as-registered"] if as_registered else []
+    result = invoke("contracts", "import", path, "--agency", "C440100", *flags, "--json")
+    assert result.exit_code == 1
+    assert "status_not_importable" in _codes(result)
+
+
+@pytest.mark.parametrize(("as_registered", "status"), [(False, "submitted"), (True, "已登记")])
+def test_the_status_an_import_gives_may_be_written(agencies, tmp_path, as_registered, status):
+    row = dict(_migrated("L1", "2025-02-01") if as_registered else valid_row(), status=status)
+    path = _write_csv(tmp_path / "export.csv", [row])
+    flags = ["--as-registered"] if as_registered else []
+    result = invoke("contracts", "import", path, "--agency", "C440100", *flags)
+    assert result.exit_code == 0, result.output

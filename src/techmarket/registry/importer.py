@@ -31,7 +31,7 @@ from techmarket.domain.numbering import format_number, serial_pattern
 from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
 from techmarket.domain.record import CleanRow, parse_record
-from techmarket.domain.workflow import Status
+from techmarket.domain.workflow import STATUS_LABELS, Status
 from techmarket.interchange.readers import RecordSource
 from techmarket.registry import audit, bulk, numbers
 from techmarket.registry.actors import Actor
@@ -149,6 +149,51 @@ def _identity(seller: PartyRow, external_id: str, fingerprint: str) -> bytes:
     return hashlib.blake2b(key.encode(), digest_size=12).digest()
 
 
+# What an import makes of a row, by the status an export wrote in it: migrated contracts are
+# registered, everything else arrives as a new application. Any other status would be changed
+# without a word, so such a row is refused.
+_IMPORTED_AS = {True: Status.REGISTERED, False: Status.SUBMITTED}
+_STATUSES = frozenset(str(status) for status in Status)
+
+
+def _registration_problems(
+    raw: Mapping[str, object], row: int, as_registered: bool
+) -> list[Problem]:
+    """Rows whose registration an import would silently drop or change (an export's rows
+    carry their status, number and date)."""
+    problems: list[Problem] = []
+    status = str(raw.get("status") or "").strip()
+    target = _IMPORTED_AS[as_registered]
+    if status and status not in (target, STATUS_LABELS[target][0]):
+        label = STATUS_LABELS[Status(status)][0] if status in _STATUSES else status
+        problems.append(
+            _problem(
+                row,
+                "status",
+                "status_not_importable",
+                f"状态为“{label}”的合同不能这样导入：本次导入只接收"
+                f"{'已登记合同的迁移（--as-registered）' if as_registered else '新申请'}；"
+                "请删去该行或该列",
+                f"a contract whose status is {status} cannot be imported as "
+                f"{'a migrated registration' if as_registered else 'a new application'}; "
+                "remove the row or the status column",
+            )
+        )
+    if not as_registered and (raw.get("registration_number") or raw.get("registered_on")):
+        problems.append(
+            _problem(
+                row,
+                "registration_number" if raw.get("registration_number") else "registered_on",
+                "registered_without_migration",
+                "该行带有登记编号或登记日期，合同已登记：迁移已登记的合同请使用 --as-registered，"
+                "否则登记信息会丢失",
+                "this row carries a registration number or date, so it is registered already: "
+                "migrate it with --as-registered, or its registration would be lost",
+            )
+        )
+    return problems
+
+
 def check_rows(
     rows: Iterable[tuple[int, Mapping[str, object]]], context: RowContext
 ) -> Iterator[_Checked]:
@@ -172,6 +217,10 @@ def check_rows(
             )
             if known and record is not None and not problems and type(raw) is CleanRow:
                 known.learn(raw, record)
+        if raw.get("status") or (
+            not as_registered and (raw.get("registration_number") or raw.get("registered_on"))
+        ):
+            problems += _registration_problems(raw, row, as_registered)
         if record is None:
             yield _Checked(row, problems)
             continue
