@@ -29,7 +29,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from techmarket.cli import admin, agencies, audit, contracts, stats, targets, users
+    from techmarket.cli import admin, agencies, audit, calendar, contracts, stats, targets, users
 
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
@@ -37,6 +37,7 @@ def _register() -> None:
     app.add_typer(audit.app, name="audit")
     app.add_typer(stats.app, name="stats")
     app.add_typer(targets.app, name="targets")
+    app.add_typer(calendar.app, name="calendar")
     admin.register(app)
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from techmarket.registry.models import AuditEvent, Certificate, Contract, Party
+from techmarket.domain.problems import DomainError
+from techmarket.registry import calendar
+from techmarket.registry.models import AuditEvent, CalendarOverride, Certificate, Contract, Party
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,3 +65,45 @@ class CertificateAdmin(ReadOnlyAdmin):
         "superseded_at",
     )
     search_fields = ("registration_number", "verification_code")
+
+
+class CalendarOverrideForm(forms.ModelForm):
+    class Meta:
+        model = CalendarOverride
+        fields = ("day", "is_working_day", "note")
+        help_texts = {
+            "is_working_day": "勾选：上班（含调休的周末）；不勾选：放假",
+            "note": "依据，如“国办发明电〔2026〕X号”（必填）",
+        }
+
+    def clean_note(self) -> str:
+        try:
+            return calendar.checked_note(self.cleaned_data.get("note") or "")
+        except DomainError as error:
+            raise ValidationError(f"{error.message} ({error.message_en})") from None
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """The yearly holiday arrangement may be entered here too, but it is saved by the services."""
+
+    form = CalendarOverrideForm
+    list_display = ("day", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+    search_fields = ("note",)
+    date_hierarchy = "day"
+    ordering = ("day",)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return ("day",) if obj else ()  # another day is another entry: remove and add
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        saved = calendar.set_day(obj.day, working=obj.is_working_day, note=obj.note)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj) -> None:  # type: ignore[no-untyped-def]
+        calendar.remove_day(obj.day)
+
+    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        for day in queryset.values_list("day", flat=True):
+            calendar.remove_day(day)
