@@ -154,3 +154,20 @@ def test_the_status_an_import_gives_may_be_written(agencies, tmp_path, as_regist
     flags = ["--as-registered"] if as_registered else []
     result = invoke("contracts", "import", path, "--agency", "C440100", *flags)
     assert result.exit_code == 0, result.output
+
+
+def test_a_migrated_number_this_import_already_gave_out_is_explained(
+    agencies, tmp_path, monkeypatch
+):
+    from techmarket.registry import importer
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    rows = [_migrated(f"L{i}", "2025-02-01") for i in range(3)]
+    rows.append(_migrated("N", "2025-02-01", "2025440100000002"))
+    path = _write_csv(tmp_path / "order.csv", rows)
+    result = invoke("contracts", "import", path, "--agency", "C440100", "--as-registered", "--json")
+    assert result.exit_code == 1
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert (problem["row"], problem["code"]) == (4, "registration_number_taken")
+    assert "earlier row" in problem["message_en"]
+    assert Contract.objects.count() == 0

@@ -369,6 +369,8 @@ class _Importer:
         self.parties = PartyCache()
         self.repeats = _Repeats()
         self.number_patterns: dict[tuple[str, str], re.Pattern[str]] = {}
+        # (agency, year) → serial ranges this import issued, to explain a later collision
+        self.issued: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         self.batch: list[_Checked] = []
         self.failed = False  # whether any error was reported: then nothing more is written
         self.written = 0
@@ -449,20 +451,48 @@ class _Importer:
             f"for {year}, the year of registered_on (like {example})",
         )
 
+    def _pattern(self, code: str, year: str) -> re.Pattern[str]:
+        """The numbers agency `code` issues in `year`, capturing the serial."""
+        pattern = self.number_patterns.get((code, year))
+        if pattern is None:
+            agency = self.agencies[code]
+            pattern = self.number_patterns[(code, year)] = serial_pattern(
+                agency.number_format, year=int(year), region=agency.region_code, agency=code
+            )
+        return pattern
+
     def _number_fits(self, item: _Checked) -> bool:
         """Whether a migrated number is one its agency would issue in its registration year:
         only then does moving that year's counter past it keep new numbers from colliding."""
-        key = (item.agency_code, item.registered_on[:4])
-        pattern = self.number_patterns.get(key)
-        if pattern is None:
-            agency = self.agencies[item.agency_code]
-            pattern = self.number_patterns[key] = serial_pattern(
-                agency.number_format,
-                year=int(key[1]),
-                region=agency.region_code,
-                agency=agency.code,
-            )
+        pattern = self._pattern(item.agency_code, item.registered_on[:4])
         return pattern.match(item.registration_number) is not None
+
+    def _issued_here(self, item: _Checked) -> bool:
+        """Whether this import itself gave the item's migrated number to an earlier row."""
+        key = (item.agency_code, item.registered_on[:4])
+        found = self._pattern(*key).match(item.registration_number)
+        serial = int(found["serial"]) if found else -1
+        return any(first <= serial <= last for first, last in self.issued.get(key, ()))
+
+    def _taken(self, item: _Checked) -> Problem:
+        number = item.registration_number
+        if self._issued_here(item):
+            return _problem(
+                item.row,
+                "registration_number",
+                "registration_number_taken",
+                f"登记编号 {number} 已由本次导入分配给前面一条未带编号的合同：请把带编号的行"
+                "放在文件前面，或先导入带编号的合同",
+                f"registration number {number} was given by this import to an earlier row "
+                "without a number: put the numbered rows first, or import them first",
+            )
+        return _problem(
+            item.row,
+            "registration_number",
+            "registration_number_taken",
+            f"登记编号 {number} 已被其他合同使用",
+            f"registration number {number} is taken",
+        )
 
     def _flush(self) -> None:
         batch, self.batch = self.batch, []
@@ -579,19 +609,7 @@ class _Importer:
                     "registration_number", flat=True
                 )
             )
-            self.report(
-                [
-                    _problem(
-                        item.row,
-                        "registration_number",
-                        "registration_number_taken",
-                        f"登记编号 {item.registration_number} 已被其他合同使用",
-                        f"registration number {item.registration_number} is taken",
-                    )
-                    for item in fresh
-                    if item.registration_number in taken
-                ]
-            )
+            self.report([self._taken(item) for item in fresh if item.registration_number in taken])
         return fresh, fresh_sellers
 
     def _numbers(self, fresh: list[_Checked]) -> list[str]:
@@ -611,6 +629,10 @@ class _Importer:
             issued = numbers.issue_many(self.agencies[code], year, len(indexes))
             for index, number in zip(indexes, issued, strict=True):
                 result[index] = number
+            pattern = self._pattern(code, str(year))
+            first, last = (pattern.match(issued[i]) for i in (0, -1))
+            if first and last:
+                self.issued[(code, str(year))].append((int(first["serial"]), int(last["serial"])))
         return result
 
 
