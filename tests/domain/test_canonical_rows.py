@@ -100,6 +100,12 @@ ODD_TEXTS = [
     "01.00",
     "1,000.00",
     "１２３.００",
+    "1０00000.00",  # one full-width digit among ASCII ones
+    "0.٠٠",  # Arabic-Indic digits
+    "1.000,00",
+    "-0",
+    ";",
+    "٤٤٠١٠٦",
     "1e3",
     "99999999999999999.00",
     "2023/11/1",
@@ -243,3 +249,13 @@ def test_every_odd_text_in_every_field_of_clean_rows(learned) -> None:  # type: 
             for text in ODD_TEXTS:
                 raw = CleanRow({**row, key: text})
                 _assert_same_as_parser(known, raw, as_registered=as_registered)
+
+
+def test_an_exported_row_with_a_status_column_and_a_missing_key_matches_the_parser() -> None:
+    rows = _rows(200, as_registered=True)
+    known = _learned(rows, as_registered=True)
+    fast = next(dict(r) for r in rows if known.accept(r) is not None)
+    raw = {key: value for key, value in fast.items() if key != "agency_code"}
+    raw["status"] = "registered"
+    assert len(raw) == len(ROW_KEYS)  # as many keys as a record has, but not the same ones
+    assert _assert_same_as_parser(known, CleanRow(raw), as_registered=True)

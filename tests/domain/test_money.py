@@ -116,3 +116,21 @@ def test_plain_yuan_fast_path_agrees_with_the_general_parser(text: str) -> None:
     if fast is not None:
         expected = _to_decimal(text).quantize(Decimal("0.01"))
         assert fast == expected and str(fast) == str(expected)
+
+
+@pytest.mark.parametrize("text", ["1.000,00", "12,34", "1,00,000.00", ",100"])
+def test_commas_that_are_not_thousands_separators_are_refused(text: str) -> None:
+    with pytest.raises(AmountError):
+        parse_amount(text)
+
+
+def test_thousands_separators_and_negative_zero() -> None:
+    assert parse_amount("1,234,567.80") == Decimal("1234567.80")
+    assert parse_amount("1，000") == Decimal("1000.00")
+    assert format_yuan(parse_amount("-0")) == "0.00"
+
+
+@pytest.mark.parametrize("text", ["٣", "0.٠٠", "1٠00"])
+def test_digits_of_other_scripts_are_not_amounts(text: str) -> None:
+    with pytest.raises(AmountError):
+        parse_amount(text)

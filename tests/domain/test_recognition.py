@@ -317,3 +317,35 @@ def test_a_university_or_a_natural_person_seller_is_not_a_resident_enterprise() 
 def test_a_transfer_abroad_is_not_recognised_for_the_relief_here() -> None:
     abroad = patent_deal(buyer_country="USA", buyer_id="", buyer_region="")
     assert not recognised(abroad).income_tax_transfer
+
+
+@pytest.mark.parametrize(
+    ("subtype", "claims"), [("patent_exclusive", True), ("patent_sole", False)]
+)
+def test_before_october_2015_only_an_exclusive_licence_may_claim(
+    subtype: str, claims: bool
+) -> None:
+    licence = patent_deal(
+        contract_type="license",
+        subtype=subtype,
+        name="专利实施许可合同",
+        signed_on="2014-03-10",
+        valid_from="2014-03-15",
+        valid_to="2026-12-31",
+    )
+    result = recognise(licence, agency_region=AGENCY_REGION, applied_on=date(2014, 4, 1))
+    assert result.income_tax_transfer is claims
+
+
+def test_a_consulting_contract_that_implements_and_guides_is_a_service() -> None:
+    record = valid_record(
+        contract_type="consulting", subtype="", name="生产线改造实施方案及技术指导咨询合同"
+    )
+    assert "consulting_is_service" in codes(recognised(record).problems)
+    report = valid_record(contract_type="consulting", subtype="", name="生产线改造可行性咨询合同")
+    assert "consulting_is_service" not in codes(recognised(report).problems)
+
+
+def test_work_for_hire_is_not_a_technical_service() -> None:
+    record = valid_record(contract_type="service", subtype="general", name="零件承揽技术服务合同")
+    assert "service_excluded_kind" in codes(recognised(record).problems)

@@ -405,3 +405,24 @@ def test_the_fingerprint_is_the_sha256_of_the_contents_sorted_json(name: str) ->
     content = {key: row[key] for key in ROW_KEYS if key not in REGISTRATION_KEYS}
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert record.fingerprint() == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("seller_id", "91٤٤٠١٠٦MA5D0K2PXX"),  # Arabic-Indic digits in a USCC
+        ("seller_id", "٤٤٠١٠٦١٩٩٠٠١٠١١٢٣٤"),  # … in a resident ID
+        ("patent_numbers", "٢٠٢١١٠٩٢١١١٦.9"),
+        ("seller_region", "٤٤٠١٠٦"),
+        ("signed_on", "٢٠٢٥-03-10"),
+    ],
+)
+def test_digits_of_other_scripts_are_a_problem_not_a_crash(key: str, text: str) -> None:
+    overrides = {key: text, "ip_type": "01"} if key == "patent_numbers" else {key: text}
+    record, problems = parse(valid_row(**overrides))
+    assert record is None
+    assert {p.field for p in problems if p.severity == "error"} >= {key}
+
+
+def test_separators_alone_are_no_patent_numbers() -> None:
+    assert "patent_numbers_required" in errors_of(valid_row(ip_type="01", patent_numbers=";"))

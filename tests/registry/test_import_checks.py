@@ -171,3 +171,16 @@ def test_a_migrated_number_this_import_already_gave_out_is_explained(
     assert (problem["row"], problem["code"]) == (4, "registration_number_taken")
     assert "earlier row" in problem["message_en"]
     assert Contract.objects.count() == 0
+
+
+def test_a_contract_registered_before_the_first_rules_is_refused(agencies, tmp_path):
+    row = dict(
+        valid_row(external_id="OLD", signed_on="1999-06-01", valid_from="1999-06-01"),
+        valid_to="2001-12-31",
+        registered_on="1999-12-31",
+        agency_code="C440100",
+    )
+    path = _write_csv(tmp_path / "old.csv", [row])
+    result = invoke("contracts", "import", path, "--agency", "C440100", "--as-registered", "--json")
+    assert result.exit_code == 1, result.output
+    assert "registered_before_rules" in _codes(result)

@@ -49,7 +49,7 @@ PARTY_KEYS: dict[str, tuple[str, str, str, str, str]] = {
 DATE_KEYS = ("signed_on", "valid_from", "valid_to")
 # Canonical amount text: plain yuan, no leading zero, exactly two decimals (what format_yuan
 # writes for amounts below 10^16, parse_amount's limit).
-_CANONICAL_AMOUNT = re.compile(r"(?:0|[1-9]\d{0,15})\.\d\d")
+_CANONICAL_AMOUNT = re.compile(r"(?:0|[1-9]\d{0,15})\.\d\d", re.ASCII)
 _ROW_TEXTS = itemgetter(*ROW_KEYS)
 _ROW_LENGTH = len(ROW_KEYS)
 _NOT_REGISTERED = dict.fromkeys(REGISTRATION_KEYS, "")
@@ -154,8 +154,10 @@ class CanonicalRows:
         """
         try:  # every column present: take them all at once, in row order
             texts: tuple[str, ...] = _ROW_TEXTS(raw)
+            exact = len(raw) == _ROW_LENGTH  # the record's keys and no other (no status)
         except KeyError:
             texts = tuple(raw.get(key) or "" for key in ROW_KEYS)
+            exact = False
         (
             _external_id, name, contract_type, subtype, signed, starts, ends,
             total_text, tech_text, equipment, materials, other,
@@ -223,7 +225,7 @@ class CanonicalRows:
             return None
         if patents_text:
             patents = _patents(patents_text)
-            if patents is None:
+            if not patents:  # an invalid number, or separators only
                 return None
         elif ip_type in self.ip_without_patents:
             patents = ()
@@ -231,7 +233,7 @@ class CanonicalRows:
             return None
         registered_on = None
         # The canonical row: the raw one (a plain copy) when it holds exactly the record's keys.
-        row = dict(raw) if len(raw) == _ROW_LENGTH else dict(zip(ROW_KEYS, texts, strict=True))
+        row = dict(raw) if exact else dict(zip(ROW_KEYS, texts, strict=True))
         if self.as_registered:
             registered_on = dates.get(registered_text)
             if registered_on is None or registered_text < signed:

@@ -18,7 +18,7 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_FORBIDDEN = frozenset("IOSVZ")
 USCC_WEIGHTS: tuple[int, ...] = tuple(pow(3, i, 31) for i in range(17))
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
-_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
 
 # Positions 3–8 of a central-level organisation's code: not a GB/T 2260 county, city or province.
 USCC_CENTRAL_REGION = "100000"
@@ -31,14 +31,14 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
-_RESIDENT_ID_SHAPE = re.compile(r"^\d{17}[0-9X]$")
+_RESIDENT_ID_SHAPE = re.compile(r"^\d{17}[0-9X]$", re.ASCII)
 
 # --- CN patent application numbers ------------------------------------------------------------
 
 PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 # Kind digit: 1 invention, 2 utility model, 3 design, 8 PCT invention, 9 PCT utility model.
 PATENT_KINDS = frozenset("12389")
-_PATENT_SHAPE = re.compile(r"^(\d{12}|\d{8})\.?([0-9X])$")
+_PATENT_SHAPE = re.compile(r"^(\d{12}|\d{8})\.?([0-9X])$", re.ASCII)
 FIRST_12_DIGIT_YEAR = 2003
 
 

@@ -13,12 +13,15 @@ from decimal import Decimal
 
 FEN = Decimal("0.01")
 WAN = Decimal(10000)
+ZERO_FEN = Decimal("0.00")
 # Far above any contract (the largest national yearly total is ~10^13 yuan); keeps
 # quantize() within the decimal context's 28 digits.
 MAX_AMOUNT = Decimal(10) ** 16
 
-_AMOUNT_SHAPE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_IGNORED = re.compile(r"[\s,，'_]")
+_AMOUNT_SHAPE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_IGNORED = re.compile(r"[\s'_]")
+# Thousands separators only where they belong: "1,234,567.80"; "1.000,00" is not yuan.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
 # Plain yuan as most files write them ("1234567.80"), i.e. ASCII matching \d{1,16}(\.\d{0,2})?:
 # at most 16 integer digits (so below MAX_AMOUNT) and at most two decimals, so such text is
 # always a valid amount. `_plain_yuan` tests this shape with string methods.
@@ -63,7 +66,8 @@ def parse_amount(value: object, *, wan_yuan: bool = False) -> Decimal:
             f"Amount {_shown(value)} {unit_en}{converted_en} has more than 2 decimal places; "
             f"amounts are yuan to the fen",
         )
-    return number.quantize(FEN)
+    # "-0" is zero: its text must not keep the sign
+    return number.quantize(FEN) if number else ZERO_FEN
 
 
 def _plain_yuan(text: str) -> Decimal | None:
@@ -95,6 +99,10 @@ def _to_decimal(value: object) -> Decimal:
     elif isinstance(value, str):
         text = unicodedata.normalize("NFKC", value)
         text = _IGNORED.sub("", text).removeprefix("¥").removesuffix("元")
+        if "," in text:  # NFKC made "，" a ","
+            if not _GROUPED.match(text):
+                raise _format_error(value)
+            text = text.replace(",", "")
         if not _AMOUNT_SHAPE.match(text):
             raise _format_error(value)
         number = Decimal(text)

@@ -91,6 +91,7 @@ EXCLUDED_SERVICE_WORDS: tuple[str, ...] = (
     "物业",
     "保洁",
     "劳务",
+    "承揽",
 )
 
 PATENT_SUBTYPES = frozenset(
@@ -124,9 +125,11 @@ VAT_EXEMPT_TYPES = frozenset({"development", "transfer", "license"})
 # is not a mere change of pattern, which a record cannot tell), not patent applications (04),
 # know-how (05) or "other" (10).
 INCOME_TAX_IP_TYPES = frozenset({"01", "02", "06", "07", "08", "09"})
-# Licences qualify when they run ≥ 5 years; non-exclusive ones only since 财税〔2015〕116号.
+# Licences qualify when they run ≥ 5 years: a (global) exclusive one always, non-exclusive ones
+# only when signed since 财税〔2015〕116号 took effect (domain.md §3).
 INCOME_TAX_LICENCE_YEARS = 5
 INCOME_TAX_LICENCES_FROM = date(2015, 10, 1)
+EXCLUSIVE_LICENCE_SUBTYPES = frozenset({"patent_exclusive"})
 
 
 class Recognition(NamedTuple):
@@ -203,7 +206,8 @@ def may_claim_income_tax_transfer(record: ContractRecord) -> bool:
         long_enough = record.valid_to + timedelta(days=1) >= _add_years(
             record.valid_from, INCOME_TAX_LICENCE_YEARS
         )
-        return long_enough and record.signed_on >= INCOME_TAX_LICENCES_FROM
+        exclusive = record.subtype in EXCLUSIVE_LICENCE_SUBTYPES
+        return long_enough and (exclusive or record.signed_on >= INCOME_TAX_LICENCES_FROM)
     return False
 
 
@@ -437,6 +441,34 @@ def check_technical_nature(case: _Case) -> list[Problem]:
     ]
 
 
+# A consulting contract delivers a report or opinion; one that proposes an implementation plan
+# and also guides or carries it out is a service contract (domain.md §1.3, returned for
+# correction). Read from the name: "实施" with "指导" or "服务".
+CONSULTING_IMPLEMENTATION_WORD = "实施"
+CONSULTING_GUIDANCE_WORDS: tuple[str, ...] = ("指导", "服务")
+
+
+def check_consulting_deliverable(case: _Case) -> list[Problem]:
+    """A consulting name that promises implementation and guidance describes a service."""
+    record = case.record
+    if record.contract_type != "consulting" or CONSULTING_IMPLEMENTATION_WORD not in record.name:
+        return []
+    if not any(word in record.name for word in CONSULTING_GUIDANCE_WORDS):
+        return []
+    return [
+        _problem(
+            "contract_type",
+            "consulting_is_service",
+            f"合同名称“{record.name}”表明既提出实施方案又提供指导或服务；技术咨询的成果应为"
+            "咨询报告或意见，此类合同应按技术服务合同申请",
+            f"The name {record.name!r} promises an implementation plan together with guidance or "
+            "service: a consulting contract delivers a report or opinion, so this is a service "
+            "contract",
+            "warning",
+        )
+    ]
+
+
 def check_tech_share(case: _Case) -> list[Problem]:
     """A tiny 技术交易额 share suggests a sale of goods dressed as a technology contract."""
     if not has_low_tech_share(case.record):
@@ -472,5 +504,6 @@ CHECKS: tuple[Callable[[_Case], list[Problem]], ...] = (
     check_name_matches_type,
     check_subtype_ip,
     check_technical_nature,
+    check_consulting_deliverable,
     check_tech_share,
 )

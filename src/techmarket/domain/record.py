@@ -297,7 +297,7 @@ _PARTY_OUTPUTS: dict[str, tuple[str, ...]] = {
     role: (f"{role}_name", f"{role}_nature", f"{role}_country", f"{role}_id", f"{role}_region")
     for role in PARTIES
 }
-_REGION_SHAPE = re.compile(r"\d{6}")
+_REGION_SHAPE = re.compile(r"\d{6}", re.ASCII)
 
 # What a memoised part of a record yields: its values (in `outputs` order) and its problems.
 _Outcome = tuple[tuple[object, ...], tuple[Problem, ...]]
@@ -620,7 +620,8 @@ class _RecordParser:
 
     def parse_patent_numbers(self) -> None:
         numbers: list[str] = []
-        for text in split_patent_numbers(self.texts["patent_numbers"]):
+        written = list(split_patent_numbers(self.texts["patent_numbers"]))
+        for text in written:
             problems = check_patent_number(text, "patent_numbers")
             self.problems.extend(problems)
             canonical = normalise_patent_number(text)
@@ -629,7 +630,7 @@ class _RecordParser:
         self.values["patent_numbers"] = tuple(numbers)
         ip_type = self.values.get("ip_type")
         ip = code_list("ip_types").get(ip_type) if isinstance(ip_type, str) else None
-        if ip and ip.extra.get("patent") == "1" and self.texts["patent_numbers"] is None:
+        if ip and ip.extra.get("patent") == "1" and not written:  # ";" alone names none
             self.add(
                 "patent_numbers",
                 "patent_numbers_required",

@@ -31,6 +31,7 @@ from techmarket.domain.numbering import format_number, serial_pattern
 from techmarket.domain.problems import Problem, has_errors
 from techmarket.domain.recognition import recognise
 from techmarket.domain.record import CleanRow, parse_record
+from techmarket.domain.rulesets import RULE_SETS
 from techmarket.domain.workflow import STATUS_LABELS, Status
 from techmarket.interchange.readers import RecordSource
 from techmarket.registry import audit, bulk, numbers
@@ -44,6 +45,7 @@ from techmarket.registry.records import RECORD_KEYS
 BATCH_SIZE = 2000
 ANALYZE_FIRST = 10_000  # rows written before PostgreSQL's statistics are first refreshed
 CHUNK = 500  # rows a checking process hands over at a time
+FIRST_RULES_FROM = RULE_SETS[0].effective_from
 # SQLite: once an import has written as many rows as the table held before it, and at least
 # this many, its non-unique indexes are dropped and rebuilt before commit (`SecondaryIndexes`):
 # the rebuild then costs less than inserting the rest of the file into them would. Below this,
@@ -239,6 +241,20 @@ def check_rows(
             yield _Checked(row, problems)
             continue
         applied_on = record.registered_on if as_registered and record.registered_on else None
+        if applied_on and applied_on < FIRST_RULES_FROM:
+            problems.append(
+                _problem(
+                    row,
+                    "registered_on",
+                    "registered_before_rules",
+                    f"登记日期 {applied_on} 早于 {FIRST_RULES_FROM} 施行的《技术合同认定登记管理办法》，"
+                    "平台没有更早的认定规则，无法迁移",
+                    f"registered_on {applied_on} is before {FIRST_RULES_FROM}, when the first "
+                    "recognition rules the platform knows took effect; it cannot be migrated",
+                )
+            )
+            yield _Checked(row, problems)
+            continue
         recognition = recognise(
             record, agency_region=region, applied_on=applied_on or context.today
         )
