@@ -197,7 +197,7 @@ def test_whoever_started_the_first_review_cannot_do_the_second(
     services.accept(contract.pk, actor=registrar, now=now)
     services.start_review(contract.pk, actor=registrar, now=now)
     services.send_to_second_review(contract.pk, actor=second_registrar, now=now)
-    with pytest.raises(DomainError, match="未参与初审"):
+    with pytest.raises(PermissionDenied, match="未参与初审"):
         services.register(contract.pk, actor=registrar, now=now)
     # the second reviewer may also send it back for correction
     contract = services.request_correction(
@@ -262,17 +262,43 @@ def test_a_stale_version_is_refused(seller, registrar, agencies, now):
         )
 
 
-def test_submission_outside_the_agencys_jurisdiction_is_refused_with_the_problem(
-    seller, agencies, now
-):
-    draft = services.create_draft(valid_record(), agency=agencies["huangpu"], actor=seller, now=now)
-    with pytest.raises(ValidationFailed) as failure:
-        services.submit(draft.pk, actor=seller, now=now)
-    assert "seller_outside_jurisdiction" in {p.code for p in failure.value.problems}
-    draft.refresh_from_db()
-    assert draft.status == "draft"
-
-
 def test_a_seller_cannot_draft_for_another_organisation(outsider, agencies, now):
     with pytest.raises(DomainError):
         services.create_draft(valid_record(), agency=agencies["city"], actor=outsider, now=now)
+
+
+def test_drafting_the_same_contract_twice_names_the_first_one(seller, agencies, now):
+    first = services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+    with pytest.raises(DomainError, match=f"合同 {first.pk}"):
+        services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+
+
+def test_a_draft_at_an_agency_outside_the_sellers_region_is_refused(seller, agencies, now):
+    with pytest.raises(ValidationFailed) as refused:
+        services.create_draft(valid_record(), agency=agencies["huangpu"], actor=seller, now=now)
+    assert {p.code for p in refused.value.problems} == {"seller_outside_jurisdiction"}
+
+
+def test_a_seller_may_withdraw_a_draft(seller, agencies, now):
+    draft = services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+    assert services.withdraw(draft.pk, actor=seller, now=now).status == "withdrawn"
+
+
+def test_an_amendment_that_makes_the_contract_large_is_refused(seller, registrar, agencies, now):
+    contract = registered(seller, registrar, agencies["city"], now)
+    large = valid_record(
+        total_amount="6000000.00",
+        tech_amount="5800000.00",
+        non_tech_equipment="200000.00",
+        non_tech_materials="",
+    )
+    with pytest.raises(InvalidTransition, match="二次审核"):
+        services.amend(contract.pk, large, actor=registrar, now=now, note="追加")
+    contract.refresh_from_db()
+    assert (contract.is_large, contract.tech_amount) == (False, 800000)
+    assert list(contract.versions.values_list("reason", flat=True)) == ["submitted"]
+
+
+def test_a_registered_contract_has_no_running_deadline(seller, registrar, agencies, now):
+    contract = registered(seller, registrar, agencies["city"], now)
+    assert contract.deadline is None and contract.decided_on is not None

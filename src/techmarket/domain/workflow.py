@@ -88,7 +88,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         Action.WITHDRAW,
-        frozenset({Status.SUBMITTED, Status.CORRECTION_REQUESTED}),
+        frozenset({Status.DRAFT, Status.SUBMITTED, Status.CORRECTION_REQUESTED}),
         Status.WITHDRAWN,
         frozenset({Role.SELLER}),
         "撤回",

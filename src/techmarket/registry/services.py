@@ -18,7 +18,9 @@ from techmarket.codes.lists import code_list
 from techmarket.codes.workdays import WorkingCalendar
 from techmarket.domain.problems import (
     DomainError,
+    InvalidTransition,
     NotFound,
+    PermissionDenied,
     StaleObject,
     ValidationFailed,
     has_errors,
@@ -125,10 +127,20 @@ def create_draft(
     """A seller's new application, not yet submitted; parties are created or reused."""
     if actor.role not in (Role.SELLER, Role.OPERATOR):
         raise DomainError("只有卖方可以起草合同", "only a seller drafts contracts")
+    outside = [
+        p
+        for p in recognise(
+            record, agency_region=agency.region_code, applied_on=_today(now)
+        ).problems
+        if p.code == "seller_outside_jurisdiction"
+    ]
+    if outside:
+        raise ValidationFailed(outside)  # apply where the seller is, not at this agency
     with transaction.atomic():
         seller = get_or_create_party(record, "seller")
         if actor.role is Role.SELLER and actor.party_id != seller.pk:
             raise DomainError("合同的卖方必须是本单位", "the seller must be your own organisation")
+        _refuse_duplicate(seller.pk, record)
         buyer = get_or_create_party(record, "buyer")
         contract = Contract.objects.create(
             agency=agency,
@@ -142,6 +154,26 @@ def create_draft(
         )
         _event(contract, actor, "create", "", now)
     return contract
+
+
+def _refuse_duplicate(seller_id: int, record: ContractRecord) -> None:
+    """One contract per seller and external_id (or, without one, per content), as imports."""
+    same = Contract.objects.filter(seller_party_id=seller_id)
+    if record.external_id:
+        same = same.filter(external_id=record.external_id)
+        what_zh, what_en = f"合同编号 {record.external_id}", f"external_id {record.external_id}"
+    else:
+        same = same.filter(external_id="", fingerprint=record.fingerprint())
+        what_zh, what_en = "相同内容", "the same content"
+    existing = same.values_list("pk", "status").first()
+    if existing is not None:
+        raise DomainError(
+            f"本单位已有{what_zh}的合同（合同 {existing[0]}，状态 {existing[1]}）；"
+            "请查看该合同，或为新合同使用另一个合同编号",
+            f"your organisation already has a contract with {what_en} (contract {existing[0]}, "
+            f"{existing[1]}); see it, or give the new contract another external_id",
+            contract=existing[0],
+        )
 
 
 def _step(
@@ -242,13 +274,14 @@ def register(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
 
     def change(contract: Contract) -> dict[str, object]:
         if contract.status == Status.SECOND_REVIEW and actor.username in _first_reviewers(contract):
-            raise DomainError(
+            raise PermissionDenied(
                 "二次审核须由未参与初审的另一名登记员完成",
                 "second review must be done by a registrar who took no part in the first review",
             )
         today = _today(now)
         contract.registration_number = numbers.issue(contract.agency, today.year)
         contract.registered_on = contract.decided_on = today
+        contract.deadline = None  # decided: the review clock has stopped
         _issue_certificate(contract, now)
         return {"registration_number": contract.registration_number}
 
@@ -290,7 +323,16 @@ def amend(
         raise DomainError("变更登记须说明变更内容", "say what the amendment changes (--note)")
 
     def change(contract: Contract) -> dict[str, object]:
+        was_large = contract.is_large
         _replace_content(contract, record, actor, now, "amended")
+        if contract.is_large and not was_large:
+            raise InvalidTransition(
+                "变更后技术交易额达到大额合同门槛，须经二次审核：请注销本登记并重新申请",
+                "the amendment makes this a large contract, which needs a second review: "
+                "cancel this registration and apply anew",
+                action=str(Action.AMEND),
+                status=contract.status,
+            )
         _supersede_certificates(contract, now)
         _issue_certificate(contract, now)
         contract.note = note
