@@ -184,3 +184,12 @@ def test_a_contract_registered_before_the_first_rules_is_refused(agencies, tmp_p
     result = invoke("contracts", "import", path, "--agency", "C440100", "--as-registered", "--json")
     assert result.exit_code == 1, result.output
     assert "registered_before_rules" in _codes(result)
+
+
+def test_an_export_with_an_unknown_status_is_refused_and_json_reports_the_count(agencies, tmp_path):
+    path = _write_csv(tmp_path / "good.csv", [valid_row()])
+    assert invoke("contracts", "import", path, "--agency", "C440100").exit_code == 0
+    bogus = invoke("contracts", "export", "-o", tmp_path / "e.csv", "--status", "bogus")
+    assert bogus.exit_code == 1 and "submitted" in bogus.output
+    done = invoke("contracts", "export", "-o", tmp_path / "e.csv", "--json")
+    assert json.loads(done.stdout) == {"rows": 1, "path": str(tmp_path / "e.csv"), "format": "csv"}

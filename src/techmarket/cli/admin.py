@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from techmarket.cli.output import console, err_console, fails_cleanly, print_json
+from techmarket.cli.output import console, err_console, fails_cleanly, print_json, writable_output
 
 
 def init_database(verbosity: int = 0) -> None:
@@ -69,18 +69,26 @@ def demo(
 
 
 @fails_cleanly
-def backup(output: Annotated[Path, typer.Option("-o", "--output")]) -> None:
+def backup(
+    output: Annotated[Path, typer.Option("-o", "--output")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+) -> None:
     """Write a consistent copy of the whole database."""
     from techmarket.registry.backup import backup as do_backup
 
+    writable_output(output)
     do_backup(output)
-    console.print(f"已备份到 {output}")
+    if as_json:
+        print_json({"path": str(output), "bytes": output.stat().st_size})
+    else:
+        console.print(f"已备份到 {output}")
 
 
 @fails_cleanly
 def restore(
     file: Path,
     yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
 ) -> None:
     """Replace the database with a backup, then verify the audit chain."""
     from techmarket.registry.audit import verify
@@ -90,10 +98,21 @@ def restore(
         raise typer.Exit(1)
     do_restore(file)
     report = verify()
+    if as_json:
+        print_json(
+            {
+                "restored": str(file),
+                "audit_chain_ok": report.ok,
+                "events": report.events,
+                "first_broken_seq": report.first_broken_seq,
+            }
+        )
     if not report.ok:
-        err_console.print(f"[red]已恢复，但审计链校验失败[/red]：#{report.first_broken_seq}")
+        if not as_json:
+            err_console.print(f"[red]已恢复，但审计链校验失败[/red]：#{report.first_broken_seq}")
         raise typer.Exit(1)
-    console.print(f"已从 {file} 恢复；审计链完整（{report.events} 个事件）。")
+    if not as_json:
+        console.print(f"已从 {file} 恢复；审计链完整（{report.events} 个事件）。")
 
 
 def serve(

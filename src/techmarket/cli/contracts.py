@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from techmarket.cli.output import console, err_console, fails_cleanly, print_json, print_problems
+from techmarket.cli.output import (
+    console,
+    err_console,
+    fails_cleanly,
+    print_json,
+    print_problems,
+    writable_output,
+)
 
 app = typer.Typer(help="技术合同 Technology contracts.", no_args_is_help=True)
 
@@ -33,31 +40,9 @@ def template(output: Annotated[Path, typer.Option("-o", "--output")]) -> None:
     """Write the xlsx import template (Chinese headers, an example, the code lists)."""
     from techmarket.interchange.writers import write_template
 
-    _writable(output, ("xlsx",))
+    writable_output(output, ("xlsx",))
     write_template(output)
     console.print(f"模板已写入 {output}")
-
-
-def _writable(path: Path, formats: tuple[str, ...], fmt: str | None = None) -> str:
-    """The format to write `path` in, refused before any work when it cannot be written."""
-    from techmarket.domain.problems import FileProblem
-
-    chosen = (fmt or path.suffix.lstrip(".") or formats[0]).lower()
-    if chosen not in formats:
-        raise FileProblem(
-            f"无法写出“{chosen}”格式的文件：请使用 {' / '.join(formats)}（文件名后缀或 --format）",
-            f"cannot write {chosen!r} files: use {' / '.join(formats)} (suffix or --format)",
-            reason="output_format",
-            path=str(path),
-        )
-    if not path.parent.is_dir():
-        raise FileProblem(
-            f"输出目录不存在：{path.parent}",
-            f"the output folder does not exist: {path.parent}",
-            reason="output_folder",
-            path=str(path),
-        )
-    return chosen
 
 
 def _refuse_empty(result) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +96,7 @@ def validate(
     from techmarket.registry.selectors import agency_by_code
 
     if report is not None:
-        _writable(report, ("csv", "xlsx"))
+        writable_output(report, ("csv", "xlsx"))
     source = open_records(file)
     if agency:
         from techmarket.registry.actors import system_actor
@@ -172,7 +157,7 @@ def import_(
 
     target = agency_by_code(agency)
     if report is not None:
-        _writable(report, ("csv", "xlsx"))
+        writable_output(report, ("csv", "xlsx"))
     source = open_records(file)
     result = _run_with_progress(
         file,
@@ -202,7 +187,7 @@ def _finish_report(result, report: Path | None) -> None:  # type: ignore[no-unty
     if report is not None:
         from techmarket.interchange.writers import write_problems
 
-        write_problems(report, result.problems, _writable(report, ("csv", "xlsx")))
+        write_problems(report, result.problems, writable_output(report, ("csv", "xlsx")))
 
 
 def _describe(result, *, verb: str) -> None:  # type: ignore[no-untyped-def]
@@ -232,20 +217,32 @@ def export(
     year: Annotated[int | None, typer.Option(help="registered in this year")] = None,
     status: Annotated[str | None, typer.Option(help="only this status")] = None,
     agency: Annotated[str | None, typer.Option(help="only this agency")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Export contracts in the import format (with status and registration fields)."""
+    from techmarket.domain.problems import DomainError
+    from techmarket.domain.workflow import Status
     from techmarket.interchange.writers import write_records
     from techmarket.registry.records import EXPORT_KEYS
     from techmarket.registry.selectors import export_rows
 
-    fmt = _writable(output, ("csv", "jsonl", "xlsx"), format)
+    fmt = writable_output(output, ("csv", "jsonl", "xlsx"), format)
+    known = [str(s) for s in Status]
+    if status is not None and status not in known:
+        raise DomainError(
+            f"未知状态 {status}（可用：{', '.join(known)}）",
+            f"unknown status {status} (use one of: {', '.join(known)})",
+        )
     count = write_records(
         output,
         export_rows(year=year, status=status, agency_code=agency),
         format=fmt,
         keys=EXPORT_KEYS,
     )
-    console.print(f"已导出 {count} 条合同到 {output}")
+    if as_json:
+        print_json({"rows": count, "path": str(output), "format": fmt})
+    else:
+        console.print(f"已导出 {count} 条合同到 {output}")
 
 
 @app.command("show")

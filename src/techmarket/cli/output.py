@@ -7,7 +7,8 @@ import json
 import sys
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -56,45 +57,81 @@ def print_json(data: object) -> None:
 
 
 def fails_cleanly(func: F) -> F:
-    """Turn domain errors into a readable line (or a JSON problem) and the error's exit code."""
+    """Turn domain errors into a readable line (or a JSON problem) and the error's exit code;
+    a database that cannot be used, or a write that conflicts, too (never a traceback)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from django.db import DatabaseError
+
         try:
             return func(*args, **kwargs)
         except DomainError as error:
-            if kwargs.get("as_json"):
-                described: dict[str, object] = {
-                    **error.details,  # what and where: reason, line, headers …
-                    "code": error.code,
+            _fail(error, as_json=bool(kwargs.get("as_json")))
+        except DatabaseError as error:
+            _fail(_database_problem(error), as_json=bool(kwargs.get("as_json")))
+
+    return wrapper  # type: ignore[return-value]
+
+
+class DatabaseProblem(DomainError):
+    """The database is missing, not yet set up, or unreachable."""
+
+    code = "database_unavailable"
+    exit_code = 7
+
+
+def _database_problem(error: Exception) -> DomainError:
+    from django.db import IntegrityError
+
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, IntegrityError):
+        return DomainError(
+            f"与已有数据冲突，未写入任何内容：{text}",
+            f"conflicts with data already stored; nothing was written: {text}",
+        )
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return DatabaseProblem(
+            "数据库尚未初始化：请先运行 techmarket init",
+            "the database is not set up: run techmarket init",
+        )
+    return DatabaseProblem(
+        f"无法使用数据库：{text}（请检查 TECHMARKET_DATABASE_URL）",
+        f"the database cannot be used: {text} (check TECHMARKET_DATABASE_URL)",
+    )
+
+
+def _fail(error: DomainError, *, as_json: bool) -> NoReturn:
+    if as_json:
+        described: dict[str, object] = {
+            **error.details,  # what and where: reason, line, headers …
+            "code": error.code,
+            "message": error.message,
+            "message_en": error.message_en,
+        }
+        body: dict[str, object] = {"error": described}
+        if isinstance(error, ValidationFailed):
+            body["problems"] = [p.as_dict() for p in error.problems]
+        elif isinstance(error, FileProblem):
+            # The shape of a checked file too, so a script reads one shape either way.
+            body["rows"] = 0
+            body["problems"] = [
+                {
+                    "row": 0,
+                    "field": "",
+                    "code": str(error.details.get("reason") or error.code),
+                    "severity": "error",
                     "message": error.message,
                     "message_en": error.message_en,
                 }
-                body: dict[str, object] = {"error": described}
-                if isinstance(error, ValidationFailed):
-                    body["problems"] = [p.as_dict() for p in error.problems]
-                elif isinstance(error, FileProblem):
-                    # The shape of a checked file too, so a script reads one shape either way.
-                    body["rows"] = 0
-                    body["problems"] = [
-                        {
-                            "row": 0,
-                            "field": "",
-                            "code": str(error.details.get("reason") or error.code),
-                            "severity": "error",
-                            "message": error.message,
-                            "message_en": error.message_en,
-                        }
-                    ]
-                print_json(body)
-            else:
-                err_console.print(f"[red]错误 ({error.code})[/red]：{error.message}")
-                err_console.print(f"[dim]{error.message_en}[/dim]")
-                if isinstance(error, ValidationFailed):
-                    print_problems(error.problems, stderr=True)
-            raise typer.Exit(error.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
+            ]
+        print_json(body)
+    else:
+        err_console.print(f"[red]错误 ({error.code})[/red]：{error.message}")
+        err_console.print(f"[dim]{error.message_en}[/dim]")
+        if isinstance(error, ValidationFailed):
+            print_problems(error.problems, stderr=True)
+    raise typer.Exit(error.exit_code) from None
 
 
 def print_problems(problems: list, *, stderr: bool = False, limit: int = 200) -> None:
@@ -114,3 +151,30 @@ def print_problems(problems: list, *, stderr: bool = False, limit: int = 200) ->
         (err_console if stderr else console).print(
             f"…另有 {len(problems) - limit} 个问题未显示（用 --json 或 --report 查看全部）"
         )
+
+
+def writable_output(path: Path, formats: tuple[str, ...] = (), fmt: str | None = None) -> str:
+    """The format to write `path` in ("" when any will do), refused before any work is done
+    when the file cannot be written there."""
+    chosen = (fmt or path.suffix.lstrip(".") or (formats[0] if formats else "")).lower()
+    if formats and chosen not in formats:
+        raise FileProblem(
+            f"无法写出“{chosen}”格式的文件：请使用 {' / '.join(formats)}（文件名后缀或 --format）",
+            f"cannot write {chosen!r} files: use {' / '.join(formats)} (suffix or --format)",
+            reason="output_format",
+            path=str(path),
+        )
+    if path.is_dir():
+        raise FileProblem(
+            f"{path} 是一个目录：请给出文件名",
+            f"{path} is a folder: name a file",
+            reason="output_is_folder",
+        )
+    if not path.parent.is_dir():
+        raise FileProblem(
+            f"输出目录不存在：{path.parent}",
+            f"the output folder does not exist: {path.parent}",
+            reason="output_folder",
+            path=str(path),
+        )
+    return chosen

@@ -17,6 +17,7 @@ from techmarket.cli.output import (
     plain,
     print_json,
     replaced_note,
+    writable_output,
 )
 
 app = typer.Typer(help="技术市场统计 Statistics.", no_args_is_help=True)
@@ -169,7 +170,7 @@ def report(
     from techmarket.stats.tables import ALL_TABLE_NAMES
 
     scope = _scope(period, region, view, as_of)
-    fmt = (format or output.suffix.lstrip(".")).lower()
+    fmt = writable_output(output, ("xlsx", "pdf", "json"), format)
     from techmarket.stats.indicators import gdp_for
 
     gdp = gdp_for(scope.period)

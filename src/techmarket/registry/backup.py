@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -32,8 +33,16 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
 def backup(target: Path) -> None:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
-        with sqlite3.connect(target) as destination:
-            connection.connection.backup(destination)
+        # Into a fresh file, then renamed: an existing file (an older backup, or anything
+        # else of that name) is replaced whole, and a failed backup leaves nothing half-written.
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            with contextlib.closing(sqlite3.connect(partial)) as destination:
+                connection.connection.backup(destination)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         return
     if shutil.which("pg_dump") is None:
         raise DomainError("找不到 pg_dump", "pg_dump is not installed")
@@ -47,7 +56,8 @@ def restore(source: Path) -> None:
         raise FileProblem(f"备份文件 {source} 不存在", f"backup {source} not found")
     if connection.vendor == "sqlite":
         try:
-            with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_db:
+            uri = f"{source.resolve().as_uri()}?mode=ro"  # "#", "?" and "%" escaped
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as backup_db:
                 backup_db.execute("SELECT count(*) FROM registry_auditevent").fetchone()
                 connection.ensure_connection()
                 backup_db.backup(connection.connection)
