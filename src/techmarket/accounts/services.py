@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 
 from techmarket.accounts.models import Agency
@@ -14,6 +16,8 @@ _LEVELS = {
     "city": Agency.Level.CITY,
     "county": Agency.Level.DISTRICT,
 }
+# The code goes into registration numbers through {agency}: keep it to plain ASCII.
+_CODE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def save_agency(
@@ -24,33 +28,105 @@ def save_agency(
     parent_code: str | None = None,
     number_format: str | None = None,
 ) -> tuple[Agency, bool]:
-    """Create or update an agency; its region must be a real code inside its parent's."""
+    """Create or update an agency; its region must be a real code inside its parent's.
+
+    An update changes only what is passed: without `parent_code` (None) the agency keeps its
+    parent ("" makes it top-level), without `number_format` it keeps its format.
+    """
+    _check_code(code)
+    name = _checked_name(name)
     found = get_region(region)
     if found is None or found.end_year is not None:
         raise DomainError(f"行政区划代码 {region} 无效或已停用", f"region {region} is not in use")
-    parent = None
-    if parent_code:
-        parent = Agency.objects.filter(code=parent_code).first()
-        if parent is None:
-            raise NotFound(f"上级机构 {parent_code} 不存在", f"no parent agency {parent_code}")
-        if not is_within(region, parent.region_code):
+    if number_format:
+        validate_format(number_format)
+    with transaction.atomic():
+        existing = Agency.objects.select_for_update().filter(code=code).first()
+        if existing is not None and region != existing.region_code:
+            _refuse_moving(existing, region)
+        if parent_code is None:
+            parent = existing.parent if existing is not None else None
+        else:
+            parent = _parent(code, parent_code)
+        if parent is not None and not is_within(region, parent.region_code):
             raise DomainError(
                 f"辖区 {region} 不在上级机构辖区 {parent.region_code} 内",
                 f"region {region} lies outside the parent's {parent.region_code}",
             )
-    if number_format:
-        validate_format(number_format)
-    _refuse_clashing_numbers(code, region, number_format or DEFAULT_FORMAT)
-    values: dict[str, object] = {
-        "name": name,
-        "region_code": region,
-        "parent": parent,
-        "level": _LEVELS[found.level],
-    }
-    if number_format:
-        values["number_format"] = number_format
-    with transaction.atomic():
-        return Agency.objects.update_or_create(code=code, defaults=values)
+        kept_format = existing.number_format if existing is not None else DEFAULT_FORMAT
+        number_format = number_format or kept_format
+        _refuse_clashing_numbers(code, region, number_format)
+        agency = existing if existing is not None else Agency(code=code)
+        agency.name = name
+        agency.region_code = region
+        agency.parent = parent
+        agency.level = _LEVELS[found.level]
+        agency.number_format = number_format
+        agency.save()
+    return agency, existing is None
+
+
+def _check_code(code: str) -> None:
+    limit = Agency._meta.get_field("code").max_length
+    if not code.strip():
+        raise DomainError("机构代码不能为空", "the agency code must not be blank")
+    if not _CODE.fullmatch(code) or len(code) > limit:
+        raise DomainError(
+            f"机构代码 {code!r} 无效：只能含字母、数字、- 和 _，最长 {limit} 个字符"
+            "（代码会通过 {agency} 写进登记编号）",
+            f"agency code {code!r} is invalid: use only letters, digits, '-' and '_', at most "
+            f"{limit} characters (the code goes into registration numbers through {{agency}})",
+        )
+
+
+def _checked_name(name: str) -> str:
+    limit = Agency._meta.get_field("name").max_length
+    name = name.strip()
+    if not name:
+        raise DomainError("机构名称不能为空", "the agency name must not be blank")
+    if len(name) > limit:
+        raise DomainError(
+            f"机构名称最长 {limit} 个字符", f"the agency name is at most {limit} characters long"
+        )
+    return name
+
+
+def _parent(code: str, parent_code: str) -> Agency | None:
+    """The parent named by the caller ("" for none); an agency cannot sit below itself."""
+    if not parent_code:
+        return None
+    parent = Agency.objects.filter(code=parent_code).select_related("parent").first()
+    if parent is None:
+        raise NotFound(f"上级机构 {parent_code} 不存在", f"no parent agency {parent_code}")
+    ancestor: Agency | None = parent
+    while ancestor is not None:
+        if ancestor.code == code:
+            raise DomainError(
+                f"机构 {parent_code} 是 {code} 本身或其下级，不能作为它的上级机构",
+                f"agency {parent_code} is {code} itself or below it, so it cannot be its parent",
+            )
+        ancestor = ancestor.parent
+    return parent
+
+
+def _refuse_moving(agency: Agency, region: str) -> None:
+    """A region holds the agency's children and its contracts' statistics: it cannot move them."""
+    # Contracts belong to the registry, a layer above: asked through the reverse relation.
+    has_contracts = Agency.objects.filter(pk=agency.pk, contracts__isnull=False).exists()
+    has_children = agency.children.exists()
+    if not (has_contracts or has_children):
+        return
+    held = "、".join(w for w, h in (("下级机构", has_children), ("合同", has_contracts)) if h)
+    held_en = " and ".join(
+        w for w, h in (("child agencies", has_children), ("contracts", has_contracts)) if h
+    )
+    raise DomainError(
+        f"机构 {agency.code} 已有{held}，不能把辖区从 {agency.region_code} 改为 {region}："
+        "下级机构会落到上级辖区之外，统计也会随之移动；新辖区请新建一个机构",
+        f"agency {agency.code} has {held_en}, so its region cannot change from "
+        f"{agency.region_code} to {region}: child agencies would fall outside it and statistics "
+        "would move; create a new agency for the new region",
+    )
 
 
 def _refuse_clashing_numbers(code: str, region: str, number_format: str) -> None:

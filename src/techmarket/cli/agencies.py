@@ -18,11 +18,19 @@ def add(
     code: Annotated[str, typer.Argument(help="机构代码 agency code")],
     name: Annotated[str, typer.Option("--name", help="机构名称")],
     region: Annotated[str, typer.Option("--region", help="GB/T 2260 code of its jurisdiction")],
-    parent: Annotated[str | None, typer.Option("--parent", help="上级机构代码")] = None,
-    number_format: Annotated[str | None, typer.Option(help="登记编号格式")] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", help='上级机构代码（更新时省略则不变，"" 表示无上级）')
+    ] = None,
+    number_format: Annotated[
+        str | None, typer.Option(help="登记编号格式（更新时省略则不变）")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Add an agency, or update its name and settings if the code exists."""
+    """Add an agency, or update it if the code exists: what is not passed stays as it was.
+
+    The code (letters, digits, - and _) may appear in registration numbers. The region of an
+    agency that has contracts or child agencies cannot change: create a new agency instead.
+    """
     from techmarket.accounts.services import save_agency
 
     agency, created = save_agency(

@@ -27,6 +27,7 @@ def add(
     profile = save_user(
         username, role=role, password=password, agency_code=agency, party_identifier=party
     )
+    username = profile.user.username  # as saved: Unicode-normalised like Django's login form
     data = {
         "username": username,
         "role": profile.role,

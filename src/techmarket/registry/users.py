@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from techmarket.accounts.models import Agency, Profile
@@ -20,6 +22,7 @@ def save_user(
     party_identifier: str | None = None,
 ) -> Profile:
     """Create or update a user with one role at an agency or for a seller party."""
+    username = _checked_username(username)
     try:
         role_value = Role(role)
     except ValueError:
@@ -48,3 +51,24 @@ def save_user(
             user=user, defaults={"role": role_value, "agency": agency, "party": party}
         )
     return profile
+
+
+def _checked_username(username: str) -> str:
+    """Django's own rule for usernames, so the login form accepts what the CLI created."""
+    model = get_user_model()
+    limit = model._meta.get_field(model.USERNAME_FIELD).max_length
+    username = model.normalize_username(username)
+    if not username.strip():
+        raise DomainError("用户名不能为空", "the username must not be blank")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise DomainError(
+            f"用户名 {username!r} 无效：只能含字母、数字和 @ . + - _",
+            f"username {username!r} is invalid: use only letters, digits and @ . + - _",
+        ) from None
+    if limit is not None and len(username) > limit:
+        raise DomainError(
+            f"用户名最长 {limit} 个字符", f"the username is at most {limit} characters long"
+        )
+    return username
