@@ -117,11 +117,16 @@ def validate(
             ),
         )
     else:
-        result = validate_records(
-            source,
-            wan_yuan_fields=source.wan_yuan_fields,
-            today=timezone.localdate(),
-            as_registered=as_registered,
+        result = _run_with_progress(
+            file,
+            "检查",
+            lambda advance: validate_records(
+                source,
+                wan_yuan_fields=source.wan_yuan_fields,
+                today=timezone.localdate(),
+                as_registered=as_registered,
+                progress=advance,
+            ),
         )
     _refuse_empty(result)
     _finish_report(result, report)

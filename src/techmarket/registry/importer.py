@@ -748,6 +748,7 @@ def validate_records(
     wan_yuan_fields: frozenset[str] = frozenset(),
     today: date,
     as_registered: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Check a file without a database: the record rules and recognition, nothing written."""
     result = ImportResult()
@@ -764,4 +765,8 @@ def validate_records(
         result.problems.extend(item.problems)
         if item.seller is not None:
             result.problems.extend(repeats.problems(item))
+        if progress and result.rows % 1000 == 0:
+            progress(1000)
+    if progress:
+        progress(result.rows % 1000)
     return result
