@@ -84,6 +84,7 @@ def refresh(
         report = snapshot.refresh(full=full)
     data = {
         "rebuilt": report.rebuilt,
+        "reason": report.reason or None,
         "contracts_changed": report.contracts_changed,
         "last_seq": report.last_seq,
         "facts": report.facts,
@@ -94,6 +95,8 @@ def refresh(
         console.print(
             f"快照已更新：{report.facts} 条登记合同（本次变动 {report.contracts_changed}）"
         )
+        if report.reason == "history":
+            console.print("数据库的审计历史与快照不符（已恢复备份或换了数据库），快照已全部重建。")
 
 
 @app.command("tables")

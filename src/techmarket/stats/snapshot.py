@@ -4,7 +4,11 @@ DuckDB reads the operational database directly (its sqlite / postgres scanner ex
 from the pip packages, never downloaded), so building a snapshot of millions of contracts takes
 seconds and reports never scan the operational tables row by row. The snapshot remembers the
 last audit sequence number it has seen; a refresh re-reads only contracts with newer events
-(registrations, amendments, cancellations).
+(registrations, amendments, cancellations). It remembers that event's hash too: the audit chain
+is append-only and hash-linked, so when the database still holds the same event at that number,
+it holds exactly the history the snapshot saw. When it does not (a backup was restored, or the
+settings point to another database), the snapshot is rebuilt instead of silently missing events
+whose numbers it believes it has seen.
 
 When the operational database cannot be attached (an in-memory SQLite database, or rows not yet
 committed in the caller's transaction, as in tests), the same query runs through the Django
@@ -18,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 from django.conf import settings
@@ -114,7 +119,7 @@ SELLER_SELECT = (
 )
 
 
-LAYOUT = 3  # bump when the fact table's columns change; older snapshots are rebuilt
+LAYOUT = 4  # bump when the snapshot's tables change; older snapshots are rebuilt
 
 
 def snapshot_path() -> Path:
@@ -155,12 +160,20 @@ def _attach(con: duckdb.DuckDBPyConnection) -> bool:
     return False
 
 
+# Why a refresh rebuilt the snapshot: asked to; there was none; it has an older layout; or the
+# database's audit history is not the one it saw (restored from a backup, or another database).
+RebuildReason = Literal["", "requested", "missing", "layout", "history"]
+
+
 @dataclass(frozen=True)
 class RefreshReport:
+    """What a refresh did; `reason` says why it rebuilt the snapshot ("" when it did not)."""
+
     rebuilt: bool
     contracts_changed: int
     last_seq: int
     facts: int
+    reason: RebuildReason = ""
 
 
 class Snapshot:
@@ -193,13 +206,13 @@ class Snapshot:
         tip = self._ops_scalar("SELECT COALESCE(MAX(seq), 0) FROM {p}registry_auditevent")
         # A full build streams everything through DuckDB's scanner; an incremental refresh
         # looks up a few contracts by key, which the operational database's indexes do best.
-        exists = self._has_table("facts") and self._has_table("meta") and self._current_layout()
-        if full or not exists:
+        reason: RebuildReason = "requested" if full else self._rebuild_reason()
+        if reason:
             self._create()
             self._load_facts("", [])
             self._load_sellers("")
             self._set_seq(tip)
-            return RefreshReport(True, self._count(), tip, self._count())
+            return RefreshReport(True, self._count(), tip, self._count(), reason)
         since = int(self.con.execute("SELECT last_seq FROM meta").fetchone()[0])
         if tip == since:
             return RefreshReport(False, 0, tip, self._count())
@@ -230,8 +243,10 @@ class Snapshot:
         self.con.execute(
             "CREATE OR REPLACE TABLE sellers (id BIGINT PRIMARY KEY, code VARCHAR, name VARCHAR)"
         )
-        self.con.execute("CREATE OR REPLACE TABLE meta (last_seq BIGINT, layout INTEGER)")
-        self.con.execute(f"INSERT INTO meta VALUES (0, {LAYOUT})")
+        self.con.execute(
+            "CREATE OR REPLACE TABLE meta (last_seq BIGINT, last_hash VARCHAR, layout INTEGER)"
+        )
+        self.con.execute(f"INSERT INTO meta VALUES (0, '', {LAYOUT})")
         _load_reference_tables(self.con)
 
     def _load_facts(self, where: str, ids: list[int]) -> None:
@@ -306,6 +321,17 @@ class Snapshot:
             raw = "party_staging"
         self.con.execute(f"INSERT OR REPLACE INTO sellers {SELLER_SELECT.format(raw=raw)}")
 
+    def _rebuild_reason(self) -> RebuildReason:
+        """Why the stored snapshot cannot be refreshed incrementally ("" when it can)."""
+        if not (self._has_table("facts") and self._has_table("meta")):
+            return "missing"
+        if not self._current_layout():
+            return "layout"
+        since, seen = self.con.execute("SELECT last_seq, last_hash FROM meta").fetchone()
+        if self._hash_at(int(since)) != seen:
+            return "history"
+        return ""
+
     def _current_layout(self) -> bool:
         """A snapshot written by an older version of this code is rebuilt, not misread."""
         columns = {row[0] for row in self.con.execute("DESCRIBE meta").fetchall()}
@@ -313,8 +339,20 @@ class Snapshot:
             return False
         return self.con.execute("SELECT layout FROM meta").fetchone()[0] == LAYOUT
 
+    def _hash_at(self, seq: int) -> str | None:
+        """The hash of this database's audit event `seq` ("" before the first; None if absent)."""
+        if seq == 0:
+            return ""
+        # By primary key through Django: one index lookup, where the scanner might read it all.
+        rows = self._ops_rows(
+            "SELECT hash FROM {p}registry_auditevent WHERE seq = %s", [seq], via_django=True
+        )
+        return str(rows[0][0]) if rows else None
+
     def _set_seq(self, seq: int) -> None:
-        self.con.execute(f"UPDATE meta SET last_seq = {int(seq)}")
+        self.con.execute(
+            "UPDATE meta SET last_seq = ?, last_hash = ?", [int(seq), self._hash_at(seq) or ""]
+        )
 
     def _count(self) -> int:
         return int(self.con.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
