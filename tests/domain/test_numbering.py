@@ -40,6 +40,7 @@ def test_number_formatter_matches_format_number(fmt: str, agency: str) -> None:
         "{year}{region}",  # no serial
         "{year}{region}{serial}{color}",  # unknown field
         "{year{serial}",  # malformed
+        "{year}{region}{serial:06d}-{}",  # a positional field nothing fills
     ],
 )
 def test_a_format_that_could_repeat_numbers_is_refused(fmt: str) -> None:

@@ -344,6 +344,10 @@ def test_a_consulting_contract_that_implements_and_guides_is_a_service() -> None
     assert "consulting_is_service" in codes(recognised(record).problems)
     report = valid_record(contract_type="consulting", subtype="", name="生产线改造可行性咨询合同")
     assert "consulting_is_service" not in codes(recognised(report).problems)
+    plan = valid_record(
+        contract_type="consulting", subtype="", name="数字化转型实施方案技术咨询服务合同"
+    )
+    assert "consulting_is_service" not in codes(recognised(plan).problems)
 
 
 def test_work_for_hire_is_not_a_technical_service() -> None:

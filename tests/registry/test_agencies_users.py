@@ -182,3 +182,15 @@ def test_a_username_with_letters_digits_and_symbols_is_accepted(agencies):
     assert profile.user.username == "wang.li+gz@440100_x-1"
     chinese = save_user("王力", role="analyst", agency_code="C440100")
     assert chinese.user.username == "王力"
+
+
+def test_a_cycle_already_stored_between_agencies_does_not_hang_an_update(agencies):
+    from techmarket.accounts.models import Agency
+    from techmarket.accounts.services import save_agency
+
+    province = Agency.objects.get(code="P440000")
+    Agency.objects.filter(pk=province.pk).update(parent=province)  # as an old admin edit left it
+    agency, _ = save_agency(
+        "C440100", name="广州市技术合同登记处", region="440100", parent_code="P440000"
+    )
+    assert agency.parent_id == province.pk

@@ -309,3 +309,12 @@ def test_the_admin_page_lists_days_and_saves_through_the_service(admin_client):
     assert saved.status_code == 302
     assert CalendarOverride.objects.get(day=date(2027, 1, 1)).note == NOTICE  # stripped
     assert not services.working_calendar().is_working_day(date(2027, 1, 1))
+
+
+def test_a_whole_years_days_are_counted_in_one_query(agencies):
+    from datetime import date, timedelta
+
+    from techmarket.registry.calendar import deadlines_spanning
+
+    days = [date(2027, 1, 1) + timedelta(days=i) for i in range(400)]
+    assert deadlines_spanning(days) == 0  # SQLite refuses an OR of hundreds of ranges

@@ -204,6 +204,13 @@ def test_whoever_started_the_first_review_cannot_do_the_second(
         contract.pk, actor=second_registrar, now=now, note="请补充设备清单"
     )
     assert contract.status == "correction_requested"
+    # after the resubmission a new round starts: whoever reviews it now is its first reviewer
+    corrected = valid_record(**large, name="锂电池正极材料制备工艺技术开发合同（补正）")
+    services.resubmit(contract.pk, corrected, actor=seller, now=now)
+    services.start_review(contract.pk, actor=second_registrar, now=now)
+    services.send_to_second_review(contract.pk, actor=second_registrar, now=now)
+    contract = services.register(contract.pk, actor=registrar, now=now)
+    assert contract.status == "registered"
 
 
 def test_an_amendment_keeps_the_number_and_supersedes_the_certificate(

@@ -99,7 +99,9 @@ def _parent(code: str, parent_code: str) -> Agency | None:
     if parent is None:
         raise NotFound(f"上级机构 {parent_code} 不存在", f"no parent agency {parent_code}")
     ancestor: Agency | None = parent
-    while ancestor is not None:
+    seen: set[str] = set()
+    while ancestor is not None and ancestor.code not in seen:  # a stored cycle ends the walk
+        seen.add(ancestor.code)
         if ancestor.code == code:
             raise DomainError(
                 f"机构 {parent_code} 是 {code} 本身或其下级，不能作为它的上级机构",

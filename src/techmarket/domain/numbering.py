@@ -22,7 +22,9 @@ def validate_format(fmt: str) -> None:
     apart by `{agency}` (checked where agencies are saved).
     """
     try:
-        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(fmt) if name]
+        fields = [
+            (name, spec) for _, name, spec, _ in string.Formatter().parse(fmt) if name is not None
+        ]
     except ValueError as error:
         raise DomainError(
             f"登记编号格式无效：{error}", f"the number format is malformed: {error}"
@@ -40,8 +42,8 @@ def validate_format(fmt: str) -> None:
     unknown = names - _ALLOWED
     if unknown:
         raise DomainError(
-            f"登记编号格式含未知字段：{', '.join(sorted(unknown))}",
-            f"unknown fields in number format: {', '.join(sorted(unknown))}",
+            f"登记编号格式含未知字段：{', '.join(sorted(n or '{}' for n in unknown))}",
+            f"unknown fields in number format: {', '.join(sorted(n or '{}' for n in unknown))}",
         )
 
 

@@ -453,7 +453,8 @@ def check_consulting_deliverable(case: _Case) -> list[Problem]:
     record = case.record
     if record.contract_type != "consulting" or CONSULTING_IMPLEMENTATION_WORD not in record.name:
         return []
-    if not any(word in record.name for word in CONSULTING_GUIDANCE_WORDS):
+    name = record.name.replace("咨询服务", "")  # "技术咨询服务合同" names the consulting itself
+    if not any(word in name for word in CONSULTING_GUIDANCE_WORDS):
         return []
     return [
         _problem(

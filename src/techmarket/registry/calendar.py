@@ -119,14 +119,18 @@ def list_days(year: int | None = None) -> list[CalendarOverride]:
 
 def deadlines_spanning(days: Iterable[date]) -> int:
     """Contracts under review whose deadline was counted across one of ``days`` (not recounted)."""
-    spans = [Q(clock_started_on__lt=day, deadline__gte=day) for day in days]
-    if not spans:
+    days = sorted(set(days))
+    if not days:
         return 0
-    return (
-        Contract.objects.filter(status__in=_CLOCK_RUNNING, deadline__isnull=False)
-        .filter(functools.reduce(operator.or_, spans))
-        .count()
-    )
+    running = Contract.objects.filter(status__in=_CLOCK_RUNNING, deadline__isnull=False)
+    if len(days) > 50:  # a whole year's file: one range (SQLite caps an expression's depth)
+        spans = Q(clock_started_on__lte=days[-1], deadline__gte=days[0])
+        return sum(
+            any(start < day <= end for day in days)
+            for start, end in running.filter(spans).values_list("clock_started_on", "deadline")
+        )
+    spans = [Q(clock_started_on__lt=day, deadline__gte=day) for day in days]
+    return running.filter(functools.reduce(operator.or_, spans)).count()
 
 
 class YearEntries(TypedDict):

@@ -395,11 +395,14 @@ def _replace_content(
 
 def _first_reviewers(contract: Contract) -> set[str]:
     """Who started or forwarded the first review: none of them may do the second."""
+    events = AuditEvent.objects.filter(contract_id=contract.pk)
+    # Only this round's: a resubmission after correction starts the review afresh.
+    round_from = (
+        events.filter(action=str(Action.RESUBMIT)).order_by("-seq").values_list("seq", flat=True)
+    ).first() or 0
     actions = (str(Action.START_REVIEW), str(Action.SEND_TO_SECOND_REVIEW))
     found = set(
-        AuditEvent.objects.filter(contract_id=contract.pk, action__in=actions).values_list(
-            "actor", flat=True
-        )
+        events.filter(seq__gt=round_from, action__in=actions).values_list("actor", flat=True)
     )
     return found | ({contract.reviewed_by} if contract.reviewed_by else set())
 
