@@ -84,20 +84,7 @@ def test_tables_from_the_attached_database_match_the_file_and_refresh_incrementa
             "C440100",
             "--as-registered",
         )
-        table = json.loads(
-            _cli(
-                url,
-                stats,
-                "stats",
-                "table",
-                "overview",
-                "--period",
-                "2025",
-                "--region",
-                "440100",
-                "--json",
-            ).stdout
-        )
+        table = _overview_2025(url, stats)
     total = sum(Decimal(r["total_amount"]) for r in rows)
     tech = sum(Decimal(r["tech_amount"]) for r in rows)
     row = table["rows"][0]
@@ -106,6 +93,12 @@ def test_tables_from_the_attached_database_match_the_file_and_refresh_incrementa
         f"{total:.2f}",
         f"{tech:.2f}",
     )
+
+
+def _overview_2025(url: str, stats: Path) -> dict:
+    """Guangzhou's 2025 overview table, as `stats table --json` prints it."""
+    args = ["stats", "table", "overview", "--period", "2025", "--region", "440100", "--json"]
+    return json.loads(_cli(url, stats, *args).stdout)
 
 
 def test_a_refresh_after_restoring_an_older_backup_rebuilds_the_snapshot(tmp_path):
@@ -135,20 +128,7 @@ def test_a_refresh_after_restoring_an_older_backup_rebuilds_the_snapshot(tmp_pat
         # Its events take sequence numbers the snapshot saw for the forgotten contracts.
         _import(url, stats, _write(tmp_path / "after.csv", after))
         refreshed = json.loads(_cli(url, stats, "stats", "refresh", "--json").stdout)
-        table = json.loads(
-            _cli(
-                url,
-                stats,
-                "stats",
-                "table",
-                "overview",
-                "--period",
-                "2025",
-                "--region",
-                "440100",
-                "--json",
-            ).stdout
-        )
+        table = _overview_2025(url, stats)
     assert (refreshed["rebuilt"], refreshed["facts"]) == (True, 240)
     total = sum(Decimal(r["total_amount"]) for r in kept + after)
     row = table["rows"][0]
