@@ -13,7 +13,17 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
-from techmarket.domain.problems import DomainError, FileProblem, ValidationFailed
+from techmarket.domain.problems import (
+    Conflict,
+    DomainError,
+    FileProblem,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    StaleObject,
+    Unavailable,
+    ValidationFailed,
+)
 
 console = Console(stderr=False)
 err_console = Console(stderr=True)
@@ -74,11 +84,20 @@ def fails_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class DatabaseProblem(DomainError):
-    """The database is missing, not yet set up, or unreachable."""
+# The command line's exit code for each kind of refusal (README, "Exit codes"); the most
+# specific class wins, anything else is 1.
+EXIT_CODES: tuple[tuple[type[DomainError], int], ...] = (
+    (FileProblem, 2),
+    (PermissionDenied, 3),
+    (NotFound, 4),
+    (InvalidTransition, 5),
+    (StaleObject, 6),
+    (Unavailable, 7),
+)
 
-    code = "database_unavailable"
-    exit_code = 7
+
+def exit_code_for(error: DomainError) -> int:
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 1)
 
 
 def _database_problem(error: Exception) -> DomainError:
@@ -86,18 +105,21 @@ def _database_problem(error: Exception) -> DomainError:
 
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, IntegrityError):
-        return DomainError(
+        return Conflict(
             f"与已有数据冲突，未写入任何内容：{text}",
             f"conflicts with data already stored; nothing was written: {text}",
+            code="integrity_conflict",
         )
     if "no such table" in text or ("relation" in text and "does not exist" in text):
-        return DatabaseProblem(
+        return Unavailable(
             "数据库尚未初始化：请先运行 techmarket init",
             "the database is not set up: run techmarket init",
+            code="database_not_set_up",
         )
-    return DatabaseProblem(
+    return Unavailable(
         f"无法使用数据库：{text}（请检查 TECHMARKET_DATABASE_URL）",
         f"the database cannot be used: {text} (check TECHMARKET_DATABASE_URL)",
+        code="database_unavailable",
     )
 
 
@@ -131,7 +153,7 @@ def _fail(error: DomainError, *, as_json: bool) -> NoReturn:
         err_console.print(f"[dim]{error.message_en}[/dim]")
         if isinstance(error, ValidationFailed):
             print_problems(error.problems, stderr=True)
-    raise typer.Exit(error.exit_code) from None
+    raise typer.Exit(exit_code_for(error)) from None
 
 
 def print_problems(problems: list, *, stderr: bool = False, limit: int = 200) -> None:

@@ -235,6 +235,24 @@ def _birth_date(yyyymmdd: str) -> date | None:
 # --- party id ---------------------------------------------------------------------------------
 
 NATURAL_PERSON = "400"
+# A resident ID is shown as its region (6) and last 4 characters: enough to tell two people
+# apart on screen, not enough to use the number.
+MASK_KEEP_START, MASK_KEEP_END, MASK_FILL = 6, 4, "********"
+
+
+def masked_party_id(identifier: str | None, nature_code: str | None) -> str:
+    """A party identifier as shown to someone who may not see personal ID numbers."""
+    if identifier and nature_code == NATURAL_PERSON:
+        return identifier[:MASK_KEEP_START] + MASK_FILL + identifier[-MASK_KEEP_END:]
+    return identifier or ""
+
+
+def masked_party_id_sql(identifier: str, nature: str) -> str:
+    """The same mask as a SQL expression (DuckDB, SQLite, PostgreSQL), for reports built in SQL."""
+    return (
+        f"CASE WHEN {nature} = '{NATURAL_PERSON}' THEN left({identifier}, {MASK_KEEP_START}) || "
+        f"'{MASK_FILL}' || right({identifier}, {MASK_KEEP_END}) ELSE {identifier} END"
+    )
 
 
 def check_party_id(value: object, field: str, nature_code: str | None) -> list[Problem]:

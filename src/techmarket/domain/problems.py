@@ -32,21 +32,29 @@ def has_errors(problems: list[Problem]) -> bool:
 
 
 class DomainError(Exception):
-    """A refusal by the rules, with a stable code each front end translates once."""
+    """A refusal by the rules.
 
-    code = "domain_error"
-    exit_code = 1
+    `code` is stable for each refusal (e.g. `not_in_jurisdiction`); the class says what kind of
+    refusal it is, and each front end maps the kind once (a CLI exit code, an HTTP status).
+    Messages say what is wrong, in Chinese and in English, and never name a front end's options.
+    """
 
-    def __init__(self, message: str, message_en: str = "", **details: object) -> None:
+    default_code = "refused"
+
+    def __init__(
+        self, message: str, message_en: str = "", *, code: str | None = None, **details: object
+    ) -> None:
         super().__init__(message)
+        self.code = code or self.default_code
         self.message = message
         self.message_en = message_en or message
         self.details = details
 
 
 class ValidationFailed(DomainError):
-    code = "validation_failed"
-    exit_code = 1
+    """The record breaks field rules; `problems` lists every one (contract-format.md §7)."""
+
+    default_code = "validation_failed"
 
     def __init__(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
@@ -55,29 +63,42 @@ class ValidationFailed(DomainError):
 
 
 class NotFound(DomainError):
-    code = "not_found"
-    exit_code = 4
+    """No such object, or one the actor may not know exists."""
+
+    default_code = "not_found"
 
 
 class PermissionDenied(DomainError):
-    code = "permission_denied"
-    exit_code = 3
+    """The actor may see the object but not do this to it."""
+
+    default_code = "permission_denied"
 
 
 class InvalidTransition(DomainError):
-    code = "invalid_transition"
-    exit_code = 5
+    """The move is not legal from the object's current state."""
+
+    default_code = "invalid_transition"
+
+
+class Conflict(DomainError):
+    """The write would clash with data already stored (a duplicate, a taken number)."""
+
+    default_code = "conflict"
 
 
 class StaleObject(DomainError):
     """Someone else changed the contract since it was read (optimistic locking)."""
 
-    code = "stale_object"
-    exit_code = 6
+    default_code = "stale_version"
 
 
 class FileProblem(DomainError):
     """A whole file cannot be read: wrong encoding, no header, unknown columns, formulas."""
 
-    code = "file_problem"
-    exit_code = 2
+    default_code = "file_problem"
+
+
+class Unavailable(DomainError):
+    """A resource the platform needs (the database, the snapshot) cannot be used now."""
+
+    default_code = "unavailable"

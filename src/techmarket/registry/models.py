@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from techmarket.accounts.models import Agency
+from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.workflow import Status
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
@@ -35,9 +36,7 @@ class Party(models.Model):
     @property
     def masked_identifier(self) -> str:
         """Resident IDs are shown masked; organisation codes are public."""
-        if self.identifier and self.nature == "400":
-            return self.identifier[:6] + "********" + self.identifier[-4:]
-        return self.identifier or ""
+        return masked_party_id(self.identifier, self.nature)
 
 
 class Contract(models.Model):

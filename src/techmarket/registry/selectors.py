@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from techmarket.accounts.models import Agency
 from techmarket.codes.lists import code_list
+from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.problems import NotFound
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract
@@ -53,9 +54,7 @@ def contract_detail(id_or_number: str, actor: Actor) -> dict[str, object]:
     ensure_can_view(actor, contract)
     record = row_from_contract(contract)
     for side in ("seller", "buyer"):
-        if record[f"{side}_nature"] == "400" and record[f"{side}_id"]:
-            ident = record[f"{side}_id"]
-            record[f"{side}_id"] = ident[:6] + "********" + ident[-4:]
+        record[f"{side}_id"] = masked_party_id(record[f"{side}_id"], record[f"{side}_nature"])
     return {
         "id": contract.pk,
         "status": contract.status,

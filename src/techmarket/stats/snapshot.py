@@ -30,7 +30,7 @@ from django.db import connection
 
 from techmarket.codes.lists import code_list
 from techmarket.codes.regions import all_codes, current_codes, get_region, parent_code
-from techmarket.domain.identifiers import NATURAL_PERSON
+from techmarket.domain.identifiers import masked_party_id_sql
 from techmarket.domain.problems import DomainError
 
 # The contracts that count, with the columns statistics need. Written once, in SQL that SQLite,
@@ -114,8 +114,7 @@ ROLLUP_SELECT = (
 # everywhere else; a party without an identifier (abroad) goes by its name.
 SELLER_SELECT = (
     "SELECT id, CASE WHEN identifier IS NULL OR identifier = '' THEN name "
-    f"WHEN nature = '{NATURAL_PERSON}' THEN left(identifier, 6) || '********' || "
-    "right(identifier, 4) ELSE identifier END, name FROM {raw}"
+    f"ELSE {masked_party_id_sql('identifier', 'nature')} END, name FROM {{raw}}"
 )
 
 
