@@ -222,25 +222,31 @@ def export(
     year: Annotated[int | None, typer.Option(help="registered in this year")] = None,
     status: Annotated[str | None, typer.Option(help="only this status")] = None,
     agency: Annotated[str | None, typer.Option(help="only this agency")] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="export what this user may read (default: all)")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export contracts in the import format (with status and registration fields)."""
     from techmarket.domain.problems import DomainError
     from techmarket.domain.workflow import Status
     from techmarket.interchange.writers import write_records
+    from techmarket.registry.actors import actor_for, system_actor
     from techmarket.registry.records import EXPORT_KEYS
     from techmarket.registry.selectors import export_rows
 
+    actor = actor_for(as_user) if as_user else system_actor()
     fmt = writable_output(output, ("csv", "jsonl", "xlsx"), format)
     known = [str(s) for s in Status]
     if status is not None and status not in known:
         raise DomainError(
             f"未知状态 {status}（可用：{', '.join(known)}）",
             f"unknown status {status} (use one of: {', '.join(known)})",
+            code="unknown_status",
         )
     count = write_records(
         output,
-        export_rows(year=year, status=status, agency_code=agency),
+        export_rows(actor, year=year, status=status, agency_code=agency),
         format=fmt,
         keys=EXPORT_KEYS,
     )

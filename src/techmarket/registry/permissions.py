@@ -1,9 +1,14 @@
-"""Object-level permissions, checked on the server for every contract a person touches."""
+"""Object-level permissions, checked on the server for every contract a person touches.
+
+Jurisdiction is region containment (`codes.regions.is_within`, the one place for that rule):
+agency staff reach the contracts of every agency whose region lies in their own agency's region.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from techmarket.accounts.models import Agency
 from techmarket.codes.regions import is_within
 from techmarket.domain.problems import NotFound, PermissionDenied
 from techmarket.domain.workflow import REGISTRAR_ROLES, Role
@@ -11,26 +16,31 @@ from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract
 
 
+def agencies_in_reach(actor: Actor) -> list[int] | None:
+    """Ids of the agencies whose contracts agency staff may read; None means every agency."""
+    if actor.role is Role.OPERATOR:
+        return None
+    if actor.agency is None or actor.role is Role.SELLER:
+        return []
+    region = actor.agency.region_code
+    return [
+        pk
+        for pk, code in Agency.objects.values_list("pk", "region_code")
+        if is_within(code, region)
+    ]
+
+
 def visible_contracts(
     actor: Actor, queryset: QuerySet[Contract] | None = None
 ) -> QuerySet[Contract]:
     """Sellers see their own contracts; agency staff see their jurisdiction; operators all."""
     contracts = queryset if queryset is not None else Contract.objects.all()
-    if actor.role is Role.OPERATOR:
-        return contracts
     if actor.role is Role.SELLER:
         return (
             contracts.filter(seller_party_id=actor.party_id) if actor.party_id else contracts.none()
         )
-    if actor.agency is None:
-        return contracts.none()
-    region = actor.agency.region_code
-    if region == "000000":
-        return contracts
-    prefix = (
-        region[:2] if region.endswith("0000") else region[:4] if region.endswith("00") else region
-    )
-    return contracts.filter(Q(agency__region_code__startswith=prefix))
+    agencies = agencies_in_reach(actor)
+    return contracts if agencies is None else contracts.filter(agency_id__in=agencies)
 
 
 def can_view(actor: Actor, contract: Contract) -> bool:
@@ -46,7 +56,20 @@ def can_view(actor: Actor, contract: Contract) -> bool:
 def ensure_can_view(actor: Actor, contract: Contract) -> None:
     # Someone outside the jurisdiction learns nothing, not even that the contract exists.
     if not can_view(actor, contract):
-        raise NotFound(f"合同 {contract.pk} 不存在", f"contract {contract.pk} not found")
+        raise NotFound(
+            f"合同 {contract.pk} 不存在", f"contract {contract.pk} not found", code="not_found"
+        )
+
+
+def may_see_personal_ids(actor: Actor, contract: Contract) -> bool:
+    """Only the registrars who must check a natural person's ID (the contract's own agency) see
+    it unmasked; everyone else, the seller and the operator at a terminal included, sees it
+    masked. (The operator's full export is the one exception: see `selectors.export_rows`.)"""
+    return (
+        actor.role in REGISTRAR_ROLES
+        and actor.agency is not None
+        and contract.agency_id == actor.agency.pk
+    )
 
 
 def ensure_can_act(actor: Actor, contract: Contract) -> None:
@@ -55,10 +78,16 @@ def ensure_can_act(actor: Actor, contract: Contract) -> None:
     if actor.role in REGISTRAR_ROLES:
         if actor.agency is None or contract.agency_id != actor.agency.pk:
             raise PermissionDenied(
-                "只能处理本登记机构受理的合同", "only your own agency's contracts can be handled"
+                "只能处理本登记机构受理的合同",
+                "only your own agency's contracts can be handled",
+                code="not_own_agency",
             )
     elif actor.role is Role.SELLER:
         if contract.seller_party_id != actor.party_id:
-            raise PermissionDenied("只能处理本单位的合同", "only your own contracts")
+            raise PermissionDenied(
+                "只能处理本单位的合同", "only your own contracts", code="not_own_contract"
+            )
     elif actor.role is not Role.OPERATOR:
-        raise PermissionDenied("无权修改合同", "you may not change contracts")
+        raise PermissionDenied(
+            "无权修改合同", "you may not change contracts", code="role_may_not_change_contracts"
+        )

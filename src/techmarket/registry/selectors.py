@@ -8,9 +8,14 @@ from techmarket.accounts.models import Agency
 from techmarket.codes.lists import code_list
 from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.problems import NotFound
+from techmarket.domain.workflow import REGISTRAR_ROLES, Role
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract
-from techmarket.registry.permissions import ensure_can_view
+from techmarket.registry.permissions import (
+    ensure_can_view,
+    may_see_personal_ids,
+    visible_contracts,
+)
 from techmarket.registry.records import EXPORT_KEYS, row_from_contract, row_from_values
 
 
@@ -18,15 +23,32 @@ def agency_by_code(code: str) -> Agency:
     agency = Agency.objects.filter(code=code).first()
     if agency is None:
         known = ", ".join(Agency.objects.values_list("code", flat=True)[:20]) or "（尚无机构）"
-        raise NotFound(f"登记机构 {code} 不存在；已有：{known}", f"no agency {code}")
+        raise NotFound(
+            f"登记机构 {code} 不存在；已有：{known}", f"no agency {code}", code="agency_not_found"
+        )
     return agency
 
 
 def export_rows(
-    *, year: int | None = None, status: str | None = None, agency_code: str | None = None
+    actor: Actor,
+    *,
+    year: int | None = None,
+    status: str | None = None,
+    agency_code: str | None = None,
 ) -> Iterator[dict[str, str]]:
-    """Stream rows in the public record format, oldest first."""
-    contracts = Contract.objects.order_by("pk")
+    """Stream the rows the actor may read in the public record format, oldest first.
+
+    Personal ID numbers are masked except for the operator (whose export must import back
+    exactly) and the registrars of the contract's own agency.
+    """
+    contracts = visible_contracts(actor).order_by("pk")
+    unmasked_agency = (
+        None
+        if actor.role is Role.OPERATOR
+        else actor.agency.pk
+        if actor.role in REGISTRAR_ROLES and actor.agency is not None
+        else -1
+    )
     if year is not None:
         contracts = contracts.filter(registered_on__year=year)
     if status:
@@ -34,27 +56,44 @@ def export_rows(
     if agency_code:
         contracts = contracts.filter(agency__code=agency_code)
     columns = [k for k in EXPORT_KEYS if k != "agency_code"]
-    for values in contracts.values(*columns, "agency__code").iterator(chunk_size=5000):
+    for values in contracts.values(*columns, "agency_id", "agency__code").iterator(chunk_size=5000):
         values["agency_code"] = values.pop("agency__code")
-        yield row_from_values(values)
+        agency_id = values.pop("agency_id")
+        row = row_from_values(values)
+        if unmasked_agency is not None and agency_id != unmasked_agency:
+            _mask_parties(row)
+        yield row
 
 
-def find_contract(id_or_number: str) -> Contract:
+def _mask_parties(row: dict[str, str]) -> None:
+    for side in ("seller", "buyer"):
+        row[f"{side}_id"] = masked_party_id(row[f"{side}_id"], row[f"{side}_nature"])
+
+
+def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
+    """A contract by id or registration number, if the actor may read it (else: not found)."""
     contracts = Contract.objects.select_related("agency")
-    contract = contracts.filter(registration_number=id_or_number).first()
-    if contract is None and id_or_number.isdigit() and len(id_or_number) < 12:
-        contract = contracts.filter(pk=int(id_or_number)).first()
+    key = str(id_or_number)
+    contract = contracts.filter(registration_number=key).first()
+    if contract is None and key.isdigit() and len(key) < 12:
+        contract = contracts.filter(pk=int(key)).first()
     if contract is None:
-        raise NotFound(f"找不到合同 {id_or_number}", f"no contract {id_or_number}")
+        raise NotFound(f"找不到合同 {key}", f"no contract {key}", code="contract_not_found")
+    ensure_can_view(actor, contract)
     return contract
 
 
-def contract_detail(id_or_number: str, actor: Actor) -> dict[str, object]:
-    contract = find_contract(id_or_number)
-    ensure_can_view(actor, contract)
+def contract_record(contract: Contract, actor: Actor) -> dict[str, str]:
+    """The contract's public record, personal IDs masked unless the actor must check them."""
     record = row_from_contract(contract)
-    for side in ("seller", "buyer"):
-        record[f"{side}_id"] = masked_party_id(record[f"{side}_id"], record[f"{side}_nature"])
+    if not may_see_personal_ids(actor, contract):
+        _mask_parties(record)
+    return record
+
+
+def contract_detail(id_or_number: str | int, actor: Actor) -> dict[str, object]:
+    contract = find_contract(id_or_number, actor)
+    record = contract_record(contract, actor)
     return {
         "id": contract.pk,
         "status": contract.status,

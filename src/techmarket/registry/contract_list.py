@@ -1,0 +1,249 @@
+"""The review queue and contract lists: filters, a stable order and keyset pagination.
+
+Every list goes through `permissions.visible_contracts`, so a front end cannot show what the
+actor may not read. Pages are fetched by keyset (the last row's sort value and id), which costs
+the same on page 1 and page 20,000 of a million contracts; an OFFSET would scan every row before.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from techmarket.domain.problems import DomainError
+from techmarket.domain.workflow import Status
+from techmarket.registry.actors import Actor
+from techmarket.registry.models import Contract
+from techmarket.registry.permissions import visible_contracts
+
+# Waiting for a registrar's decision: the states a deadline runs in.
+OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.SECOND_REVIEW)
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+# sort key -> (model field, descending). Every order ends with the id, so it is total.
+SORTS: dict[str, tuple[str, bool]] = {
+    "-id": ("id", True),
+    "id": ("id", False),
+    "deadline": ("deadline", False),
+    "-registered_on": ("registered_on", True),
+    "registered_on": ("registered_on", False),
+    "-signed_on": ("signed_on", True),
+    "signed_on": ("signed_on", False),
+    "-tech_amount": ("tech_amount", True),
+}
+
+
+@dataclass(frozen=True)
+class ContractFilter:
+    """What a list asks for; every field is optional and they combine with AND."""
+
+    statuses: tuple[str, ...] = ()
+    agency_code: str = ""
+    contract_type: str = ""
+    signed_from: date | None = None
+    signed_to: date | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    due_by: date | None = None  # deadline on or before this date (front ends count working days)
+    overdue_on: date | None = None  # open and past its deadline on this date
+    large: bool | None = None
+    text: str = ""  # name, registration number, external id, seller or buyer name
+
+
+@dataclass(frozen=True)
+class ContractPage:
+    items: list[Contract]
+    next_cursor: str | None
+    sort: str
+    limit: int
+    filters: ContractFilter = field(default_factory=ContractFilter)
+
+
+def due_by(working_days: int, today: date) -> date:
+    """The last deadline that falls within `working_days` working days from today."""
+    from techmarket.registry.services import working_calendar
+
+    if working_days < 0:
+        raise _refuse(
+            "due_within",
+            "工作日数不能为负数",
+            "the number of working days cannot be negative",
+            "negative_working_days",
+        )
+    return working_calendar().add_working_days(today, working_days)
+
+
+def _refuse(field_name: str, zh: str, en: str, code: str) -> DomainError:
+    return DomainError(zh, en, code=code, field=field_name)
+
+
+def filtered(actor: Actor, filters: ContractFilter) -> QuerySet[Contract]:
+    """The contracts the actor may read that match the filters, unordered."""
+    contracts = visible_contracts(actor)
+    known = {s.value for s in Status}
+    unknown = [s for s in filters.statuses if s not in known]
+    if unknown:
+        raise _refuse(
+            "status",
+            f"未知的合同状态：{', '.join(unknown)}（可用：{', '.join(sorted(known))}）",
+            f"unknown status {', '.join(unknown)} (use one of {', '.join(sorted(known))})",
+            "unknown_status",
+        )
+    if filters.statuses:
+        contracts = contracts.filter(status__in=filters.statuses)
+    if filters.agency_code:
+        contracts = contracts.filter(agency__code=filters.agency_code)
+    if filters.contract_type:
+        contracts = contracts.filter(contract_type=filters.contract_type)
+    contracts = _between(contracts, "signed_on", filters.signed_from, filters.signed_to)
+    contracts = _between(contracts, "registered_on", filters.registered_from, filters.registered_to)
+    if filters.due_by is not None:
+        contracts = contracts.filter(status__in=OPEN_STATUSES, deadline__lte=filters.due_by)
+    if filters.overdue_on is not None:
+        contracts = contracts.filter(status__in=OPEN_STATUSES, deadline__lt=filters.overdue_on)
+    if filters.large is not None:
+        contracts = contracts.filter(is_large=filters.large)
+    text = filters.text.strip()
+    if text:
+        contracts = contracts.filter(
+            Q(name__icontains=text)
+            | Q(registration_number=text)
+            | Q(external_id=text)
+            | Q(seller_name__icontains=text)
+            | Q(buyer_name__icontains=text)
+        )
+    return contracts
+
+
+def _between(
+    contracts: QuerySet[Contract], name: str, start: date | None, end: date | None
+) -> QuerySet[Contract]:
+    if start and end and start > end:
+        raise _refuse(
+            name,
+            f"{name} 的起始日期 {start} 晚于结束日期 {end}",
+            f"{name}: the start {start} is after the end {end}",
+            "empty_date_range",
+        )
+    if start:
+        contracts = contracts.filter(**{f"{name}__gte": start})
+    if end:
+        contracts = contracts.filter(**{f"{name}__lte": end})
+    return contracts
+
+
+def list_contracts(
+    actor: Actor,
+    filters: ContractFilter | None = None,
+    *,
+    sort: str = "-id",
+    cursor: str | None = None,
+    limit: int = DEFAULT_PAGE,
+) -> ContractPage:
+    """One page of contracts in a stable order, and the cursor of the next page (None at the end).
+
+    Rows whose sort value is empty (no deadline, not registered) come after all others.
+    """
+    filters = filters or ContractFilter()
+    if sort not in SORTS:
+        raise _refuse(
+            "sort",
+            f"不支持的排序：{sort}（可用：{', '.join(SORTS)}）",
+            f"cannot sort by {sort} (use one of {', '.join(SORTS)})",
+            "unknown_sort",
+        )
+    if not 1 <= limit <= MAX_PAGE:
+        raise _refuse(
+            "limit",
+            f"每页条数须在 1 到 {MAX_PAGE} 之间",
+            f"limit must be between 1 and {MAX_PAGE}",
+            "limit_out_of_range",
+        )
+    column, descending = SORTS[sort]
+    contracts = filtered(actor, filters).select_related("agency")
+    if column != "id":
+        # Keyset over a nullable column: rows with a value first, then the empty ones by id.
+        contracts = contracts.annotate(sort_value_empty=Q(**{f"{column}__isnull": True}))
+    if cursor:
+        contracts = contracts.filter(_after(column, descending, _decode(cursor, column)))
+    order = _ordering(column, descending)
+    rows = list(contracts.order_by(*order)[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode(column, rows[-1]) if more and rows else None
+    return ContractPage(rows, next_cursor, sort, limit, filters)
+
+
+def _ordering(column: str, descending: bool) -> list[Any]:
+    if column == "id":
+        return ["-id" if descending else "id"]
+    value = F(column).desc() if descending else F(column).asc()
+    return ["sort_value_empty", value, "-id" if descending else "id"]
+
+
+def _after(column: str, descending: bool, key: tuple[Any, int]) -> Q:
+    """Rows strictly after the cursor's row in the page order."""
+    value, last_id = key
+    id_after = Q(id__lt=last_id) if descending else Q(id__gt=last_id)
+    if column == "id":
+        return id_after
+    if value is None:  # among the empty ones: only the id decides
+        return Q(**{f"{column}__isnull": True}) & id_after
+    beyond = "lt" if descending else "gt"
+    return (
+        Q(**{f"{column}__{beyond}": value})
+        | (Q(**{column: value}) & id_after)
+        | Q(**{f"{column}__isnull": True})
+    )
+
+
+def _encode(column: str, row: Contract) -> str:
+    value = getattr(row, column)
+    raw = json.dumps([None if value is None else str(value), row.pk, column])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, column: str) -> tuple[Any, int]:
+    """The cursor's row key; a cursor of another sort order is refused, not misread."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, last_id, cursor_column = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(last_id, int) or cursor_column != column:
+            raise ValueError(last_id)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise _refuse(
+            "cursor",
+            "分页游标无效：请从第一页重新开始",
+            "the page cursor is not valid: start again from the first page",
+            "invalid_cursor",
+        ) from None
+    return value, last_id
+
+
+def summary(contract: Contract) -> dict[str, object]:
+    """One list row as every front end shows it: no party identifiers, amounts as strings."""
+    return {
+        "id": contract.pk,
+        "registration_number": contract.registration_number,
+        "name": contract.name,
+        "contract_type": contract.contract_type,
+        "subtype": contract.subtype,
+        "status": contract.status,
+        "agency": contract.agency.code,
+        "seller_name": contract.seller_name,
+        "buyer_name": contract.buyer_name,
+        "total_amount": f"{contract.total_amount:.2f}",
+        "tech_amount": f"{contract.tech_amount:.2f}",
+        "signed_on": contract.signed_on.isoformat(),
+        "registered_on": contract.registered_on.isoformat() if contract.registered_on else None,
+        "deadline": contract.deadline.isoformat() if contract.deadline else None,
+        "is_large": contract.is_large,
+        "version": contract.version,
+    }
