@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # its Swagger page's assets, served locally (never the CDN)
     "techmarket.accounts",
     "techmarket.registry",
     "techmarket.stats",

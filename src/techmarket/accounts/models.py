@@ -70,3 +70,31 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system acting as a user. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    label = models.CharField(max_length=100, blank=True, default="")
+    prefix = models.CharField(max_length=12)  # shown in lists, so a person can tell tokens apart
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class TokenUse(models.Model):
+    """Every request made with a token: when, what, from where."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField()
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    remote_addr = models.CharField(max_length=45, blank=True, default="")

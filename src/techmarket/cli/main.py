@@ -38,6 +38,7 @@ def _register() -> None:
         contracts,
         stats,
         targets,
+        tokens,
         users,
     )
 
@@ -45,6 +46,7 @@ def _register() -> None:
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
     app.add_typer(users.app, name="users")
+    app.add_typer(tokens.app, name="tokens")
     app.add_typer(audit.app, name="audit")
     app.add_typer(stats.app, name="stats")
     app.add_typer(targets.app, name="targets")

@@ -34,3 +34,11 @@ def actor_for(username: str) -> Actor:
 def system_actor(agency: Agency | None = None) -> Actor:
     """The operator acting from the command line (imports, migrations)."""
     return Actor("system", Role.OPERATOR, agency)
+
+
+def actor_for_user(user: object) -> Actor | None:
+    """The Actor of a signed-in user or a token's user; None for a user without a role."""
+    profile = getattr(user, "profile", None)
+    if profile is None or not getattr(user, "is_active", False):
+        return None
+    return Actor(user.username, Role(profile.role), profile.agency, profile.party_id, user.pk)  # type: ignore[attr-defined]

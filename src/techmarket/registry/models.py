@@ -217,3 +217,18 @@ class CalendarOverride(models.Model):
     day = models.DateField(unique=True)
     is_working_day = models.BooleanField()
     note = models.CharField(max_length=200, blank=True, default="")
+
+
+class DraftRequest(models.Model):
+    """An `Idempotency-Key` a caller sent with a new draft: a retry returns the same contract."""
+
+    actor = models.CharField(max_length=150)
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "key"], name="draft_request_unique_key")
+        ]

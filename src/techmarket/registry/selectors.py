@@ -141,3 +141,8 @@ def _refusal_name(code: str) -> str | None:
         return None
     found = code_list("refusal_reasons").get(code)
     return found.name if found else code
+
+
+def agencies() -> list[Agency]:
+    """All registration agencies with their parents, by code (public reference data)."""
+    return list(Agency.objects.select_related("parent").order_by("code"))

@@ -1,0 +1,195 @@
+"""/contracts: drafts, lists, one contract, its workflow steps and its history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import Field
+
+from techmarket.api.auth import actor_of
+from techmarket.api.schemas import (
+    ActionIn,
+    ContractDetailOut,
+    ContractPageOut,
+    DraftIn,
+    EventOut,
+    ProblemOut,
+    StepOut,
+)
+from techmarket.domain.problems import DomainError, ValidationFailed
+from techmarket.domain.record import ContractRecord, parse_record
+from techmarket.domain.workflow import available_actions
+from techmarket.registry import contract_list, drafts, steps
+from techmarket.registry.selectors import contract_detail, find_contract
+
+router = Router(tags=["contracts"])
+
+ERRORS: dict[int, Any] = {
+    401: ProblemOut,
+    403: ProblemOut,
+    404: ProblemOut,
+    409: ProblemOut,
+    412: ProblemOut,
+    422: ProblemOut,
+}
+
+
+class ListQuery(Schema):
+    status: list[str] = Field(default_factory=list, description="repeat for several")
+    agency: str | None = None
+    type: str | None = Field(default=None, description="contract type key")
+    signed_from: date | None = None
+    signed_to: date | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    due_within: int | None = Field(default=None, ge=0, le=365, description="working days")
+    overdue: bool = False
+    large: bool | None = None
+    q: str = Field(default="", max_length=200, description="name, number or party name")
+    sort: str = "-id"
+    cursor: str | None = Field(default=None, max_length=500)
+    limit: int = Field(default=contract_list.DEFAULT_PAGE, ge=1, le=contract_list.MAX_PAGE)
+
+
+def parsed(raw: dict[str, Any]) -> ContractRecord:
+    """A record checked by the same rules as an import; every problem comes back at once."""
+    record, problems = parse_record({k: v for k, v in raw.items() if v is not None}, 1)
+    if record is None:
+        raise ValidationFailed(problems)
+    return record
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """`If-Match: "7"` (the ETag of GET) → 7; no header → no check."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise DomainError(
+            f"If-Match 须为合同的 ETag（版本号），而不是 {if_match!r}",
+            f"If-Match must be the contract's ETag (its version), not {if_match!r}",
+            code="invalid_if_match",
+            field="If-Match",
+        )
+    return int(value)
+
+
+def _step_out(contract: Any) -> dict[str, Any]:
+    return {
+        "id": contract.pk,
+        "status": contract.status,
+        "version": contract.version,
+        "registration_number": contract.registration_number,
+    }
+
+
+@router.get("", response={200: ContractPageOut, **ERRORS}, summary="List contracts")
+def list_contracts(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    """The contracts the caller may read, filtered, in a stable order, a page at a time."""
+    today = timezone.localdate()
+    filters = contract_list.ContractFilter(
+        statuses=tuple(query.status),
+        agency_code=query.agency or "",
+        contract_type=query.type or "",
+        signed_from=query.signed_from,
+        signed_to=query.signed_to,
+        registered_from=query.registered_from,
+        registered_to=query.registered_to,
+        due_by=contract_list.due_by(query.due_within, today)
+        if query.due_within is not None
+        else None,
+        overdue_on=today if query.overdue else None,
+        large=query.large,
+        text=query.q,
+    )
+    page = contract_list.list_contracts(
+        actor_of(request), filters, sort=query.sort, cursor=query.cursor, limit=query.limit
+    )
+    return {
+        "items": [contract_list.summary(c) for c in page.items],
+        "next_cursor": page.next_cursor,
+        "limit": page.limit,
+        "sort": page.sort,
+    }
+
+
+@router.post("", response={201: StepOut, 200: StepOut, **ERRORS}, summary="Create a draft")
+def create_draft(
+    request: HttpRequest,
+    body: DraftIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
+) -> Status[dict[str, Any]]:
+    """A seller's new application, not yet submitted. With an `Idempotency-Key`, a retry
+    returns the contract the first request created (200) instead of a second one."""
+    record = parsed(body.record.model_dump())
+    agency = drafts.agency_for(record, body.agency_code)
+    contract, created = drafts.create_draft_once(
+        record,
+        agency=agency,
+        actor=actor_of(request),
+        now=timezone.now(),
+        idempotency_key=idempotency_key,
+    )
+    response["Location"] = f"/api/v1/contracts/{contract.pk}"
+    response["ETag"] = f'"{contract.version}"'
+    return Status(201 if created else 200, _step_out(contract))
+
+
+@router.get("/{contract_id}", response={200: ContractDetailOut, **ERRORS}, summary="One contract")
+def get_contract(request: HttpRequest, contract_id: int, response: HttpResponse) -> dict[str, Any]:
+    """The contract as the caller may see it; `ETag` is its version, for `If-Match`."""
+    actor = actor_of(request)
+    contract = find_contract(contract_id, actor)
+    detail = contract_detail(contract.pk, actor)
+    detail["version"] = contract.version
+    detail["actions"] = [
+        {"action": str(t.action), "label_zh": t.label_zh, "label_en": t.label_en}
+        for t in available_actions(contract.status, actor.role)
+    ]
+    response["ETag"] = f'"{contract.version}"'
+    return detail
+
+
+@router.get(
+    "/{contract_id}/history", response={200: list[EventOut], **ERRORS}, summary="Audit history"
+)
+def history(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
+    """Every audited step of the contract, oldest first."""
+    detail = contract_detail(contract_id, actor_of(request))
+    return detail["events"]  # type: ignore[return-value]
+
+
+@router.post(
+    "/{contract_id}/actions/{action}",
+    response={200: StepOut, **ERRORS},
+    summary="Run a workflow step",
+)
+def run_action(
+    request: HttpRequest,
+    contract_id: int,
+    action: str,
+    response: HttpResponse,
+    body: ActionIn | None = None,
+    if_match: str | None = Header(default=None, alias="If-Match", max_length=100),
+) -> dict[str, Any]:
+    """submit, withdraw, accept, request_correction, resubmit, start_review,
+    send_to_second_review, register, refuse, amend, cancel. A stale `If-Match` answers 412."""
+    body = body or ActionIn()
+    record = parsed(body.record.model_dump()) if body.record is not None else None
+    contract = steps.run_step(
+        action,
+        contract_id,
+        actor=actor_of(request),
+        now=timezone.now(),
+        expected_version=expected_version(if_match),
+        note=body.note,
+        reason=body.reason,
+        record=record,
+    )
+    response["ETag"] = f'"{contract.version}"'
+    return _step_out(contract)

@@ -1,0 +1,61 @@
+"""API test helpers: a token per persona and a client that speaks JSON with it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+
+class ApiClient:
+    """Django's test client with a bearer token (or none) and JSON in and out."""
+
+    def __init__(self, token: str | None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def call(self, method: str, path: str, body: Any = None, **headers: str):  # type: ignore[no-untyped-def]
+        kwargs: dict[str, Any] = {"headers": {**self.headers, **headers}}
+        data = "" if body is None else json.dumps(body)  # an empty POST has an empty body
+        kwargs.update(data=data, content_type="application/json")
+        return getattr(self.client, method.lower())(f"/api/v1{path}", **kwargs)
+
+    def get(self, path: str, **headers: str):  # type: ignore[no-untyped-def]
+        return self.call("GET", path, **headers)
+
+    def post(self, path: str, body: Any = None, **headers: str):  # type: ignore[no-untyped-def]
+        return self.call("POST", path, body, **headers)
+
+
+def token_for(actor) -> str:  # type: ignore[no-untyped-def]
+    from techmarket.accounts.tokens import create_token
+
+    return create_token(actor.username, now=timezone.now()).secret
+
+
+@pytest.fixture
+def api_as():
+    """api_as(persona) → a client acting as that persona; api_as(None) → anonymous."""
+
+    def make(actor=None) -> ApiClient:  # type: ignore[no-untyped-def]
+        return ApiClient(token_for(actor) if actor is not None else None)
+
+    return make
+
+
+@pytest.fixture
+def agency_admin(agencies):
+    from techmarket.registry.actors import actor_for
+    from techmarket.registry.users import save_user
+
+    save_user("agency_admin", role="agency_admin", agency_code="C440100")
+    return actor_for("agency_admin")
+
+
+def record_body(**overrides: str) -> dict[str, str]:
+    from tests.domain.builders import valid_row
+
+    return valid_row(**overrides)

@@ -1,0 +1,136 @@
+"""Another system does the whole registration workflow over the API with tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from techmarket.registry.audit import verify
+from tests.api.conftest import record_body
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_seller_drafts_and_submits_and_a_registrar_registers_it(api_as, seller, registrar):
+    as_seller, as_registrar = api_as(seller), api_as(registrar)
+    created = as_seller.post("/contracts", {"record": record_body()})
+    assert created.status_code == 201, created.json()
+    contract_id = created.json()["id"]
+    assert created["Location"] == f"/api/v1/contracts/{contract_id}"
+
+    assert as_seller.post(f"/contracts/{contract_id}/actions/submit").json()["status"] == (
+        "submitted"
+    )
+    for action in ("accept", "start_review"):
+        done = as_registrar.post(f"/contracts/{contract_id}/actions/{action}")
+        assert done.status_code == 200, done.json()
+    registered = as_registrar.post(f"/contracts/{contract_id}/actions/register").json()
+
+    assert registered["status"] == "registered"
+    assert registered["registration_number"].startswith("2025440100") or registered[
+        "registration_number"
+    ]
+    shown = as_seller.get(f"/contracts/{contract_id}").json()
+    assert shown["registration_number"] == registered["registration_number"]
+    history = as_seller.get(f"/contracts/{contract_id}/history").json()
+    assert [e["action"] for e in history] == ["create", "submit", "accept", "start_review", "register"]
+    assert verify().ok
+
+
+def test_the_draft_goes_to_the_most_local_agency_covering_the_seller(api_as, seller):
+    created = api_as(seller).post("/contracts", {"record": record_body()}).json()
+    assert api_as(seller).get(f"/contracts/{created['id']}").json()["agency"] == "D440106"
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_contract(api_as, seller):
+    client = api_as(seller)
+    first = client.post("/contracts", {"record": record_body()}, **{"Idempotency-Key": "k-1"})
+    again = client.post("/contracts", {"record": record_body()}, **{"Idempotency-Key": "k-1"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+
+
+def test_the_same_idempotency_key_with_other_content_is_a_conflict(api_as, seller):
+    client = api_as(seller)
+    client.post("/contracts", {"record": record_body()}, **{"Idempotency-Key": "k-1"})
+    other = client.post(
+        "/contracts", {"record": record_body(external_id="OTHER")}, **{"Idempotency-Key": "k-1"}
+    )
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
+
+
+def test_an_invalid_record_answers_every_problem_as_problem_json(api_as, seller):
+    answer = api_as(seller).post(
+        "/contracts", {"record": record_body(seller_id="91350100M000100Y44", signed_on="2025-13-01")}
+    )
+    assert answer.status_code == 422
+    assert answer["Content-Type"] == "application/problem+json"
+    body = answer.json()
+    assert body["code"] == "validation_failed"
+    assert {"seller_id", "signed_on"} <= {p["field"] for p in body["problems"]}
+    assert all(p["message"] and p["message_en"] for p in body["problems"])
+
+
+def test_an_unknown_record_key_is_refused_not_ignored(api_as, seller):
+    answer = api_as(seller).post("/contracts", {"record": {**record_body(), "amount": "1"}})
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid_request"
+
+
+def test_a_stale_if_match_answers_412_and_changes_nothing(api_as, seller, registrar):
+    as_seller, as_registrar = api_as(seller), api_as(registrar)
+    contract_id = as_seller.post("/contracts", {"record": record_body()}).json()["id"]
+    submitted = as_seller.post(f"/contracts/{contract_id}/actions/submit")
+    version = submitted["ETag"]
+    stale = as_registrar.post(
+        f"/contracts/{contract_id}/actions/accept", **{"If-Match": '"1"'}
+    )
+    assert (stale.status_code, stale.json()["code"]) == (412, "stale_version")
+    assert as_registrar.get(f"/contracts/{contract_id}").json()["status"] == "submitted"
+    fresh = as_registrar.post(f"/contracts/{contract_id}/actions/accept", **{"If-Match": version})
+    assert fresh.status_code == 200
+
+
+def test_a_refusal_needs_its_reason_and_note(api_as, seller, registrar):
+    as_seller, as_registrar = api_as(seller), api_as(registrar)
+    contract_id = as_seller.post("/contracts", {"record": record_body()}).json()["id"]
+    as_seller.post(f"/contracts/{contract_id}/actions/submit")
+    bare = as_registrar.post(f"/contracts/{contract_id}/actions/refuse", {"reason": "R01"})
+    assert bare.status_code == 422
+    refused = as_registrar.post(
+        f"/contracts/{contract_id}/actions/refuse", {"reason": "R01", "note": "不属于技术合同"}
+    )
+    assert refused.json()["status"] == "refused"
+
+
+def test_an_action_refuses_input_it_does_not_take(api_as, seller):
+    as_seller = api_as(seller)
+    contract_id = as_seller.post("/contracts", {"record": record_body()}).json()["id"]
+    answer = as_seller.post(f"/contracts/{contract_id}/actions/submit", {"reason": "R01"})
+    assert (answer.status_code, answer.json()["code"]) == (422, "unexpected_input")
+
+
+def test_a_revoked_token_stops_working(api_as, seller):
+    from django.utils import timezone
+
+    from techmarket.accounts.models import ApiToken, TokenUse
+    from techmarket.accounts.tokens import revoke_token
+
+    client = api_as(seller)
+    assert client.get("/me").status_code == 200
+    token = ApiToken.objects.get(user__username="seller")
+    assert TokenUse.objects.filter(token=token).count() == 1
+    revoke_token(token.prefix, now=timezone.now())
+    assert client.get("/me").status_code == 401
+
+
+def test_the_browser_session_needs_the_csrf_token_to_write(seller):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(get_user_model().objects.get(username="seller"))
+    assert client.get("/api/v1/me").json()["username"] == "seller"
+    refused = client.post(
+        "/api/v1/contracts", data={"record": record_body()}, content_type="application/json"
+    )
+    assert refused.status_code == 403
