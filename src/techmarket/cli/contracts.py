@@ -110,7 +110,10 @@ def validate(
     agency: Annotated[
         str | None, typer.Option(help="check the jurisdiction of this agency")
     ] = None,
-    as_user: ImportAs = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="check as this user would import (into their own agency)"),
+    ] = None,
     as_registered: Annotated[bool, typer.Option("--as-registered")] = False,
     report: Annotated[Path | None, typer.Option(help="write all problems to csv/xlsx")] = None,
     as_json: JsonOpt = False,
