@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -49,9 +47,6 @@ class Agency(models.Model):
             raise ValidationError(
                 {"number_format": f"{error.message} / {error.message_en}"}
             ) from None
-
-    def threshold(self, default: Decimal) -> Decimal:
-        return self.large_threshold if self.large_threshold is not None else default
 
 
 class Profile(models.Model):

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from techmarket.cli.output import (
     console,
+    default_user,
     err_console,
     fails_cleanly,
     print_json,
@@ -67,7 +68,7 @@ def _count_rows(path: Path) -> int | None:
 
 def _worth_a_second_process(path: Path) -> bool:
     """Parse in a second process only when the file is big enough to repay starting one."""
-    return path.stat().st_size > 2_000_000
+    return path.is_file() and path.stat().st_size > 2_000_000
 
 
 def _run_with_progress(path: Path, label: str, work):  # type: ignore[no-untyped-def]
@@ -77,6 +78,31 @@ def _run_with_progress(path: Path, label: str, work):  # type: ignore[no-untyped
         return work(lambda n: progress.advance(task, n))
 
 
+def _importer(as_user: str | None, agency: str | None):  # type: ignore[no-untyped-def]
+    """Who imports and where: the user named by --as (into their own agency unless --agency
+    says otherwise), or the operator at this terminal (into the agency --agency names)."""
+    from techmarket.domain.problems import DomainError
+    from techmarket.registry.actors import actor_for, system_actor
+    from techmarket.registry.selectors import agency_by_code
+
+    target = agency_by_code(agency) if agency else None
+    if as_user:
+        return actor_for(as_user), target
+    if target is None:
+        raise DomainError(
+            "请用 --agency 指定登记机构，或用 --as 以某位登记员的身份导入",
+            "give the registering agency (--agency), or import as a registrar (--as)",
+            code="import_agency_required",
+        )
+    return system_actor(target, login=default_user()), target
+
+
+ImportAs = Annotated[
+    str | None,
+    typer.Option("--as", help="import as this user (default: the operator at this terminal)"),
+]
+
+
 @app.command("validate")
 @fails_cleanly
 def validate(
@@ -84,33 +110,35 @@ def validate(
     agency: Annotated[
         str | None, typer.Option(help="check the jurisdiction of this agency")
     ] = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="check as this user would import (into their own agency)"),
+    ] = None,
     as_registered: Annotated[bool, typer.Option("--as-registered")] = False,
     report: Annotated[Path | None, typer.Option(help="write all problems to csv/xlsx")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a file without importing it; exit 1 when any row has an error."""
+    """Check a file without importing it; exit 1 when any row has an error.
+
+    With --agency or --as, the file is checked as an import into that agency would be (by
+    that user), against the database; otherwise by the record rules alone.
+    """
     from django.utils import timezone
 
-    from techmarket.interchange.readers import open_records
     from techmarket.registry.importer import import_records, validate_records
-    from techmarket.registry.selectors import agency_by_code
 
     if report is not None:
         writable_output(report, ("csv", "xlsx"))
-    source = open_records(file)
-    if agency:
-        from techmarket.registry.actors import system_actor
-
-        target = agency_by_code(agency)
+    if agency or as_user:
+        actor, target = _importer(as_user, agency)
         result = _run_with_progress(
             file,
             "检查",
             lambda advance: import_records(
-                source,
+                file,
                 agency=target,
-                actor=system_actor(target),
+                actor=actor,
                 now=timezone.now(),
-                wan_yuan_fields=source.wan_yuan_fields,
                 as_registered=as_registered,
                 dry_run=True,
                 progress=advance,
@@ -121,8 +149,7 @@ def validate(
             file,
             "检查",
             lambda advance: validate_records(
-                source,
-                wan_yuan_fields=source.wan_yuan_fields,
+                file,
                 today=timezone.localdate(),
                 as_registered=as_registered,
                 progress=advance,
@@ -142,7 +169,11 @@ def validate(
 @fails_cleanly
 def import_(
     file: Path,
-    agency: Annotated[str, typer.Option(help="登记机构代码 of the registering agency")],
+    agency: Annotated[
+        str | None,
+        typer.Option(help="登记机构代码 of the registering agency (default: the --as user's)"),
+    ] = None,
+    as_user: ImportAs = None,
     as_registered: Annotated[
         bool,
         typer.Option(
@@ -152,27 +183,27 @@ def import_(
     report: Annotated[Path | None, typer.Option(help="write all problems to csv/xlsx")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import a file: all rows or none; a re-run skips what is already there."""
+    """Import a file: all rows or none; a re-run skips what is already there.
+
+    Without --as the operator at this terminal imports (recorded as system:<login>) into the
+    agency --agency names; a registrar or agency admin (--as) imports into their own agency,
+    and migrates (--as-registered) only contracts of agencies in their jurisdiction.
+    """
     from django.utils import timezone
 
-    from techmarket.interchange.readers import open_records
-    from techmarket.registry.actors import system_actor
     from techmarket.registry.importer import import_records
-    from techmarket.registry.selectors import agency_by_code
 
-    target = agency_by_code(agency)
+    actor, target = _importer(as_user, agency)
     if report is not None:
         writable_output(report, ("csv", "xlsx"))
-    source = open_records(file)
     result = _run_with_progress(
         file,
         "导入",
         lambda advance: import_records(
-            source,
+            file,
             agency=target,
-            actor=system_actor(target),
+            actor=actor,
             now=timezone.now(),
-            wan_yuan_fields=source.wan_yuan_fields,
             as_registered=as_registered,
             progress=advance,
             parallel=_worth_a_second_process(file),

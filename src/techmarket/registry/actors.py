@@ -31,9 +31,11 @@ def actor_for(username: str) -> Actor:
     return Actor(username, Role(profile.role), profile.agency, profile.party_id, user.pk)
 
 
-def system_actor(agency: Agency | None = None) -> Actor:
-    """The operator acting from the command line (imports, migrations)."""
-    return Actor("system", Role.OPERATOR, agency)
+def system_actor(agency: Agency | None = None, *, login: str = "operator") -> Actor:
+    """The operator acting from the command line (imports, migrations), named in the audit
+    trail as `system:<login>` (the command line passes the login of the person at the
+    terminal). No user can take that name: a username cannot hold a colon."""
+    return Actor(f"system:{login}"[:150], Role.OPERATOR, agency)
 
 
 def actor_for_user(user: object) -> Actor | None:

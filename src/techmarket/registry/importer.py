@@ -10,31 +10,35 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
-from typing import NamedTuple
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from techmarket.accounts.models import Agency
+from techmarket.codes.regions import is_within
 from techmarket.domain.audit import import_payload
 from techmarket.domain.canonical_rows import CanonicalRows
 from techmarket.domain.numbering import format_number, serial_pattern
-from techmarket.domain.problems import Problem, has_errors
+from techmarket.domain.problems import DomainError, PermissionDenied, Problem, has_errors
 from techmarket.domain.recognition import recognise
 from techmarket.domain.record import CleanRow, parse_record
 from techmarket.domain.rulesets import RULE_SETS
-from techmarket.domain.workflow import STATUS_LABELS, Status
-from techmarket.interchange.readers import RecordSource
-from techmarket.registry import audit, bulk, numbers
+from techmarket.domain.workflow import REGISTRAR_ROLES, STATUS_LABELS, Role, Status
+from techmarket.interchange.readers import RecordSource, open_records
+from techmarket.registry import audit, bulk, numbers, rules
 from techmarket.registry.actors import Actor
 from techmarket.registry.bulk import db_json
 from techmarket.registry.models import AuditEvent, Contract
@@ -136,7 +140,8 @@ class RowContext:
     today: date
     as_registered: bool = False
     wan_yuan_fields: frozenset[str] = frozenset()
-    thresholds: Mapping[str, Decimal | None] = field(default_factory=dict)  # agency overrides
+    agencies: Mapping[str, rules.ThresholdHolder] = field(default_factory=dict)  # by code
+    jurisdiction: str | None = None  # a region every row's agency must lie in; None: any
     status: str = ""
     now: object = None  # created_at / updated_at, as the database takes it
 
@@ -146,9 +151,11 @@ def _problem(row: int, field_key: str, code: str, zh: str, en: str) -> Problem:
 
 
 def _identity(seller: PartyRow, external_id: str, fingerprint: str) -> bytes:
+    """The contract's duplicate identity (`rules.duplicate_identity`) with its seller's, hashed
+    small: a file's identities are kept in memory to find a contract repeated in it."""
     who = seller[0] or f"{seller[4]}:{seller[1]}"
-    key = f"x|{who}|{external_id}" if external_id else f"f|{who}|{fingerprint}"
-    return hashlib.blake2b(key.encode(), digest_size=12).digest()
+    column, value = rules.duplicate_identity(external_id, fingerprint)
+    return hashlib.blake2b(f"{column}|{who}|{value}".encode(), digest_size=12).digest()
 
 
 # What an import makes of a row, by the status an export wrote in it: migrated contracts are
@@ -205,7 +212,8 @@ def check_rows(
     whole country.
     """
     as_registered, wan_yuan_fields = context.as_registered, context.wan_yuan_fields
-    agency_regions, thresholds = context.agency_regions, context.thresholds
+    agency_regions, agencies = context.agency_regions, context.agencies
+    jurisdiction = context.jurisdiction
     applied_today = context.today.isoformat()
     # Only clean text in plain yuan can be compared with its canonical form.
     known = None if wan_yuan_fields else CanonicalRows(as_registered=as_registered)
@@ -236,6 +244,19 @@ def check_rows(
                     "unknown_agency",
                     f"登记机构代码 {code} 不存在",
                     f"no agency with code {code}",
+                )
+            )
+            yield _Checked(row, problems)
+            continue
+        if jurisdiction is not None and not is_within(region, jurisdiction):
+            problems.append(
+                _problem(
+                    row,
+                    "agency_code",
+                    "agency_not_in_jurisdiction",
+                    f"登记机构 {code} 不在本登记机构的管辖范围内，不能为其导入合同",
+                    f"agency {code} is outside your agency's jurisdiction; "
+                    "its contracts cannot be imported here",
                 )
             )
             yield _Checked(row, problems)
@@ -279,8 +300,7 @@ def check_rows(
         values = _RECORD_VALUES(text)
         fingerprint = record.fingerprint()
         flags = frozenset((*recognition.risk_flags, *(p.code for p in found)))
-        rules = recognition.rule_set
-        threshold = thresholds.get(code)
+        rule_set = recognition.rule_set
         registered_on = text["registered_on"] or None
         yield _Checked(  # by position: a million keyword calls cost a second
             row,
@@ -299,15 +319,14 @@ def check_rows(
             (
                 *(_nulled(values) if _has_empty_nullable(values) else values),
                 context.status,
-                rules.version,
+                rule_set.version,
                 registered_on or applied_today,  # applied_on
                 None,  # accepted_on
                 None,  # clock_started_on
                 None,  # deadline
                 registered_on,  # decided_on
                 registered_on,
-                record.tech_amount
-                >= (threshold if threshold is not None else rules.large_threshold),  # is_large
+                rules.is_large(agencies.get(code), record.tech_amount, rule_set),  # is_large
                 recognition.vat_exempt,
                 recognition.income_tax_transfer,
                 _flags_json(flags),  # risk_flags
@@ -400,7 +419,11 @@ class _Importer:
         self.status = str(Status.REGISTERED if as_registered else Status.SUBMITTED)
 
     def context(
-        self, *, default_agency: str, wan_yuan_fields: frozenset[str] = frozenset()
+        self,
+        *,
+        default_agency: str,
+        wan_yuan_fields: frozenset[str] = frozenset(),
+        jurisdiction: str | None = None,
     ) -> RowContext:
         """What the checks need to know of this import and its agencies."""
         return RowContext(
@@ -409,7 +432,8 @@ class _Importer:
             today=self.today,
             as_registered=self.as_registered,
             wan_yuan_fields=wan_yuan_fields,
-            thresholds={code: a.large_threshold for code, a in self.agencies.items()},
+            agencies=self.agencies,
+            jurisdiction=jurisdiction,
             status=self.status,
             now=bulk.db_datetime(self.now),
         )
@@ -574,26 +598,23 @@ class _Importer:
             with connection.cursor() as cursor:
                 cursor.execute(f'ANALYZE "{Contract._meta.db_table}"')
 
-    def _existing_keys(self, batch: list[_Checked], sellers: list[int]) -> set[tuple[int, str]]:
-        """(seller, external_id or fingerprint) pairs of this batch that are already stored.
+    def _existing_keys(
+        self, batch: list[_Checked], sellers: list[int]
+    ) -> set[tuple[int, str, str]]:
+        """(seller, column, value) duplicate identities of this batch that are already stored.
 
         The pairs join against the table, so each is one probe of the partial unique index
         (whose condition the WHERE repeats word for word, or SQLite will not use it); an `IN`
         on each column separately made SQLite probe every seller × every id.
         """
-        found: set[tuple[int, str]] = set()
-        with_ids = [
-            (s, i.external_id) for i, s in zip(batch, sellers, strict=True) if i.external_id
-        ]
-        without = [
-            (s, i.fingerprint) for i, s in zip(batch, sellers, strict=True) if not i.external_id
-        ]
-        for column, condition, keys in (
-            ("external_id", "NOT (c.external_id = '')", with_ids),
-            ("fingerprint", "c.external_id = ''", without),
-        ):
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
+        found: set[tuple[int, str, str]] = set()
+        keys: dict[str, list[tuple[int, str]]] = {column: [] for column in _UNIQUE_WHERE}
+        for item, seller in zip(batch, sellers, strict=True):
+            column, value = rules.duplicate_identity(item.external_id, item.fingerprint)
+            keys[column].append((seller, value))
+        for column, condition in _UNIQUE_WHERE.items():
+            for start in range(0, len(keys[column]), 500):
+                chunk = keys[column][start : start + 500]
                 pairs: list[object] = [value for key in chunk for value in key]
                 marks = ", ".join(["(CAST(%s AS BIGINT), %s)"] * len(chunk))
                 with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -603,7 +624,7 @@ class _Importer:
                         f"ON c.seller_party_id = k.s AND c.{column} = k.v WHERE {condition}",
                         pairs,
                     )
-                    found.update((int(a), str(b)) for a, b in cursor.fetchall())
+                    found.update((int(a), column, str(b)) for a, b in cursor.fetchall())
         return found
 
     def _drop_existing(
@@ -613,7 +634,7 @@ class _Importer:
         existing = self._existing_keys(batch, sellers)
         fresh, fresh_sellers = [], []
         for item, seller in zip(batch, sellers, strict=True):
-            if (seller, item.external_id or item.fingerprint) in existing:
+            if (seller, *rules.duplicate_identity(item.external_id, item.fingerprint)) in existing:
                 self.result.skipped += 1
             else:
                 fresh.append(item)
@@ -652,6 +673,10 @@ class _Importer:
         return result
 
 
+# The SQL conditions of the partial unique indexes on each duplicate-identity column
+# (`rules.WITH_EXTERNAL_ID`, `rules.WITHOUT_EXTERNAL_ID`), as a probe must repeat them.
+_UNIQUE_WHERE = {"external_id": "NOT (c.external_id = '')", "fingerprint": "c.external_id = ''"}
+
 # The contract columns: those the writer fills in, then those the checks prepared (`columns`).
 _WRITER_COLUMNS = ("id", "agency_id", "seller_party_id", "buyer_party_id", "registration_number")
 _CHECKED_COLUMNS: tuple[str, ...] = (
@@ -677,8 +702,32 @@ _CHECKED_COLUMNS: tuple[str, ...] = (
     "updated_at",
 )
 _CONTRACT_COLUMNS = (*_WRITER_COLUMNS, *_CHECKED_COLUMNS)
-if set(_CONTRACT_COLUMNS) != {f.column for f in Contract._meta.concrete_fields}:
-    raise RuntimeError("the importer's contract columns no longer match the Contract model")
+
+
+def check_columns(
+    writer: tuple[str, ...], checked: tuple[str, ...], model: tuple[str, ...]
+) -> None:
+    """Refuse to run when the columns the checks prepare are not the model's, in its order.
+
+    The checks hand over each row's values by position: two swapped names here (say
+    `vat_exempt` and `income_tax_transfer`, both booleans) would store every contract's flags
+    the wrong way round without an error. Comparing the order, not just the names, with the
+    model's fields catches that; the differential test catches a value put in the wrong place.
+    """
+    if (
+        len(set(writer)) != len(writer)
+        or set(writer) - set(model)
+        or checked != tuple(c for c in model if c not in writer)
+    ):
+        raise RuntimeError(
+            "the importer's contract columns no longer match the Contract model's fields, "
+            "in name or in order"
+        )
+
+
+check_columns(
+    _WRITER_COLUMNS, _CHECKED_COLUMNS, tuple(f.column for f in Contract._meta.concrete_fields)
+)
 
 
 @contextmanager
@@ -693,28 +742,132 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+Rows = Iterable[tuple[int, Mapping[str, object]]]
+Source = Path | BinaryIO | Rows
+
+
+def _may_import(actor: Actor, agency: Agency) -> str | None:
+    """Refuse an actor who may not import into `agency`; the region every row's agency must
+    lie in (None: anywhere, for the operator)."""
+    if actor.role is Role.OPERATOR:
+        return None
+    if actor.role not in REGISTRAR_ROLES or actor.agency is None:
+        raise PermissionDenied(
+            "只有登记机构的登记员或机构管理员可以导入合同",
+            "only an agency's registrar or administrator may import contracts",
+            code="import_not_allowed",
+            role=str(actor.role),
+        )
+    if agency.pk != actor.agency.pk:
+        raise PermissionDenied(
+            f"只能向本登记机构导入合同，不能向 {agency.code} 导入",
+            f"you may import only into your own agency, not into {agency.code}",
+            code="import_not_own_agency",
+            agency=agency.code,
+        )
+    return actor.agency.region_code
+
+
+def _target(actor: Actor, agency: Agency | None) -> Agency:
+    """The agency an import registers with: the one named, else the actor's own."""
+    target = agency or actor.agency
+    if target is None:
+        raise DomainError(
+            "没有指定导入合同的登记机构",
+            "no registering agency was given for the import",
+            code="import_agency_required",
+        )
+    return target
+
+
+@contextmanager
+def _rows_of(source: Source, name: str | None) -> Iterator[Rows]:
+    """The rows of a path, of an uploaded binary file (read as a file named `name`), or rows
+    given as they are.
+
+    An upload is copied into a temporary folder under its own base name, so that the readers
+    (which take paths, and re-read them in each checking process) see the same suffix and the
+    same name in their messages; the folder goes when the import is over.
+    """
+    if isinstance(source, str | os.PathLike):
+        yield open_records(Path(source))
+    elif hasattr(source, "read"):
+        base = Path(name or getattr(source, "name", "") or "").name
+        with tempfile.TemporaryDirectory(prefix="techmarket-upload-") as folder:
+            path = Path(folder) / (base if base not in ("", ".", "..") else "upload")
+            with path.open("wb") as copy:
+                shutil.copyfileobj(source, copy)  # type: ignore[misc]
+            yield open_records(path)
+    else:
+        yield source
+
+
+def _wan_yuan(rows: Rows, given: frozenset[str] | None) -> frozenset[str]:
+    """The columns given in 万元: as the caller says, else as the file's headers say."""
+    if given is not None:
+        return given
+    return rows.wan_yuan_fields if isinstance(rows, RecordSource) else frozenset()
+
+
 def import_records(
-    rows: Iterable[tuple[int, Mapping[str, object]]],
+    source: Source,
     *,
-    agency: Agency,
+    name: str | None = None,
+    agency: Agency | None = None,
     actor: Actor,
     now: datetime,
-    wan_yuan_fields: frozenset[str] = frozenset(),
+    wan_yuan_fields: frozenset[str] | None = None,
     as_registered: bool = False,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     parallel: bool = False,
 ) -> ImportResult:
-    """Import rows (row number, raw record) for `agency`; nothing is written if any row fails.
+    """Import a file (a path, or a binary file object named `name`) or rows (row number, raw
+    record) for `agency` (default: the actor's); nothing is written if any row fails.
 
-    With `parallel`, rows are checked in two forked processes while this one writes.
+    The operator imports into any agency; an agency's registrar or administrator only into
+    their own, and, migrating registered contracts, only rows whose agency lies in their
+    jurisdiction. With `parallel`, rows are checked in two forked processes while this one
+    writes.
     """
+    agency = _target(actor, agency)
+    jurisdiction = _may_import(actor, agency)
+    with _rows_of(source, name) as rows:
+        return _import(
+            rows,
+            agency=agency,
+            actor=actor,
+            now=now,
+            jurisdiction=jurisdiction,
+            wan_yuan_fields=_wan_yuan(rows, wan_yuan_fields),
+            as_registered=as_registered,
+            dry_run=dry_run,
+            progress=progress,
+            parallel=parallel,
+        )
+
+
+def _import(
+    rows: Rows,
+    *,
+    agency: Agency,
+    actor: Actor,
+    now: datetime,
+    jurisdiction: str | None,
+    wan_yuan_fields: frozenset[str],
+    as_registered: bool,
+    dry_run: bool,
+    progress: Callable[[int], None] | None,
+    parallel: bool,
+) -> ImportResult:
     importer = _Importer(
         agency=agency, actor=actor, now=now, as_registered=as_registered, progress=progress
     )
-    context = importer.context(default_agency=agency.code, wan_yuan_fields=wan_yuan_fields)
+    context = importer.context(
+        default_agency=agency.code, wan_yuan_fields=wan_yuan_fields, jurisdiction=jurisdiction
+    )
 
-    def checked(rows: Iterable[tuple[int, Mapping[str, object]]]) -> Iterator[_Checked]:
+    def checked(rows: Rows) -> Iterator[_Checked]:
         return check_rows(rows, context)
 
     def checked_share(worker: int, workers: int) -> Iterator[_Checked]:
@@ -743,30 +896,34 @@ def import_records(
 
 
 def validate_records(
-    rows: Iterable[tuple[int, Mapping[str, object]]],
+    source: Source,
     *,
-    wan_yuan_fields: frozenset[str] = frozenset(),
+    name: str | None = None,
+    wan_yuan_fields: frozenset[str] | None = None,
     today: date,
     as_registered: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Check a file without a database: the record rules and recognition, nothing written."""
+    """Check a file (or rows) without a database: the record rules and recognition, nothing
+    written. No agency, so no jurisdiction either: checking a file for an agency, as someone,
+    is `import_records(..., dry_run=True)`."""
     result = ImportResult()
-    context = RowContext(
-        agency_regions=None,
-        default_agency="",
-        today=today,
-        as_registered=as_registered,
-        wan_yuan_fields=wan_yuan_fields,
-    )
-    repeats = _Repeats()
-    for item in check_rows(rows, context):
-        result.rows += 1
-        result.problems.extend(item.problems)
-        if item.seller is not None:
-            result.problems.extend(repeats.problems(item))
-        if progress and result.rows % 1000 == 0:
-            progress(1000)
+    with _rows_of(source, name) as rows:
+        context = RowContext(
+            agency_regions=None,
+            default_agency="",
+            today=today,
+            as_registered=as_registered,
+            wan_yuan_fields=_wan_yuan(rows, wan_yuan_fields),
+        )
+        repeats = _Repeats()
+        for item in check_rows(rows, context):
+            result.rows += 1
+            result.problems.extend(item.problems)
+            if item.seller is not None:
+                result.problems.extend(repeats.problems(item))
+            if progress and result.rows % 1000 == 0:
+                progress(1000)
     if progress:
         progress(result.rows % 1000)
     return result

@@ -8,6 +8,7 @@ from django.db.models import Q
 from techmarket.accounts.models import Agency
 from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.workflow import Status
+from techmarket.registry import rules
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
 
@@ -111,12 +112,12 @@ class Contract(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["seller_party", "external_id"],
-                condition=~Q(external_id=""),
+                condition=rules.WITH_EXTERNAL_ID,
                 name="contract_unique_external_id",
             ),
             models.UniqueConstraint(
                 fields=["seller_party", "fingerprint"],
-                condition=Q(external_id=""),
+                condition=rules.WITHOUT_EXTERNAL_ID,
                 name="contract_unique_fingerprint",
             ),
             models.CheckConstraint(

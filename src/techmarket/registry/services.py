@@ -28,7 +28,7 @@ from techmarket.domain.problems import (
 from techmarket.domain.recognition import Recognition, recognise
 from techmarket.domain.record import ContractRecord
 from techmarket.domain.workflow import Action, Role, Status, check_transition
-from techmarket.registry import audit, numbers
+from techmarket.registry import audit, numbers, rules
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import (
     AuditEvent,
@@ -63,9 +63,8 @@ def _recognise(record: ContractRecord, agency: Agency, applied_on: date) -> Reco
 
 
 def _apply_recognition(contract: Contract, recognition: Recognition) -> None:
-    threshold = contract.agency.threshold(recognition.rule_set.large_threshold)
     contract.rule_set = recognition.rule_set.version
-    contract.is_large = contract.tech_amount >= threshold
+    contract.is_large = rules.is_large(contract.agency, contract.tech_amount, recognition.rule_set)
     contract.vat_exempt = recognition.vat_exempt
     contract.income_tax_transfer = recognition.income_tax_transfer
     contract.risk_flags = sorted({*recognition.risk_flags, *(p.code for p in recognition.problems)})
@@ -158,12 +157,12 @@ def create_draft(
 
 def _refuse_duplicate(seller_id: int, record: ContractRecord) -> None:
     """One contract per seller and external_id (or, without one, per content), as imports."""
-    same = Contract.objects.filter(seller_party_id=seller_id)
+    same = Contract.objects.filter(
+        rules.same_contract(seller_id, record.external_id, record.fingerprint())
+    )
     if record.external_id:
-        same = same.filter(external_id=record.external_id)
         what_zh, what_en = f"合同编号 {record.external_id}", f"external_id {record.external_id}"
     else:
-        same = same.filter(external_id="", fingerprint=record.fingerprint())
         what_zh, what_en = "相同内容", "the same content"
     existing = same.values_list("pk", "status").first()
     if existing is not None:
