@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -14,9 +16,28 @@ VAR_DIR = Path(os.environ.get("TECHMARKET_VAR_DIR", "var")).resolve()
 DEBUG = os.environ.get("TECHMARKET_DEBUG", "1") == "1"
 PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("TECHMARKET_SECRET_KEY", PLACEHOLDER_SECRET)
-if not DEBUG and SECRET_KEY == PLACEHOLDER_SECRET:
+if not DEBUG and SECRET_KEY.strip() in ("", PLACEHOLDER_SECRET):
     raise ImproperlyConfigured("Set TECHMARKET_SECRET_KEY when TECHMARKET_DEBUG=0.")
-ALLOWED_HOSTS = [h for h in os.environ.get("TECHMARKET_ALLOWED_HOSTS", "*").split(",") if h]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("TECHMARKET_ALLOWED_HOSTS", "*" if DEBUG else "").split(",")
+    if h.strip()
+]
+if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "Set TECHMARKET_ALLOWED_HOSTS to the site's host names (comma-separated, no '*')"
+        " when TECHMARKET_DEBUG=0."
+    )
+# The address people and printed certificates reach the site by (scheme, host, port, no path).
+PUBLIC_BASE_URL = os.environ.get("TECHMARKET_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_public = urlsplit(PUBLIC_BASE_URL)
+if _public.scheme not in ("http", "https") or not _public.netloc:
+    raise ImproperlyConfigured(
+        "TECHMARKET_PUBLIC_BASE_URL must be an http(s) address such as https://jssc.example.cn."
+    )
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto; never trust the header otherwise,
+# since any client could send it.
+BEHIND_PROXY = os.environ.get("TECHMARKET_BEHIND_PROXY", "0") == "1"
 
 DATABASE_URL = os.environ.get(
     "TECHMARKET_DATABASE_URL", f"sqlite:///{VAR_DIR / 'techmarket.sqlite3'}"
@@ -57,8 +78,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # its Swagger page's assets, served locally (never the CDN)
+    "csp",
+    "axes",
     "techmarket.accounts",
     "techmarket.registry",
     "techmarket.stats",
@@ -66,6 +90,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "techmarket.urls"
@@ -92,6 +120,12 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "techmarket.wsgi.application"
 
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -105,3 +139,56 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Production serves the files `techmarket serve` collected, under hashed names cached for a
+# year; development serves them straight from the apps, re-read on every change.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "techmarket.server.storage.GzipManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security -----------------------------------------------------------------------------
+# Cookies travel only over HTTPS in production, and scripts never read the session cookie.
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+# A form posted from the public address is ours even when a proxy rewrites the Host header.
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+# Browsers remember for a year to use HTTPS only (sent on HTTPS responses only).
+SECURE_HSTS_SECONDS = 0 if DEBUG else 365 * 24 * 3600
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only a proxy that says which scheme the client used makes a redirect to HTTPS safe;
+    # without one, gunicorn itself speaks plain HTTP and the redirect would loop.
+    SECURE_SSL_REDIRECT = not DEBUG
+    # The proxy appends the client's address to X-Forwarded-For; REMOTE_ADDR is the proxy's.
+    AXES_CLIENT_IP_CALLABLE = "techmarket.server.client_ip.forwarded_client_ip"
+
+# No inline script or style anywhere, in development too, so a violation shows up early.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Login lock-out: five failures for one username from one address lock that pair for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True

@@ -115,13 +115,37 @@ def restore(
         console.print(f"已从 {file} 恢复；审计链完整（{report.events} 个事件）。")
 
 
+@fails_cleanly
 def serve(
-    address: Annotated[str, typer.Option(help="host:port")] = "127.0.0.1:8000",
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="worker processes [default: 2 per core, at least 2]"),
+    ] = None,
+    threads: Annotated[int, typer.Option(min=1, help="threads per worker")] = 4,
+    dev: Annotated[
+        bool,
+        typer.Option("--dev", "--reload", help="Django's development server, reloading on change"),
+    ] = False,
 ) -> None:
-    """Run the web server (development server; use a WSGI server in production)."""
-    from django.core.management import call_command
+    """Run the web server (gunicorn; static files collected and served by whitenoise)."""
+    from techmarket.server.static import collect_static
+    from techmarket.server.wsgi_server import ServerOptions, default_workers, run
 
-    call_command("runserver", address, use_reloader=False)
+    options = ServerOptions(
+        host=host, port=port, workers=workers or default_workers(), threads=threads
+    )
+    if dev:
+        from django.core.management import call_command
+
+        call_command("runserver", options.bind, use_reloader=True)
+        return
+    collect_static()
+    console.print(
+        f"techmarket 在 {options.url} 提供服务（{options.workers} 进程 × {threads} 线程）"
+    )
+    run(options)
 
 
 def register(app: typer.Typer) -> None:

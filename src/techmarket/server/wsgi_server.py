@@ -1,0 +1,79 @@
+"""gunicorn, started in this process through its Python API (no shell, no PATH lookup)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+def default_workers() -> int:
+    """Two worker processes per core this process may run on, and never fewer than two."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(2, 2 * cores)
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    threads: int = 4
+    # Certificates and reports are rendered in the request; give them time.
+    timeout: int = 120
+
+    @property
+    def bind(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return f"{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.bind}/"
+
+    def gunicorn_settings(self) -> dict[str, Any]:
+        return {
+            "bind": self.bind,
+            "workers": self.workers,
+            "worker_class": "gthread",
+            "threads": self.threads,
+            "timeout": self.timeout,
+            # Load Django once in the master so a broken configuration fails before forking.
+            "preload_app": True,
+            "accesslog": "-",
+            "errorlog": "-",
+            "proc_name": "techmarket",
+            # No control socket: nothing here drives it, and its default path is shared by
+            # every gunicorn of the same user.
+            "control_socket_disable": True,
+        }
+
+
+class _Server(BaseApplication):
+    def __init__(self, application: Any, settings: dict[str, Any]) -> None:
+        self._application = application
+        self._settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self._application
+
+
+def run(options: ServerOptions) -> None:
+    """Serve the Django application until interrupted (SIGINT or SIGTERM)."""
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+
+    application = get_wsgi_application()
+    # Forked workers must not share the master's database connections.
+    connections.close_all()
+    _Server(application, options.gunicorn_settings()).run()

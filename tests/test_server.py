@@ -1,0 +1,101 @@
+"""`techmarket serve` runs gunicorn with whitenoise; the development server stays one flag away."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import techmarket
+from techmarket.server.wsgi_server import ServerOptions, default_workers
+
+SRC = Path(techmarket.__file__).resolve().parents[1]
+
+
+def test_two_workers_per_core_and_never_fewer_than_two(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert default_workers() == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    assert default_workers() == 6
+
+
+def test_the_server_binds_the_host_and_port_asked_for():
+    settings = ServerOptions(host="0.0.0.0", port=8080, workers=3).gunicorn_settings()
+    assert settings["bind"] == "0.0.0.0:8080"
+    assert settings["workers"] == 3
+    assert ServerOptions(host="::1", port=8000).url == "http://[::1]:8000/"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, **headers: str):
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def _wait_for(url: str, server: subprocess.Popen, seconds: float):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return _get(url)
+        except (urllib.error.URLError, ConnectionError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_serve_answers_pages_and_static_files_in_production_mode(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TECHMARKET_")}
+    env.update(
+        TECHMARKET_DEBUG="0",
+        TECHMARKET_SECRET_KEY="a-real-secret-for-the-test-0123456789-abcdefghijklmnopqrstuvwxyz",
+        TECHMARKET_ALLOWED_HOSTS="127.0.0.1",
+        TECHMARKET_VAR_DIR=str(tmp_path),
+        PYTHONPATH=os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]),
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "techmarket.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        status, headers, _ = _wait_for(f"{base}/admin/login/", server, seconds=20)
+        assert status == 200
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        status, headers, body = _get(
+            f"{base}/static/admin/css/base.css", **{"Accept-Encoding": "gzip"}
+        )
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+        assert headers.get("Content-Encoding") == "gzip"
+        assert b"font-family" in gzip.decompress(body)
+        assert (tmp_path / "static" / "staticfiles.json").exists()  # collected at start
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            output, _ = server.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            output, _ = server.communicate()
+    assert f"http://127.0.0.1:{port}/" in output
+    assert server.returncode == 0, output[-3000:]
