@@ -52,7 +52,7 @@ def _scope(period: str, region: str, view: str, as_of: str | None):  # type: ign
     except ValueError as error:  # the region, the view or the as-of date
         raise DomainError(
             str(error),
-            f"invalid scope: region {region!r}, view {view!r}, as-of {as_of!r}: {error}",
+            f"invalid scope: region {region!r}, view {view!r}, as-of {as_of!r}",
             code="bad_scope",
         ) from None
 
