@@ -7,6 +7,7 @@ when the State Council's notice comes out, and watch review deadlines follow it.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from techmarket.codes.workdays import covers
-from techmarket.domain.problems import DomainError, ValidationFailed
+from techmarket.domain.problems import DomainError, FileProblem, ValidationFailed
 from techmarket.registry import calendar, services
 from techmarket.registry.models import CalendarOverride
 from tests.conftest import SHANGHAI
@@ -107,9 +108,14 @@ def test_a_day_without_the_notice_it_comes_from_is_refused(note):
     assert result.exit_code == 1
     error = json.loads(result.stdout)["error"]
     assert "依据" in error["message"] and "note" in error["message_en"]
+    assert error["code"] == "note_required"
     assert not CalendarOverride.objects.exists()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         calendar.set_day(date(2027, 1, 1), working=False, note=" ")
+    assert raised.value.code == "note_required"
+    with pytest.raises(DomainError) as raised:
+        calendar.set_day(date(2027, 1, 1), working=False, note="x" * 1000)
+    assert raised.value.code == "note_too_long"
 
 
 def test_a_day_must_be_either_a_holiday_or_a_working_day():
@@ -120,12 +126,21 @@ def test_a_day_must_be_either_a_holiday_or_a_working_day():
     assert not CalendarOverride.objects.exists()
 
 
-@pytest.mark.parametrize("text", ["2027-02-30", "2027-13-01", "27-1-1", "明年元旦"])
-def test_a_bad_date_is_refused_with_a_message_naming_it(text):
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("2027-02-30", "no_such_date"),
+        ("2027-13-01", "no_such_date"),
+        ("27-1-1", "invalid_date"),
+        ("明年元旦", "invalid_date"),
+    ],
+)
+def test_a_bad_date_is_refused_with_a_message_naming_it(text, code):
     result = invoke("calendar", "set", text, "--holiday", "--note", NOTICE)
     assert result.exit_code == 1
     assert text in result.output and "日期" in result.output
     assert "Traceback" not in result.output
+    assert f"({code})" in result.output
     assert not CalendarOverride.objects.exists()
 
 
@@ -211,6 +226,29 @@ def test_a_good_file_is_entered_in_full_and_a_second_run_updates(tmp_path):
     ]
     again = json.loads(invoke("calendar", "import", path, "--json").stdout)
     assert (again["created"], again["updated"]) == (0, 6)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_an_uploaded_calendar_file_object_is_entered_like_a_file(encoding):
+    text = f"日期,是否工作日,说明\r\n2027-01-01,否,{NOTICE}\r\n2027-02-20,是,{NOTICE}\r\n"
+    upload = io.BytesIO(text.encode(encoding))
+    result = calendar.import_file(upload, name="2027.csv")
+    assert (result.created, result.updated) == ([date(2027, 1, 1), date(2027, 2, 20)], [])
+    assert list(CalendarOverride.objects.values_list("day", "is_working_day", "note")) == [
+        (date(2027, 1, 1), False, NOTICE),
+        (date(2027, 2, 20), True, NOTICE),
+    ]
+    assert not upload.closed
+
+
+def test_a_bad_uploaded_calendar_file_names_its_code():
+    with pytest.raises(FileProblem) as raised:
+        calendar.import_file(io.BytesIO(b""), name="empty.csv")
+    assert (raised.value.code, raised.value.message_en) == ("empty", "the file is empty: empty.csv")
+    with pytest.raises(FileProblem) as raised:
+        calendar.import_file(io.BytesIO("日期,上班,说明\n".encode()))
+    assert (raised.value.code, raised.value.details["unknown"]) == ("bad_header", ["上班"])
+    assert not CalendarOverride.objects.exists()
 
 
 def test_a_file_with_unknown_columns_is_refused_as_a_whole(tmp_path):

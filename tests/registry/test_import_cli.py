@@ -301,7 +301,8 @@ def test_an_empty_file_is_reported_as_empty(tmp_path):
     path.write_bytes(b"")
     result = invoke("contracts", "validate", path, "--json")
     assert result.exit_code == 2
-    assert json.loads(result.stdout)["error"]["code"] == "file_problem"
+    error = json.loads(result.stdout)["error"]
+    assert (error["code"], error["reason"]) == ("empty", "empty")
 
 
 def test_the_template_can_be_filled_in_and_imported(agencies, tmp_path):

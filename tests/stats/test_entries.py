@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import io
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +15,7 @@ from techmarket.domain.problems import DomainError, FileProblem, NotFound
 from techmarket.stats.actuals import PlanActuals
 from techmarket.stats.entries import actual_rows, entered_entries, remove_actual, set_actual
 from techmarket.stats.models import EnteredActual, StoredPlan
-from techmarket.stats.plan_store import find_plan, list_plans, store_plan
+from techmarket.stats.plan_store import find_plan, list_plans, read_plan, store_plan
 from techmarket.stats.targets import progress
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +110,60 @@ def test_an_unknown_plan_is_not_found_naming_the_known_ones(plan):
     assert "hz-demo" in raised.value.message and GZ in raised.value.message
 
 
+def test_an_uploaded_plan_file_object_is_checked_and_stored(now, agencies):
+    upload = io.BytesIO(PLAN.encode("utf-8-sig"))
+    plan = store_plan(upload, user="analyst", now=now, name="hz.toml")
+    assert (plan.code, StoredPlan.objects.get().source_toml) == ("hz-demo", PLAN)
+    assert not upload.closed
+
+
+def test_a_plan_is_read_from_a_named_file_or_upload_without_being_stored(tmp_path, agencies):
+    path = tmp_path / "plan.toml"
+    path.write_text(PLAN, encoding="utf-8")
+    assert read_plan(path) == read_plan(io.BytesIO(PLAN.encode())) == read_plan(str(path))
+    assert not StoredPlan.objects.exists()
+
+
+def test_a_broken_uploaded_plan_is_refused_with_a_code_and_separate_messages(now, agencies):
+    with pytest.raises(DomainError) as raised:
+        store_plan(io.BytesIO(b"[plan\ncode = 1\n"), user="analyst", now=now)
+    assert raised.value.code == "plan_not_toml"
+    assert "TOML" in raised.value.message and "not valid TOML" in raised.value.message_en
+    assert "plan file is not" not in raised.value.message
+    with pytest.raises(FileProblem) as raised:
+        store_plan(io.BytesIO("[plan]".encode("gbk") + "名".encode("gbk")), user="a", now=now)
+    assert raised.value.code == "plan_file_encoding"
+    assert not StoredPlan.objects.exists()
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Every path the code under test opens."""
+    opened: list[str] = []
+    real_open = io.open
+
+    def recording_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", recording_open)
+    monkeypatch.setattr(builtins, "open", recording_open)
+    return opened
+
+
+def test_a_plan_code_that_looks_like_a_path_is_unknown_and_nothing_is_read(plan, tmp_path, reads):
+    other = tmp_path / "other.toml"
+    other.write_text(PLAN.replace("hz-demo", "other-plan"), encoding="utf-8")
+    reads.clear()
+    for code in ("../../etc/passwd", "/etc/passwd", str(other), "other.toml"):
+        with pytest.raises(NotFound) as raised:
+            find_plan(code)
+        assert (raised.value.code, raised.value.details["plan"]) == ("plan_not_found", code)
+        assert "import" not in raised.value.message_en, "no front end's command in a service"
+    assert not [path for path in reads if "passwd" in path or path.endswith("other.toml")]
+    assert find_plan("hz-demo") == plan
+
+
 def test_a_broken_or_missing_plan_file_is_refused_and_nothing_is_stored(tmp_path, now, agencies):
     broken = tmp_path / "broken.toml"
     broken.write_text('[plan]\ncode = "x"\nname = "x"\nregion = "440100"\n', encoding="utf-8")
@@ -190,8 +246,10 @@ def test_one_granularity_per_indicator_and_year(plan, now):
         set_actual(plan, "people", "2020-07", "40", user="analyst", now=now)
     assert "2020-Q1" in raised.value.message and "按月" in raised.value.message
     set_actual(plan, "people", "2021-07", "40", user="analyst", now=now)
-    with pytest.raises(DomainError, match="其他粒度"):
+    with pytest.raises(DomainError, match="其他粒度") as raised:
         set_actual(plan, "people", "2021-Q3", "120", user="analyst", now=now)
+    assert raised.value.code == "mixed_granularity"
+    assert "targets" not in raised.value.message, "the command's hint belongs to the CLI"
     assert [r.period for r in actual_rows("hz-demo")] == ["2021-07"]
 
 

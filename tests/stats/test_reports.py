@@ -157,8 +157,10 @@ def test_gdp_entered_on_the_command_line_gives_the_overview_its_share_of_gdp(reg
 @pytest.mark.parametrize(
     ("args", "exit_code", "says"),
     [
-        (["449999", "2020", "1"], 4, "449999"),
+        (["449999", "2020", "1"], 4, "(unknown_region)"),
         (["440100", "2020", "--", "-1"], 1, "须为正数"),
+        (["440100", "2020", "--", "-1"], 1, "(figure_not_positive)"),
+        (["440100", "1900", "1"], 1, "(year_out_of_range)"),
         (["440100", "20x0", "1"], 2, "year"),
     ],
 )
@@ -166,6 +168,22 @@ def test_a_bad_gdp_entry_is_a_readable_error(registry, args, exit_code, says):
     done = runner.invoke(app, ["stats", "gdp", "set", *args])
     assert done.exit_code == exit_code, done.output
     assert says in done.output and "Traceback" not in done.output
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "code"),
+    [
+        (["table", "no_such_table", "--period", "2025"], 4, "unknown_table"),
+        (["table", "by_region", "--period", "2025Q5"], 1, "bad_period"),
+        (["table", "by_region", "--period", "2025", "--view", "sideways"], 1, "bad_scope"),
+    ],
+)
+def test_a_bad_table_request_names_its_code(registry, args, exit_code, code):
+    done = runner.invoke(app, ["stats", *args, "--json"])
+    assert done.exit_code == exit_code, done.output
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == code
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in error["message_en"]), "English apart"
 
 
 def _rows(name: str, keys: dict[str, list[object]]) -> TableResult:

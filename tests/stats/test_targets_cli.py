@@ -110,19 +110,54 @@ def test_actuals_entered_on_the_command_line_count_in_progress(guangzhou):
 
 
 @pytest.mark.parametrize(
-    ("args", "exit_code", "says"),
+    ("args", "exit_code", "says", "code"),
     [
-        (("no-plan", TRAINED, "2020-06", "1"), 4, "gz-sti-2019-2021"),
-        ((PLAN, "nobody", "2020-06", "1"), 4, "high_tech_enterprises"),
-        ((PLAN, "tech_contract_turnover", "2020-06", "1"), 1, "登记数据计算"),
-        ((PLAN, TRAINED, "2020-13", "1"), 1, "YYYY-Qn"),
-        ((PLAN, TRAINED, "2020-06", "--", "-5"), 1, "不能为负数"),
+        (("no-plan", TRAINED, "2020-06", "1"), 4, "gz-sti-2019-2021", "plan_not_found"),
+        ((PLAN, "nobody", "2020-06", "1"), 4, "high_tech_enterprises", "indicator_not_in_plan"),
+        (
+            (PLAN, "tech_contract_turnover", "2020-06", "1"),
+            1,
+            "登记数据计算",
+            "indicator_not_entered",
+        ),
+        ((PLAN, TRAINED, "2020-13", "1"), 1, "YYYY-Qn", "bad_period"),
+        ((PLAN, TRAINED, "2020-06", "--", "-5"), 1, "不能为负数", "figure_negative"),
     ],
 )
-def test_bad_actuals_are_refused_with_a_readable_line(agencies, args, exit_code, says):
+def test_bad_actuals_are_refused_with_a_readable_line(agencies, args, exit_code, says, code):
     done = invoke("targets", "actual", "set", *args)
     assert done.exit_code == exit_code, done.output
     assert says in done.output and "Traceback" not in done.output
+    assert f"({code})" in done.output
+
+
+def test_an_unknown_plan_is_explained_with_the_commands_hint(agencies):
+    done = invoke("targets", "actual", "list", "no-plan", "--json")
+    assert done.exit_code == 4
+    error = json.loads(done.stdout)["error"]
+    assert (error["code"], error["plan"]) == ("plan_not_found", "no-plan")
+    assert "targets import" in error["message"] and "targets import" in error["message_en"]
+
+
+def test_a_plan_file_the_operator_names_is_read_without_being_stored(agencies, tmp_path):
+    from techmarket.stats.models import StoredPlan
+    from techmarket.stats.targets import example_plans
+
+    text = example_plans()[0].read_text(encoding="utf-8").replace(PLAN, "gz-draft")
+    (tmp_path / "draft.toml").write_text(text, encoding="utf-8")
+    done = invoke("targets", "actual", "list", str(tmp_path / "draft.toml"), "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["plan"] == "gz-draft"
+    assert not StoredPlan.objects.exists()
+
+
+def test_a_second_granularity_in_a_year_is_refused_with_the_commands_hint(agencies):
+    assert invoke("targets", "actual", "set", PLAN, TRAINED, "2020-Q1", "100").exit_code == 0
+    done = invoke("targets", "actual", "set", PLAN, TRAINED, "2020-02", "30", "--json")
+    assert done.exit_code == 1
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "mixed_granularity" and error["periods"] == ["2020-Q1"]
+    assert "targets actual remove" in error["message"]
 
 
 def test_imported_plans_are_stored_and_listed_with_the_examples(agencies, tmp_path):

@@ -78,7 +78,9 @@ def set_(
 
     if holiday == workday:
         raise DomainError(
-            "须指定 --holiday 或 --workday 之一", "give exactly one of --holiday and --workday"
+            "须指定 --holiday 或 --workday 之一",
+            "give exactly one of --holiday and --workday",
+            code="holiday_or_workday",
         )
     when = calendar.parse_day(day)
     before = calendar.find_day(when)
@@ -120,7 +122,9 @@ def remove(day: DayArg, as_json: JsonOpt = False) -> None:
 
     when = calendar.parse_day(day)
     if not calendar.remove_day(when):
-        raise NotFound(f"{when} 没有录入的调整", f"no calendar entry for {when}")
+        raise NotFound(
+            f"{when} 没有录入的调整", f"no calendar entry for {when}", code="no_calendar_entry"
+        )
     working = calendar.rule_says(when)
     spanning = calendar.deadlines_spanning([when])
     data = {

@@ -38,7 +38,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")
 def _scope(period: str, region: str, view: str, as_of: str | None):  # type: ignore[no-untyped-def]
     from techmarket.domain.problems import DomainError
     from techmarket.stats.engine import Scope
-    from techmarket.stats.periods import parse_period
+    from techmarket.stats.periods import PeriodError, parse_period
 
     try:
         return Scope(
@@ -47,8 +47,14 @@ def _scope(period: str, region: str, view: str, as_of: str | None):  # type: ign
             view=view,
             as_of=date.fromisoformat(as_of) if as_of else None,
         )
-    except ValueError as error:
-        raise DomainError(str(error)) from None
+    except PeriodError as error:
+        raise DomainError(error.message, error.message_en, code=error.code) from None
+    except ValueError as error:  # the region, the view or the as-of date
+        raise DomainError(
+            str(error),
+            f"invalid scope: region {region!r}, view {view!r}, as-of {as_of!r}",
+            code="bad_scope",
+        ) from None
 
 
 def _jsonable(value: object) -> object:
@@ -139,7 +145,11 @@ def table(
     from techmarket.stats.tables import ALL_TABLE_NAMES
 
     if name not in ALL_TABLE_NAMES:
-        raise NotFound(f"没有统计表 {name}；可用：{', '.join(ALL_TABLE_NAMES)}", f"no table {name}")
+        raise NotFound(
+            f"没有统计表 {name}；可用：{', '.join(ALL_TABLE_NAMES)}",
+            f"no table {name}; known: {', '.join(ALL_TABLE_NAMES)}",
+            code="unknown_table",
+        )
     scope = _scope(period, region, view, as_of)
     from techmarket.stats.indicators import gdp_for
 
@@ -198,7 +208,11 @@ def report(
     else:
         from techmarket.domain.problems import DomainError
 
-        raise DomainError(f"不支持的格式 {fmt}（xlsx、pdf 或 json）", f"unsupported format {fmt}")
+        raise DomainError(
+            f"不支持的格式 {fmt}（xlsx、pdf 或 json）",
+            f"unsupported format {fmt} (xlsx, pdf or json)",
+            code="unsupported_format",
+        )
     console.print(f"已写入 {output}（{len(results)} 张表）")
 
 

@@ -28,6 +28,30 @@ app.add_typer(actual_app, name="actual")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
 PlanArg = Annotated[str, typer.Argument(help="plan code (targets list) or .toml file")]
+
+
+def _plan(code_or_file: str):  # type: ignore[no-untyped-def]
+    """The plan the operator names: a .toml file they point at, or a plan code; only this
+    front end reads a named file, the services find plans by code alone."""
+    from techmarket.domain.problems import NotFound
+    from techmarket.stats.plan_store import find_plan, read_plan
+
+    path = Path(code_or_file)
+    if path.suffix == ".toml" and path.is_file():
+        return read_plan(path)
+    try:
+        return find_plan(code_or_file)
+    except NotFound as error:
+        if error.code != "plan_not_found":
+            raise
+        raise NotFound(
+            f"{error.message}；或用 targets import 导入，或给出 .toml 文件",
+            f"{error.message_en}; import it with targets import, or give a .toml file",
+            code=error.code,
+            **error.details,
+        ) from None
+
+
 UserOpt = Annotated[
     str | None, typer.Option("--user", help="who enters it (default: your login name)")
 ]
@@ -105,15 +129,18 @@ def progress_(
     """Each indicator's actual, completion, elapsed time, verdict, projection and status."""
     from techmarket.domain.problems import DomainError
     from techmarket.stats.actuals import PlanActuals
-    from techmarket.stats.plan_store import find_plan
     from techmarket.stats.snapshot import Snapshot
     from techmarket.stats.targets import progress
 
     try:
         day = date.fromisoformat(as_of)
     except ValueError:
-        raise DomainError(f"日期格式应为 YYYY-MM-DD：{as_of}", f"bad date {as_of}") from None
-    found = find_plan(plan)
+        raise DomainError(
+            f"日期格式应为 YYYY-MM-DD：{as_of}",
+            f"bad date {as_of}: expected YYYY-MM-DD",
+            code="bad_date",
+        ) from None
+    found = _plan(plan)
     with Snapshot() as snapshot:
         snapshot.refresh()
         results = progress(found, as_of=day, actuals=PlanActuals(snapshot.con, found, day))
@@ -196,14 +223,30 @@ def actual_set(
     """Enter an actual; entering a period again replaces its value and keeps the old one."""
     from django.utils import timezone
 
+    from techmarket.domain.problems import DomainError
     from techmarket.stats.entries import set_actual
     from techmarket.stats.models import EnteredActual
-    from techmarket.stats.plan_store import find_plan
 
-    found = find_plan(plan)
-    row, changed = set_actual(
-        found, indicator, period, value, user=user or default_user(), now=timezone.now(), note=note
-    )
+    found = _plan(plan)
+    try:
+        row, changed = set_actual(
+            found,
+            indicator,
+            period,
+            value,
+            user=user or default_user(),
+            now=timezone.now(),
+            note=note,
+        )
+    except DomainError as error:
+        if error.code != "mixed_granularity":
+            raise
+        raise DomainError(
+            f"{error.message}（可先用 targets actual remove 撤销数据库中的值）",
+            f"{error.message_en} (withdraw the stored values with targets actual remove first)",
+            code=error.code,
+            **error.details,
+        ) from None
     unit = found.indicator(indicator).unit
     before = EnteredActual.objects.filter(superseded_by=row).first() if changed else None
     data = _entered(row, unit) | {
@@ -233,9 +276,8 @@ def actual_remove(
     from django.utils import timezone
 
     from techmarket.stats.entries import remove_actual
-    from techmarket.stats.plan_store import find_plan
 
-    found = find_plan(plan)
+    found = _plan(plan)
     row = remove_actual(found, indicator, period, user=user or default_user(), now=timezone.now())
     if as_json:
         print_json(_entered(row, found.indicator(indicator).unit) | {"plan": found.code})
@@ -255,10 +297,9 @@ def actual_list(
 ) -> None:
     """Entered actuals of a plan, and the plan file's own, marking which are in force."""
     from techmarket.stats.entries import actual_rows, entered_entries
-    from techmarket.stats.plan_store import find_plan
     from techmarket.stats.targets import merge_actuals
 
-    found = find_plan(plan)
+    found = _plan(plan)
     units = {ind.code: ind.unit for ind in found.indicators}
     used = set(merge_actuals(found.actuals, entered_entries(found.code)))
     rows = [

@@ -1,5 +1,8 @@
 """Read contract records from CSV, JSON Lines or xlsx files (contract-format.md §1).
 
+A file is a path or a binary file object (an upload); its format comes from an explicit
+`format`, else the suffix of the given `name`, the path or the file object's name.
+
 The readers only turn a file into `(row, {key: raw value})` pairs: every whole-file defect
 (encoding, headers, formulas, merged cells) becomes one `FileProblem` with a Chinese and an
 English message, and everything about a single value is left to the validator. Files are
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
@@ -36,6 +40,7 @@ from techmarket.domain.fields import (
 )
 from techmarket.domain.problems import FileProblem
 from techmarket.domain.record import CleanRow
+from techmarket.interchange.sources import FileInput, Source, source_of
 
 FORMATS = ("csv", "jsonl", "xlsx")
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
@@ -64,7 +69,7 @@ class RecordSource:
     headers: list[str]
     keys: list[str]
     wan_yuan_fields: frozenset[str]
-    path: Path | None = None
+    path: Path | None = None  # None when read from a file object
     _rows: Callable[[], Iterator[tuple[int, Row]]] | None = field(
         default=None, repr=False, compare=False
     )
@@ -72,6 +77,7 @@ class RecordSource:
     _shared_rows: Callable[[int, int, int], Iterator[tuple[int, Row]]] | None = field(
         default=None, repr=False, compare=False
     )
+    name: str = ""  # the file's name, as given or from its path
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
         if self._rows is None:
@@ -87,25 +93,39 @@ class RecordSource:
         return (item for index, item in enumerate(self) if (index // chunk) % workers == worker)
 
 
-def open_records(path: Path, format: str | None = None) -> RecordSource:
-    """Open a record file, check its header and return a streaming `RecordSource`."""
-    path = Path(path)
-    fmt = format or _SUFFIXES.get(path.suffix.lower())
+def open_records(
+    file: FileInput, format: str | None = None, *, name: str | None = None
+) -> RecordSource:
+    """Open a record file (a path or a binary file object), check its header and return a
+    streaming `RecordSource`; a file object is read from its start and left open."""
+    src = source_of(file, name)
+    fmt = format or _SUFFIXES.get(src.suffix)
     if fmt not in FORMATS:
+        shown = src.suffix or src.name
         raise FileProblem(
-            f"无法识别文件格式“{path.suffix or path.name}”：请使用 .csv、.jsonl 或 .xlsx 文件",
-            f"unknown file format {path.suffix or path.name!r}: use .csv, .jsonl or .xlsx",
-            path=str(path),
+            f"无法识别文件格式“{shown}”：请使用 .csv、.jsonl 或 .xlsx 文件"
+            if shown
+            else "无法识别文件格式：请给出带 .csv、.jsonl 或 .xlsx 后缀的文件名，或指明格式",
+            f"unknown file format {shown!r}: use .csv, .jsonl or .xlsx"
+            if shown
+            else "unknown file format: give a file name ending .csv, .jsonl or .xlsx, or the format",
+            code="unknown_format",
+            reason="unknown_format",
+            path=src.name,
         )
-    if not path.is_file():
+    if src.path is not None and not src.path.is_file():
         raise FileProblem(
-            f"找不到文件：{path}", f"file not found: {path}", path=str(path), reason="not_found"
+            f"找不到文件：{src.path}",
+            f"file not found: {src.path}",
+            code="not_found",
+            reason="not_found",
+            path=src.name,
         )
     if fmt == "csv":
-        return _open_csv(path)
+        return _open_csv(src)
     if fmt == "jsonl":
-        return _open_jsonl(path)
-    return _open_xlsx(path)
+        return _open_jsonl(src)
+    return _open_xlsx(src)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +193,10 @@ def _resolve_header(
             wan_yuan.add(key)
     if not headers and not unknown:
         raise FileProblem(
-            "文件没有表头行：第一行应为字段名", "the file has no header row", reason="no_header"
+            "文件没有表头行：第一行应为字段名",
+            "the file has no header row",
+            code="no_header",
+            reason="no_header",
         )
     if unknown:
         labels, english = _accepted_headers_hint()
@@ -182,6 +205,7 @@ def _resolve_header(
             f"无法识别的表头：{listed}。可用的表头为中文表头（{labels}）或英文字段名。",
             f"unknown header(s): {', '.join(repr(h) for h in unknown)}. "
             f"Accepted: the English keys ({english}) or their Chinese labels.",
+            code="unknown_headers",
             reason="unknown_headers",
             headers=unknown,
         )
@@ -189,6 +213,7 @@ def _resolve_header(
         raise FileProblem(
             f"表头重复（同一字段出现多次）：{'；'.join(duplicates)}",
             f"duplicate header(s) for the same field: {'; '.join(duplicates_en)}",
+            code="duplicate_headers",
             reason="duplicate_headers",
             headers=duplicates,
         )
@@ -198,6 +223,7 @@ def _resolve_header(
             raise FileProblem(
                 "缺少必填列：" + "、".join(f"{f.label_zh}（{f.key}）" for f in missing),
                 "missing required column(s): " + ", ".join(f.key for f in missing),
+                code="missing_columns",
                 reason="missing_columns",
                 keys=[f.key for f in missing],
             )
@@ -215,6 +241,7 @@ def _stray_cell_problem(row: int, location: Location, value: object) -> FileProb
         f"第 {row} 行在{where}有值“{value}”，但该列没有表头（单元格数多于表头）",
         f"row {row} has a value {value!r} at {where_en}, which has no header "
         "(more cells than headers)",
+        code="too_many_cells",
         reason="too_many_cells",
         row=row,
     )
@@ -259,6 +286,7 @@ def _encoding_problem(lineno: int, codec: str | None) -> FileProblem:
             "请另存为“CSV UTF-8”",
             f"unrecognised encoding (line {lineno} is neither UTF-8 nor GBK/GB18030): "
             "save the file as 'CSV UTF-8'",
+            code="encoding",
             reason="encoding",
             line=lineno,
         )
@@ -268,6 +296,7 @@ def _encoding_problem(lineno: int, codec: str | None) -> FileProblem:
         "请将整个文件统一另存为“CSV UTF-8”",
         f"line {lineno} is not valid {name} although the start of the file is: "
         "save the whole file as 'CSV UTF-8'",
+        code="encoding",
         reason="encoding",
         line=lineno,
         encoding=codec,
@@ -284,6 +313,7 @@ def _detect_codec(sample: bytes) -> tuple[str | None, int]:
         raise FileProblem(
             "这是 Excel 工作簿而不是 CSV 文件：请使用 .xlsx 扩展名，或另存为“CSV UTF-8”",
             "this is an Excel workbook, not a CSV file: name it .xlsx or save as 'CSV UTF-8'",
+            code="not_csv",
             reason="not_csv",
         )
     if b"\x00" in sample:
@@ -318,6 +348,7 @@ def _utf16_problem() -> FileProblem:
     return FileProblem(
         "文件是 UTF-16（“Unicode 文本”）编码：请另存为“CSV UTF-8”",
         "the file is UTF-16 ('Unicode text'): save it as 'CSV UTF-8'",
+        code="encoding",
         reason="encoding",
     )
 
@@ -326,17 +357,18 @@ def _nul_problem() -> FileProblem:
     return FileProblem(
         "文件含有空字符（NUL），不是 UTF-8 或 GBK 文本：请在 Excel 中另存为“CSV UTF-8”",
         "the file contains NUL bytes, so it is not UTF-8 or GBK text: save it as 'CSV UTF-8'",
+        code="encoding",
         reason="encoding",
     )
 
 
-def _csv_lines(path: Path) -> Iterator[str]:
+def _csv_lines(src: Source) -> Iterator[str]:
     """Decoded physical lines (with their line ends), streamed.
 
     Once the codec is known the file is decoded in large blocks; a decoding error then sends
     us back over the file line by line, to name the line that failed.
     """
-    with path.open("rb") as handle:
+    with src.open() as handle:
         codec, bom = _detect_codec(handle.read(_SAMPLE_BYTES))
         handle.seek(bom)
         if codec is None:
@@ -354,13 +386,13 @@ def _csv_lines(path: Path) -> Iterator[str]:
         try:
             yield from text
         except UnicodeDecodeError:
-            raise _first_undecodable(path, bom, codec, after=consumed) from None
+            raise _first_undecodable(src, bom, codec, after=consumed) from None
 
 
-def _first_undecodable(path: Path, bom: int, codec: str, *, after: int) -> FileProblem:
+def _first_undecodable(src: Source, bom: int, codec: str, *, after: int) -> FileProblem:
     """The problem to report for the first line (past `after`) that `codec` cannot decode."""
     decoder = _LineDecoder(codec)
-    with path.open("rb") as handle:
+    with src.open() as handle:
         handle.seek(bom)
         for lineno, raw in enumerate(handle, start=1):
             if lineno > after:
@@ -371,13 +403,13 @@ def _first_undecodable(path: Path, bom: int, codec: str, *, after: int) -> FileP
     return _encoding_problem(after + 1, codec)
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(src: Source) -> Iterator[tuple[int, list[str]]]:
     """(physical line where the record ends, cells), streamed.
 
     The delimiter is a comma, or a tab when the first non-blank line has tabs and no commas
     (Excel's "Text (tab delimited)").
     """
-    lines = _csv_lines(path)
+    lines = _csv_lines(src)
     buffered: list[str] = []
     for text in lines:
         buffered.append(text)
@@ -395,21 +427,22 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             raise FileProblem(
                 f"第 {reader.line_num} 行 CSV 格式错误：{exc}",
                 f"line {reader.line_num}: malformed CSV: {exc}",
+                code="malformed_csv",
                 reason="malformed_csv",
                 line=reader.line_num,
             ) from exc
         yield reader.line_num, cells
 
 
-def _open_csv(path: Path) -> RecordSource:
+def _open_csv(src: Source) -> RecordSource:
     header_cells: list[str] | None = None
-    for _, cells in _csv_rows(path):
+    for _, cells in _csv_rows(src):
         if any(c.strip() for c in cells):
             header_cells = cells
             break
     if header_cells is None:
         raise FileProblem(
-            "文件为空：没有表头行", "the file is empty: no header row", reason="empty"
+            "文件为空：没有表头行", "the file is empty: no header row", code="empty", reason="empty"
         )
     header = _resolve_header(header_cells, describe=lambda i: (f"第 {i + 1} 列", f"column {i + 1}"))
     keys, columns = header.keys, header.columns
@@ -423,7 +456,7 @@ def _open_csv(path: Path) -> RecordSource:
         started = False
         number = 0
         index = 0  # rows yielded, or that would have been: whose share a row is
-        for line, cells in _csv_rows(path):
+        for line, cells in _csv_rows(src):
             if not started:
                 started = any(c.strip() for c in cells)
                 continue
@@ -463,7 +496,14 @@ def _open_csv(path: Path) -> RecordSource:
             yield number, CleanRow(zip(keys, texts, strict=True))
 
     return RecordSource(
-        "csv", header.headers, header.keys, header.wan_yuan, path, rows, _shared_rows=rows
+        "csv",
+        header.headers,
+        header.keys,
+        header.wan_yuan,
+        src.path,
+        rows,
+        _shared_rows=rows,
+        name=src.name,
     )
 
 
@@ -484,9 +524,9 @@ def _pairs_no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return result
 
 
-def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
+def _jsonl_objects(src: Source) -> Iterator[tuple[int, dict[str, object]]]:
     """(line number, object) for each non-blank line; refuse anything but an object."""
-    with path.open("rb") as handle:
+    with src.open() as handle:
         for lineno, raw in enumerate(handle, start=1):
             try:
                 text = raw.decode("utf-8")
@@ -494,6 +534,7 @@ def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
                 raise FileProblem(
                     f"第 {lineno} 行不是 UTF-8 编码：JSON Lines 文件必须为 UTF-8",
                     f"line {lineno} is not UTF-8: JSON Lines files must be UTF-8",
+                    code="encoding",
                     reason="encoding",
                     line=lineno,
                 ) from exc
@@ -512,6 +553,7 @@ def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
                 raise FileProblem(
                     f"第 {lineno} 行不是有效的 JSON：{exc}",
                     f"line {lineno} is not valid JSON: {exc}",
+                    code="malformed_json",
                     reason="malformed_json",
                     line=lineno,
                 ) from exc
@@ -519,6 +561,7 @@ def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
                 raise FileProblem(
                     f"第 {lineno} 行不是 JSON 对象：每行必须是一个 {{...}} 记录",
                     f"line {lineno} is not a JSON object: each line must be one {{...}} record",
+                    code="not_an_object",
                     reason="not_an_object",
                     line=lineno,
                 )
@@ -533,6 +576,7 @@ def _jsonl_header(lineno: int, names: tuple[str, ...]) -> _Header:
         raise FileProblem(
             f"第 {lineno} 行：{exc.message}",
             f"line {lineno}: {exc.message_en}",
+            code=exc.code,
             **{**exc.details, "line": lineno},
         ) from None
 
@@ -546,6 +590,7 @@ def _jsonl_record(lineno: int, obj: dict[str, object], header: _Header) -> Row:
             raise FileProblem(
                 f"第 {lineno} 行字段 {names[col]} 的值必须是字符串、数字或 null",
                 f"line {lineno}: the value of {names[col]!r} must be a string, number or null",
+                code="bad_json_value",
                 reason="bad_json_value",
                 line=lineno,
                 field=key,
@@ -554,23 +599,25 @@ def _jsonl_record(lineno: int, obj: dict[str, object], header: _Header) -> Row:
     return values
 
 
-def _open_jsonl(path: Path) -> RecordSource:
+def _open_jsonl(src: Source) -> RecordSource:
     """Keys come from the first object; each later object is checked as it is read.
 
     A JSON Lines file has no header, so missing required keys are the validator's per-record
     business rather than a file problem.
     """
     first: tuple[int, dict[str, object]] | None = None
-    for item in _jsonl_objects(path):
+    for item in _jsonl_objects(src):
         first = item
         break
     if first is None:
-        raise FileProblem("文件为空：没有任何记录", "the file is empty: no records", reason="empty")
+        raise FileProblem(
+            "文件为空：没有任何记录", "the file is empty: no records", code="empty", reason="empty"
+        )
     header = _jsonl_header(first[0], tuple(first[1]))
 
     def rows() -> Iterator[tuple[int, Row]]:
         headers: dict[tuple[str, ...], _Header] = {}
-        for lineno, obj in _jsonl_objects(path):
+        for lineno, obj in _jsonl_objects(src):
             names = tuple(obj)
             if names not in headers:
                 if len(headers) > 64:
@@ -578,7 +625,9 @@ def _open_jsonl(path: Path) -> RecordSource:
                 headers[names] = _jsonl_header(lineno, names)
             yield lineno, _jsonl_record(lineno, obj, headers[names])
 
-    return RecordSource("jsonl", header.headers, header.keys, header.wan_yuan, path, rows)
+    return RecordSource(
+        "jsonl", header.headers, header.keys, header.wan_yuan, src.path, rows, name=src.name
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -608,10 +657,11 @@ class _WorkbookReader(ExcelReader):
             self.wb._sheets.append(ws)
 
 
-def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
+def _load_workbook(stream: IO[bytes], name: str):  # type: ignore[no-untyped-def]
+    """The workbook in `stream`, which must stay open while the workbook is read."""
     reader: _WorkbookReader | None = None
     try:
-        reader = _WorkbookReader(path, read_only=True, data_only=False)
+        reader = _WorkbookReader(stream, read_only=True, data_only=False)
         reader.read()
         if not reader.wb.worksheets:
             raise ValueError("no worksheets")
@@ -619,17 +669,19 @@ def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         if reader is not None and getattr(reader, "archive", None) is not None:
             reader.archive.close()
-        with path.open("rb") as handle:
-            magic = handle.read(8)
+        stream.seek(0)
+        magic = stream.read(8)
         if magic.startswith(b"\xd0\xcf\x11\xe0"):
             raise FileProblem(
                 "这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx",
                 "this is an old Excel (.xls) file: save it as .xlsx",
+                code="bad_xlsx",
                 reason="bad_xlsx",
             ) from exc
         raise FileProblem(
-            f"不是有效的 xlsx 文件（文件已损坏或不是 Excel 工作簿）：{path.name}",
-            f"not a valid xlsx file (corrupt or not an Excel workbook): {path.name}",
+            f"不是有效的 xlsx 文件（文件已损坏或不是 Excel 工作簿）：{Path(name).name}",
+            f"not a valid xlsx file (corrupt or not an Excel workbook): {Path(name).name}",
+            code="bad_xlsx",
             reason="bad_xlsx",
         ) from exc
 
@@ -642,14 +694,14 @@ def _pick_sheet(wb):  # type: ignore[no-untyped-def]
     return wb.worksheets[0]
 
 
-def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[str, int, int]]:
+def _merged_ranges(stream: IO[bytes], sheet_path: str) -> list[tuple[str, int, int]]:
     """(range, min_row, max_row) of every merge, read by scanning the sheet XML bytes.
 
     Read-only mode cannot see merges; a byte scan stays streaming and cheap for big sheets.
     """
     found: list[tuple[str, int, int]] = []
     tail = b""
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(stream) as archive:
         name = sheet_path.lstrip("/")
         if name not in archive.namelist():
             return found
@@ -689,13 +741,19 @@ def _check_formula(cell: object, sheet_row: int, col: int, header: _Header | Non
         "不接受公式，请把计算结果作为数值输入（复制后“选择性粘贴-数值”）",
         f"cell {letter}{sheet_row}{f' ({label})' if label else ''} holds a formula {text}: "
         "formulas are not accepted, type the value in (paste special - values)",
+        code="formula",
         reason="formula",
         cell=f"{letter}{sheet_row}",
     )
 
 
-def _open_xlsx(path: Path) -> RecordSource:
-    wb = _load_workbook(path)
+def _open_xlsx(src: Source) -> RecordSource:
+    with src.open() as stream:
+        return _check_xlsx(src, stream)
+
+
+def _check_xlsx(src: Source, stream: IO[bytes]) -> RecordSource:
+    wb = _load_workbook(stream, src.name)
     try:
         ws = _pick_sheet(wb)
         sheet_name = ws.title
@@ -717,6 +775,7 @@ def _open_xlsx(path: Path) -> RecordSource:
         raise FileProblem(
             f"工作表“{sheet_name}”为空：没有表头行",
             f"sheet {sheet_name!r} is empty: no header row",
+            code="empty",
             reason="empty",
         )
     for col, cell in enumerate(header_cells, start=1):
@@ -725,19 +784,25 @@ def _open_xlsx(path: Path) -> RecordSource:
         [getattr(c, "value", None) for c in header_cells],
         describe=lambda i: _in_both(_cell_ref(header_row, i + 1)),
     )
-    merged = [ref for ref, _, max_row in _merged_ranges(path, sheet_path) if max_row >= header_row]
+    merged = [
+        ref for ref, _, max_row in _merged_ranges(stream, sheet_path) if max_row >= header_row
+    ]
     if merged:
         raise FileProblem(
             f"工作表“{sheet_name}”含合并单元格 {'、'.join(merged)}："
             "请取消合并，每个单元格填写一个值",
             f"sheet {sheet_name!r} has merged cells {', '.join(merged)}: "
             "unmerge them and fill every cell",
+            code="merged_cells",
             reason="merged_cells",
             ranges=merged,
         )
 
     def rows() -> Iterator[tuple[int, Row]]:
-        book = _load_workbook(path)
+        with src.open() as stream:
+            yield from book_rows(_load_workbook(stream, src.name))
+
+    def book_rows(book) -> Iterator[tuple[int, Row]]:  # type: ignore[no-untyped-def]
         sheet = book[sheet_name]
         sheet.reset_dimensions()
         wanted = {col + 1: key for key, col in zip(header.keys, header.columns, strict=True)}
@@ -768,7 +833,9 @@ def _open_xlsx(path: Path) -> RecordSource:
             cells_by_row.close()
             book.close()
 
-    return RecordSource("xlsx", header.headers, header.keys, header.wan_yuan, path, rows)
+    return RecordSource(
+        "xlsx", header.headers, header.keys, header.wan_yuan, src.path, rows, name=src.name
+    )
 
 
 def _is_filled(cell: object) -> bool:

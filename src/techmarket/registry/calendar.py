@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
-from pathlib import Path
 from typing import TypedDict
 
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.db.models import Q
 from techmarket.codes.workdays import WorkingCalendar, covers
 from techmarket.domain.problems import DomainError, FileProblem, Problem, ValidationFailed
 from techmarket.domain.workflow import Status
+from techmarket.interchange.sources import FileInput, Source, source_of
 from techmarket.registry.models import CalendarOverride, Contract
 
 NOTE_MAX = CalendarOverride._meta.get_field("note").max_length or 200
@@ -52,11 +52,14 @@ def parse_day(text: str) -> date:
         raise DomainError(
             f"日期格式无效：{text!r}（应为 YYYY-MM-DD，如 2027-01-01）",
             f"invalid date {text!r}: expected YYYY-MM-DD, e.g. 2027-01-01",
+            code="invalid_date",
         )
     try:
         return date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise DomainError(f"日期不存在：{text.strip()}", f"no such date: {text.strip()}") from None
+        raise DomainError(
+            f"日期不存在：{text.strip()}", f"no such date: {text.strip()}", code="no_such_date"
+        ) from None
 
 
 def checked_note(note: str) -> str:
@@ -66,10 +69,13 @@ def checked_note(note: str) -> str:
         raise DomainError(
             "须说明依据（如“国办发明电〔2026〕X号”）",
             "a note is required: the notice the day comes from",
+            code="note_required",
         )
     if len(note) > NOTE_MAX:
         raise DomainError(
-            f"说明不能超过 {NOTE_MAX} 个字符", f"the note is longer than {NOTE_MAX} characters"
+            f"说明不能超过 {NOTE_MAX} 个字符",
+            f"the note is longer than {NOTE_MAX} characters",
+            code="note_too_long",
         )
     return note
 
@@ -202,9 +208,10 @@ class _Entry:
     note: str
 
 
-def import_file(path: Path) -> ImportResult:
-    """Enter a CSV of days (day,is_working_day,note): every line or none, all errors reported."""
-    entries = _read_entries(path)
+def import_file(file: FileInput, *, name: str | None = None) -> ImportResult:
+    """Enter a CSV of days (day,is_working_day,note), from a path or a binary file object (an
+    upload, `name` naming it): every line or none, all errors reported."""
+    entries = _read_entries(source_of(file, name))
     result = ImportResult()
     with transaction.atomic():
         existing = set(
@@ -220,11 +227,16 @@ def import_file(path: Path) -> ImportResult:
     return result
 
 
-def _read_entries(path: Path) -> list[_Entry]:
-    reader = csv.reader(io.StringIO(_decode(path), newline=""))
+def _read_entries(source: Source) -> list[_Entry]:
+    reader = csv.reader(io.StringIO(_decode(source), newline=""))
     header = next(reader, None)
     if header is None:
-        raise FileProblem(f"文件为空：{path}", f"the file is empty: {path}")
+        raise FileProblem(
+            f"文件为空：{source.name}",
+            f"the file is empty: {source.name}",
+            code="empty",
+            reason="empty",
+        )
     columns = _columns(header)
     entries: list[_Entry] = []
     problems: list[Problem] = []
@@ -240,16 +252,25 @@ def _read_entries(path: Path) -> list[_Entry]:
     if problems:
         raise ValidationFailed(problems)
     if not entries:
-        raise FileProblem(f"文件中没有数据行：{path}", f"the file has no data lines: {path}")
+        raise FileProblem(
+            f"文件中没有数据行：{source.name}",
+            f"the file has no data lines: {source.name}",
+            code="no_data_lines",
+            reason="no_data_lines",
+        )
     return entries
 
 
-def _decode(path: Path) -> str:
+def _decode(source: Source) -> str:
     try:
-        data = path.read_bytes()
+        data = source.read_bytes()
     except OSError as error:
+        reason = error.strerror or str(error)
         raise FileProblem(
-            f"无法读取文件 {path}：{error.strerror}", f"cannot read {path}: {error.strerror}"
+            f"无法读取文件 {source.name}：{reason}",
+            f"cannot read {source.name}: {reason}",
+            code="unreadable",
+            reason="unreadable",
         ) from None
     for codec in ("utf-8-sig", "gb18030"):
         try:
@@ -257,8 +278,10 @@ def _decode(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise FileProblem(
-        f"无法识别文件编码（应为 UTF-8 或 GBK/GB18030）：{path}",
-        f"unrecognised encoding (expected UTF-8 or GBK/GB18030): {path}",
+        f"无法识别文件编码（应为 UTF-8 或 GBK/GB18030）：{source.name}",
+        f"unrecognised encoding (expected UTF-8 or GBK/GB18030): {source.name}",
+        code="encoding",
+        reason="encoding",
     )
 
 
@@ -278,6 +301,11 @@ def _columns(header: list[str]) -> list[str]:
             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
             + (f"; missing: {', '.join(missing)}" if missing else "")
             + (f"; repeated: {', '.join(duplicated)}" if duplicated else ""),
+            code="bad_header",
+            reason="bad_header",
+            unknown=unknown,
+            missing=missing,
+            repeated=duplicated,
         )
     return keys
 
@@ -317,8 +345,7 @@ def _entry(
     try:
         note = checked_note(text)
     except DomainError as error:
-        code = "note_too_long" if text.strip() else "note_required"
-        problem("note", code, error.message, error.message_en)
+        problem("note", error.code, error.message, error.message_en)
     if day is not None and day in seen:
         problem(
             "day",

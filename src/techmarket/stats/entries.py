@@ -15,6 +15,7 @@ from django.db import transaction
 from techmarket.domain.problems import DomainError, NotFound
 from techmarket.stats import history
 from techmarket.stats.models import EnteredActual
+from techmarket.stats.periods import PeriodError
 from techmarket.stats.targets import ActualEntry, Indicator, Plan, parse_entry_period
 
 GRANULARITY_ZH = {"month": "按月", "quarter": "按季度", "year": "按年"}
@@ -30,12 +31,19 @@ def entered_indicator(plan: Plan, code: str) -> Indicator:
         raise NotFound(
             f"计划 {plan.code} 没有指标 {code}；可录入的指标：{listing}",
             f"plan {plan.code} has no indicator {code}; indicators to enter: {listing}",
+            code="indicator_not_in_plan",
+            plan=plan.code,
+            indicator=code,
         ) from None
     if indicator.source_kind != "entered":
         raise DomainError(
             f"指标 {code}（{indicator.name}）由登记数据计算，不能录入；可录入的指标："
             f"{', '.join(entered) or '—'}",
-            f"indicator {code} is computed from the registry and cannot be entered",
+            f"indicator {code} ({indicator.name}) is computed from the registry and cannot be "
+            f"entered; indicators to enter: {', '.join(entered) or '—'}",
+            code="indicator_not_entered",
+            plan=plan.code,
+            indicator=code,
         )
     return indicator
 
@@ -44,8 +52,8 @@ def _entry(indicator: str, period: str) -> ActualEntry:
     """The canonical period of an entry (value left 0), or a readable refusal."""
     try:
         year, month, granularity = parse_entry_period(period)
-    except ValueError as error:
-        raise DomainError(str(error)) from None
+    except PeriodError as error:
+        raise DomainError(error.message, error.message_en, code=error.code, period=period) from None
     return ActualEntry(indicator, year, month, Decimal(0), granularity)
 
 
@@ -60,10 +68,13 @@ def _refuse_mixed_granularity(plan: Plan, new: ActualEntry) -> None:
         periods = "、".join(sorted(set(others)))
         raise DomainError(
             f"指标 {new.indicator} 的 {new.year} 年已有其他粒度的实际值（{periods}），不能再"
-            f"{GRANULARITY_ZH[new.granularity]}录入；同一年只用一种粒度，以免重复计数"
-            "（可先用 targets actual remove 撤销数据库中的值）",
+            f"{GRANULARITY_ZH[new.granularity]}录入；同一年只用一种粒度，以免重复计数",
             f"{new.indicator} already has {new.year} values of another granularity ({periods}); "
             "use one granularity per year so nothing is counted twice",
+            code="mixed_granularity",
+            indicator=new.indicator,
+            year=new.year,
+            periods=sorted(set(others)),
         )
 
 

@@ -42,7 +42,9 @@ def replace(
     except IntegrityError:
         # Two people entered the first value for the same key at once: one of them retries.
         raise StaleObject(
-            "同一数值刚被他人录入，请查看后重试", "someone else entered this value just now; retry"
+            "同一数值刚被他人录入，请查看后重试",
+            "someone else entered this value just now; retry",
+            code="entered_concurrently",
         ) from None
 
 
@@ -54,7 +56,11 @@ def withdraw(model: type[F], key: dict[str, Any], *, user: str, now: datetime) -
         )
         if current is None:
             described = "，".join(f"{k}={v}" for k, v in key.items())
-            raise NotFound(f"没有现行的录入值（{described}）", f"no value in force for {key}")
+            raise NotFound(
+                f"没有现行的录入值（{described}）",
+                f"no value in force for {key}",
+                code="no_value_in_force",
+            )
         current.superseded_at = now
         current.withdrawn_by = user
         current.save(update_fields=["superseded_at", "withdrawn_by"])
@@ -74,17 +80,26 @@ def entered_number(
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise DomainError(f"{what}不是数值：{value}", f"{what_en} is not a number: {value}")
-    if number < 0 or (positive and number == 0):
-        zh, en = (
-            ("须为正数", "must be positive") if positive else ("不能为负数", "cannot be negative")
+        raise DomainError(
+            f"{what}不是数值：{value}",
+            f"{what_en} is not a number: {value}",
+            code="figure_not_a_number",
         )
-        raise DomainError(f"{what}{zh}：{value}", f"{what_en} {en}: {value}")
+    if number < 0 or (positive and number == 0):
+        zh, en, code = (
+            ("须为正数", "must be positive", "figure_not_positive")
+            if positive
+            else ("不能为负数", "cannot be negative", "figure_negative")
+        )
+        raise DomainError(f"{what}{zh}：{value}", f"{what_en} {en}: {value}", code=code)
     if number.copy_abs() >= LIMIT:
-        raise DomainError(f"{what}过大：{value}", f"{what_en} is too large: {value}")
+        raise DomainError(
+            f"{what}过大：{value}", f"{what_en} is too large: {value}", code="figure_too_large"
+        )
     if number != number.quantize(PLACES):
         raise DomainError(
             f"{what}最多保留 4 位小数：{value}",
             f"{what_en} has more than 4 decimal places: {value}",
+            code="figure_too_precise",
         )
     return number

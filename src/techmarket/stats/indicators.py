@@ -25,6 +25,7 @@ def _indicator(code: str) -> tuple[str, str, str]:
         raise NotFound(
             f"没有指标 {code}；可用：{', '.join(INDICATORS)}",
             f"no indicator {code}; known: {', '.join(INDICATORS)}",
+            code="unknown_indicator",
         )
     return INDICATORS[code]
 
@@ -38,11 +39,13 @@ def check_region(region: str, year: int) -> None:
         raise NotFound(
             f"未知的行政区划代码 {region}（应为 GB/T 2260 六位代码，000000 为全国）",
             f"unknown region code {region} (a 6-digit GB/T 2260 code; 000000 = all of China)",
+            code="unknown_region",
         )
     if not is_valid_in(region, year):
         raise DomainError(
             f"行政区划代码 {region}（{full_name(region)}）在 {year} 年未使用",
             f"region code {region} was not in use in {year}",
+            code="region_not_in_use",
         )
 
 
@@ -51,6 +54,7 @@ def _check_year(year: int, now: datetime) -> None:
         raise DomainError(
             f"年份须在 {FIRST_YEAR}—{now.year} 之间：{year}",
             f"year must be from {FIRST_YEAR} to {now.year}: {year}",
+            code="year_out_of_range",
         )
 
 

@@ -20,10 +20,25 @@ PeriodKind = Literal["year", "half", "quarter", "month", "ytd", "range"]
 _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
 
-ACCEPTED_FORMS = (
-    "2024（年 year）, 2024H1（半年 half）, 2024Q3（季度 quarter）, 2024-03（月 month）, "
-    "2024YTD06（年初至6月 year to date）, 2024-01-15..2024-02-20（日期区间 date range）"
+ACCEPTED_FORMS_ZH = (
+    "2024（年）、2024H1（半年）、2024Q3（季度）、2024-03（月）、2024YTD06（年初至6月）、"
+    "2024-01-15..2024-02-20（日期区间）"
 )
+ACCEPTED_FORMS_EN = (
+    "2024 (year), 2024H1 (half), 2024Q3 (quarter), 2024-03 (month), "
+    "2024YTD06 (year to June), 2024-01-15..2024-02-20 (date range)"
+)
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read, said in Chinese and in English apart (`str` joins them)."""
+
+    code = "bad_period"
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(f"{message} / {message_en}")
+        self.message = message
+        self.message_en = message_en
 
 
 def _month_end(year: int, month: int) -> date:
@@ -48,8 +63,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise ValueError(
-                f"期间起点晚于终点 / period starts after it ends: {self.start} > {self.end}"
+            raise PeriodError(
+                f"期间起点晚于终点：{self.start} > {self.end}",
+                f"the period starts after it ends: {self.start} > {self.end}",
             )
 
     # -- constructors ---------------------------------------------------------------------
@@ -61,14 +77,14 @@ class Period:
     @classmethod
     def for_half(cls, year: int, half: int) -> Period:
         if half not in (1, 2):
-            raise ValueError(f"半年须为 H1 或 H2 / half must be 1 or 2, got {half}")
+            raise PeriodError(f"半年须为 H1 或 H2：{half}", f"half must be 1 or 2, got {half}")
         first = 1 if half == 1 else 7
         return cls("half", date(year, first, 1), _month_end(year, first + 5), f"{year:04d}H{half}")
 
     @classmethod
     def for_quarter(cls, year: int, quarter: int) -> Period:
         if not 1 <= quarter <= 4:
-            raise ValueError(f"季度须为 Q1–Q4 / quarter must be 1–4, got {quarter}")
+            raise PeriodError(f"季度须为 Q1–Q4：{quarter}", f"quarter must be 1–4, got {quarter}")
         first = 3 * quarter - 2
         return cls(
             "quarter", date(year, first, 1), _month_end(year, first + 2), f"{year:04d}Q{quarter}"
@@ -77,7 +93,7 @@ class Period:
     @classmethod
     def for_month(cls, year: int, month: int) -> Period:
         if not 1 <= month <= 12:
-            raise ValueError(f"月份须为 1–12 / month must be 1–12, got {month}")
+            raise PeriodError(f"月份须为 1–12：{month}", f"month must be 1–12, got {month}")
         return cls(
             "month", date(year, month, 1), _month_end(year, month), f"{year:04d}-{month:02d}"
         )
@@ -86,7 +102,9 @@ class Period:
     def for_ytd(cls, year: int, month: int) -> Period:
         """1 January through the end of ``month``: the cumulative figure bulletins publish."""
         if not 1 <= month <= 12:
-            raise ValueError(f"年初至月份须为 1–12 / year-to-date month must be 1–12, got {month}")
+            raise PeriodError(
+                f"年初至月份须为 1–12：{month}", f"year-to-date month must be 1–12, got {month}"
+            )
         return cls("ytd", date(year, 1, 1), _month_end(year, month), f"{year:04d}YTD{month:02d}")
 
     @classmethod
@@ -169,27 +187,30 @@ _YTD = re.compile(r"(\d{4})YTD(\d{1,2})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _bad(text: str, why: str) -> ValueError:
-    return ValueError(
-        f"无法识别的期间 / unrecognised period {text!r}: {why}。可用格式 / accepted forms: {ACCEPTED_FORMS}"
+def _bad(text: str, why: str, why_en: str) -> PeriodError:
+    return PeriodError(
+        f"无法识别的期间 {text!r}：{why}。可用格式：{ACCEPTED_FORMS_ZH}",
+        f"unrecognised period {text!r}: {why_en}; accepted forms: {ACCEPTED_FORMS_EN}",
     )
 
 
 def _year(text: str, digits: str) -> int:
     y = int(digits)
     if y < 1:
-        raise _bad(text, "年份须为正数 / year must be positive")
+        raise _bad(text, "年份须为正数", "the year must be positive")
     return y
 
 
 def _iso(text: str, part: str) -> date:
     part = part.strip()
     if not _ISO_DATE.fullmatch(part):
-        raise _bad(text, f"日期须为 YYYY-MM-DD / dates must be YYYY-MM-DD, got {part!r}")
+        raise _bad(
+            text, f"日期须为 YYYY-MM-DD：{part!r}", f"dates must be YYYY-MM-DD, got {part!r}"
+        )
     try:
         return date.fromisoformat(part)
     except ValueError:
-        raise _bad(text, f"不存在的日期 / no such date {part!r}") from None
+        raise _bad(text, f"不存在的日期 {part!r}", f"no such date {part!r}") from None
 
 
 def parse_period(text: str) -> Period:
@@ -200,7 +221,7 @@ def parse_period(text: str) -> Period:
             a, b = t.split("..", 1)
             start, end = _iso(text, a), _iso(text, b)
             if start > end:
-                raise _bad(text, "起始日期晚于结束日期 / FROM is after TO")
+                raise _bad(text, "起始日期晚于结束日期", "FROM is after TO")
             return Period.for_range(start, end)
         if m := _YEAR.fullmatch(t):
             return Period.for_year(_year(text, m[1]))
@@ -212,11 +233,13 @@ def parse_period(text: str) -> Period:
             return Period.for_ytd(_year(text, m[1]), int(m[2]))
         if m := _MONTH.fullmatch(t):
             return Period.for_month(_year(text, m[1]), int(m[2]))
-    except ValueError as exc:
-        if str(exc).startswith("无法识别的期间"):
+    except PeriodError as exc:
+        if exc.message.startswith("无法识别的期间"):
             raise
-        raise _bad(text, str(exc)) from None
-    raise _bad(text, "格式不符 / no accepted form matches")
+        raise _bad(text, exc.message, exc.message_en) from None
+    except ValueError as exc:  # a date out of range
+        raise _bad(text, str(exc), str(exc)) from None
+    raise _bad(text, "格式不符", "no accepted form matches")
 
 
 def _decimal(value: Decimal | int) -> Decimal:

@@ -1,17 +1,22 @@
-"""Action plans: imported ones live in the database; the shipped examples are always findable."""
+"""Action plans: imported ones live in the database; the shipped examples are always findable.
+
+A plan is found by its code only (`find_plan`); reading a plan from a file the operator or an
+upload names is a separate, explicit step (`read_plan`), so no caller's text is ever taken as a
+path to read.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Literal
 
 from django.db import transaction
 
 from techmarket.domain.problems import DomainError, FileProblem, NotFound
+from techmarket.interchange.sources import FileInput, source_of
 from techmarket.stats.models import StoredPlan
-from techmarket.stats.targets import Plan, example_plans, load_plan, parse_plan
+from techmarket.stats.targets import Plan, PlanError, example_plans, load_plan, parse_plan
 
 
 @dataclass(frozen=True)
@@ -24,18 +29,48 @@ class PlanInfo:
     imported_by: str = ""
 
 
-def store_plan(path: Path, *, user: str, now: datetime) -> Plan:
-    """Check a plan file and store its text; re-importing replaces the plan with the same code."""
+def _plan_text(file: FileInput, name: str | None) -> str:
+    source = source_of(file, name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        return source.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        reason = error.strerror or str(error)
         raise FileProblem(
-            f"无法读取计划文件 {path}：{error}", f"cannot read {path}: {error}"
+            f"无法读取计划文件 {source.name}：{reason}",
+            f"cannot read the plan file {source.name}: {reason}",
+            code="plan_file_unreadable",
+            reason="plan_file_unreadable",
         ) from None
+    except UnicodeDecodeError:
+        raise FileProblem(
+            f"计划文件 {source.name} 不是 UTF-8 编码",
+            f"the plan file {source.name} is not UTF-8",
+            code="plan_file_encoding",
+            reason="plan_file_encoding",
+        ) from None
+
+
+def _parsed(text: str) -> Plan:
     try:
-        plan = parse_plan(text)
-    except ValueError as error:
-        raise DomainError(f"计划文件有误：{error}", f"bad plan file: {error}") from None
+        return parse_plan(text)
+    except PlanError as error:
+        raise DomainError(
+            f"计划文件有误：{error.message}",
+            f"bad plan file: {error.message_en}",
+            code=error.code,
+        ) from None
+
+
+def read_plan(file: FileInput, *, name: str | None = None) -> Plan:
+    """A plan read from a file the operator names, or an uploaded file object; not stored."""
+    return _parsed(_plan_text(file, name))
+
+
+def store_plan(file: FileInput, *, user: str, now: datetime, name: str | None = None) -> Plan:
+    """Check a plan file (a path or a binary file object) and store its text; re-importing
+    replaces the plan with the same code."""
+    text = _plan_text(file, name)
+    plan = _parsed(text)
     with transaction.atomic():
         StoredPlan.objects.update_or_create(
             code=plan.code,
@@ -61,23 +96,23 @@ def list_plans() -> list[PlanInfo]:
     return found + [info for info in examples if info.plan.code not in codes]
 
 
-def find_plan(code_or_path: str) -> Plan:
-    """A plan by code (imported first, then the shipped examples) or by the path of a .toml file."""
-    path = Path(code_or_path)
-    if path.suffix == ".toml" and path.exists():
-        try:
-            return load_plan(path)
-        except ValueError as error:
-            raise DomainError(f"计划文件有误：{error}", f"bad plan file: {error}") from None
-    row = StoredPlan.objects.filter(code=code_or_path).first()
+def find_plan(code: str) -> Plan:
+    """A plan by its code: an imported one first, then the shipped examples.
+
+    The code is only compared with plan codes; it is never read as a path.
+    """
+    row = StoredPlan.objects.filter(code=code).first()
     if row is not None:
         return parse_plan(row.source_toml)
     for example in example_plans():
         plan = load_plan(example)
-        if plan.code == code_or_path:
+        if plan.code == code:
             return plan
-    known = "、".join(info.plan.code for info in list_plans()) or "（无）"
+    known = [info.plan.code for info in list_plans()]
     raise NotFound(
-        f"没有计划 {code_or_path}（可用：{known}；或先用 targets import 导入）",
-        f"no plan {code_or_path}; known plans: {known}",
+        f"没有计划 {code}（可用：{'、'.join(known) or '无'}）",
+        f"no plan {code}; known plans: {', '.join(known) or 'none'}",
+        code="plan_not_found",
+        plan=code,
+        known=known,
     )

@@ -42,6 +42,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
+from techmarket.stats.periods import PeriodError
+
 Direction = Literal["increase", "decrease"]
 SourceKind = Literal["registry", "entered"]
 Aggregation = Literal["sum", "latest"]
@@ -133,14 +135,16 @@ class ActualEntry:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-ENTRY_PERIOD_FORMS = "YYYY-MM（月 month）, YYYY-Qn（季度 quarter）, YYYY（年 year）"
+ENTRY_PERIOD_FORMS = "YYYY-MM（月）、YYYY-Qn（季度）、YYYY（年）"
+ENTRY_PERIOD_FORMS_EN = "YYYY-MM (month), YYYY-Qn (quarter), YYYY (year)"
 _ENTRY_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _ENTRY_QUARTER = re.compile(r"(\d{4})-?Q(\d)")
 _ENTRY_YEAR = re.compile(r"(\d{4})")
 
 
 def parse_entry_period(text: str) -> tuple[int, int, Granularity]:
-    """(year, booked month, granularity) of an entered actual's period; ValueError if malformed."""
+    """(year, booked month, granularity) of an entered actual's period; `PeriodError` (a
+    ValueError) if malformed."""
     t = text.strip().upper()
     if m := _ENTRY_MONTH.fullmatch(t):
         year, month, granularity = int(m[1]), int(m[2]), "month"
@@ -154,9 +158,9 @@ def parse_entry_period(text: str) -> tuple[int, int, Granularity]:
     else:
         ok = False
     if not ok or year < 1000:
-        raise ValueError(
-            f"无法识别的期间 / unrecognised period {text!r}；可用格式 / accepted forms: "
-            f"{ENTRY_PERIOD_FORMS}"
+        raise PeriodError(
+            f"无法识别的期间 {text!r}；可用格式：{ENTRY_PERIOD_FORMS}",
+            f"unrecognised period {text!r}; accepted forms: {ENTRY_PERIOD_FORMS_EN}",
         )
     return year, month, granularity  # type: ignore[return-value]
 
@@ -197,24 +201,47 @@ class Plan:
         raise KeyError(code)
 
 
-def _err(where: str, field_name: str, why: str) -> ValueError:
-    return ValueError(f"{where} 的 {field_name} 字段 / field {field_name!r} of {where}: {why}")
+class PlanError(ValueError):
+    """A plan file that breaks the rules, said in Chinese and in English apart (`str` joins them).
+
+    `code` names the kind of defect for front ends: `plan_not_toml`, `plan_incomplete`,
+    `plan_invalid_field`, `plan_duplicate`.
+    """
+
+    def __init__(self, message: str, message_en: str, code: str = "plan_invalid_field") -> None:
+        super().__init__(f"{message} / {message_en}")
+        self.message = message
+        self.message_en = message_en
+        self.code = code
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
+# Where in the plan a defect is: (Chinese, English), e.g. ("指标 x", "indicator x").
+Where = tuple[str, str]
+
+
+def _err(where: Where, field_name: str, why: str, why_en: str) -> PlanError:
+    return PlanError(
+        f"{where[0]} 的 {field_name} 字段{why}", f"field {field_name!r} of {where[1]}: {why_en}"
+    )
+
+
+def _text(raw: Mapping[str, Any], key: str, where: Where, *, required: bool = True) -> str:
     value = raw.get(key)
     if value is None and not required:
         return ""
     if not isinstance(value, str) or not value.strip():
-        raise _err(where, key, "缺失或为空 / missing or empty text")
+        raise _err(where, key, "缺失或为空", "missing or empty text")
     return value.strip()
 
 
-def _number(value: object, where: str, field_name: str) -> Decimal:
+def _number(value: object, where: Where, field_name: str) -> Decimal:
     """Exact Decimal from a TOML string or integer; floats are refused as inexact."""
     if isinstance(value, (bool, float)):
         raise _err(
-            where, field_name, f'请写成字符串以保持精确 / write {value!r} as a string, e.g. "13.5"'
+            where,
+            field_name,
+            f'请写成字符串以保持精确，如 "13.5"：{value!r}',
+            f'write {value!r} as a string, e.g. "13.5"',
         )
     if isinstance(value, int):
         return Decimal(value)
@@ -225,28 +252,36 @@ def _number(value: object, where: str, field_name: str) -> Decimal:
             number = None
         if number is not None and number.is_finite():
             return number
-    raise _err(where, field_name, f"不是数值 / not a number: {value!r}")
+    raise _err(where, field_name, f"不是数值：{value!r}", f"not a number: {value!r}")
 
 
-def _region(value: object, where: str, field_name: str) -> str:
+def _region(value: object, where: Where, field_name: str) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"\d{6}", value):
         raise _err(
-            where, field_name, f"须为6位行政区划代码 / must be a 6-digit GB/T 2260 code: {value!r}"
+            where,
+            field_name,
+            f"须为6位行政区划代码：{value!r}",
+            f"must be a 6-digit GB/T 2260 code: {value!r}",
         )
     return value
 
 
-def _targets(raw: object, where: str) -> dict[int, Decimal]:
+def _targets(raw: object, where: Where) -> dict[int, Decimal]:
     if not isinstance(raw, Mapping) or not raw:
-        raise _err(where, "targets", "缺少年度目标 / no yearly targets")
+        raise _err(where, "targets", "缺少年度目标", "no yearly targets")
     out: dict[int, Decimal] = {}
     for key, value in raw.items():
         if not re.fullmatch(r"\d{4}", str(key)):
-            raise _err(where, "targets", f"年份须为四位数 / year must have 4 digits: {key!r}")
+            raise _err(
+                where, "targets", f"年份须为四位数：{key!r}", f"year must have 4 digits: {key!r}"
+            )
         number = _number(value, where, f"targets.{key}")
         if number <= 0:
             raise _err(
-                where, f"targets.{key}", f"目标须为正数 / target must be positive: {value!r}"
+                where,
+                f"targets.{key}",
+                f"目标须为正数：{value!r}",
+                f"target must be positive: {value!r}",
             )
         out[int(key)] = number
     return dict(sorted(out.items()))
@@ -254,47 +289,67 @@ def _targets(raw: object, where: str) -> dict[int, Decimal]:
 
 def _indicator(raw: object, index: int, plan_region: str) -> Indicator:
     if not isinstance(raw, Mapping):
-        raise ValueError(f"第 {index} 个指标不是表 / indicator #{index} is not a table")
+        raise PlanError(f"第 {index} 个指标不是表", f"indicator #{index} is not a table")
     code = raw.get("code")
-    where = f"指标 {code} / indicator {code}" if code else f"第 {index} 个指标 / indicator #{index}"
+    where = (
+        (f"指标 {code}", f"indicator {code}")
+        if code
+        else (
+            f"第 {index} 个指标",
+            f"indicator #{index}",
+        )
+    )
     code = _text(raw, "code", where)
     name = _text(raw, "name", where)
     unit = raw.get("unit")
     if unit not in UNITS:
         raise _err(
-            where, "unit", f"无效单位 / invalid unit {unit!r}; 可用 / accepted: {', '.join(UNITS)}"
+            where,
+            "unit",
+            f"无效单位 {unit!r}；可用：{'、'.join(UNITS)}",
+            f"invalid unit {unit!r}; accepted: {', '.join(UNITS)}",
         )
     direction = raw.get("direction", "increase")
     if direction not in ("increase", "decrease"):
         raise _err(
             where,
             "direction",
-            f"须为 increase 或 decrease / must be increase or decrease: {direction!r}",
+            f"须为 increase 或 decrease：{direction!r}",
+            f"must be increase or decrease: {direction!r}",
         )
     responsible = raw.get("responsible", [])
     if not isinstance(responsible, list) or not all(isinstance(r, str) and r for r in responsible):
-        raise _err(where, "responsible", "须为单位名称列表 / must be a list of unit names")
+        raise _err(where, "responsible", "须为单位名称列表", "must be a list of unit names")
     default_aggregation = "latest" if unit == "%" else "sum"
     aggregation = raw.get("aggregation", default_aggregation)
     if aggregation not in ("sum", "latest"):
         raise _err(
-            where, "aggregation", f"须为 sum 或 latest / must be sum or latest: {aggregation!r}"
+            where,
+            "aggregation",
+            f"须为 sum 或 latest：{aggregation!r}",
+            f"must be sum or latest: {aggregation!r}",
         )
     if unit == "%" and aggregation != "latest":
-        raise _err(where, "aggregation", "百分比不能累加 / a percentage cannot be summed")
+        raise _err(where, "aggregation", "百分比不能累加", "a percentage cannot be summed")
     source = raw.get("source")
     if not isinstance(source, Mapping) or source.get("kind") not in ("registry", "entered"):
         raise _err(
             where,
             "source",
-            '须为 {kind = "registry" | "entered"} / kind must be registry or entered',
+            '须为 {kind = "registry" | "entered"}',
+            "kind must be registry or entered",
         )
     measure = view = region = None
     if source["kind"] == "registry":
         measure = _text(source, "measure", where)
         view = source.get("view", "registered")
         if view not in VIEWS:
-            raise _err(where, "source.view", f"须为 / must be one of {', '.join(VIEWS)}: {view!r}")
+            raise _err(
+                where,
+                "source.view",
+                f"须为 {'、'.join(VIEWS)} 之一：{view!r}",
+                f"must be one of {', '.join(VIEWS)}: {view!r}",
+            )
         region = _region(source.get("region", plan_region), where, "source.region")
     return Indicator(
         code=code,
@@ -312,31 +367,34 @@ def _indicator(raw: object, index: int, plan_region: str) -> Indicator:
 
 
 def _actual(raw: object, index: int, indicators: Mapping[str, Indicator]) -> ActualEntry:
-    where = f"第 {index} 条实际值 / actuals #{index}"
+    where = (f"第 {index} 条实际值", f"actuals #{index}")
     if not isinstance(raw, Mapping):
-        raise ValueError(f"{where}: 不是表 / not a table")
+        raise PlanError(f"{where[0]}不是表", f"{where[1]} is not a table")
     code = raw.get("indicator")
     ind = indicators.get(code) if isinstance(code, str) else None
     if ind is None:
-        raise _err(where, "indicator", f"未知指标 / unknown indicator {code!r}")
+        raise _err(where, "indicator", f"未知指标 {code!r}", f"unknown indicator {code!r}")
     if ind.source_kind != "entered":
         raise _err(
-            where, "indicator", f"{code} 取自登记库，不能录入 / {code} comes from the registry"
+            where,
+            "indicator",
+            f"{code} 取自登记库，不能录入",
+            f"{code} comes from the registry",
         )
     year = raw.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999:
-        raise _err(where, "year", f"须为四位年份 / must be a 4-digit year: {year!r}")
+        raise _err(where, "year", f"须为四位年份：{year!r}", f"must be a 4-digit year: {year!r}")
     month, quarter = raw.get("month"), raw.get("quarter")
     if (month is None) == (quarter is None):
         raise _err(
-            where, "month", "须且仅须给出 month 或 quarter / give exactly one of month, quarter"
+            where, "month", "须且仅须给出 month 或 quarter", "give exactly one of month, quarter"
         )
     if quarter is not None:
         if quarter not in (1, 2, 3, 4) or isinstance(quarter, bool):
-            raise _err(where, "quarter", f"须为 1–4 / must be 1–4: {quarter!r}")
+            raise _err(where, "quarter", f"须为 1–4：{quarter!r}", f"must be 1–4: {quarter!r}")
         month = 3 * quarter
     elif month not in range(1, 13) or isinstance(month, bool):
-        raise _err(where, "month", f"须为 1–12 / must be 1–12: {month!r}")
+        raise _err(where, "month", f"须为 1–12：{month!r}", f"must be 1–12: {month!r}")
     granularity: Granularity = "month" if quarter is None else "quarter"
     return ActualEntry(code, year, month, _number(raw.get("value"), where, "value"), granularity)
 
@@ -352,32 +410,42 @@ def load_plan(path_or_text: Path | str) -> Plan:
 
 
 def parse_plan(text: str) -> Plan:
-    """A plan from its TOML text; ValueError in Chinese and English naming what is wrong."""
+    """A plan from its TOML text; `PlanError` (a ValueError) naming what is wrong."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"计划文件不是有效的 TOML / plan file is not valid TOML: {exc}") from None
+        raise PlanError(
+            f"计划文件不是有效的 TOML：{exc}",
+            f"the plan file is not valid TOML: {exc}",
+            "plan_not_toml",
+        ) from None
     head = doc.get("plan")
     if not isinstance(head, Mapping):
-        raise ValueError("缺少 [plan] 表 / missing [plan] table")
-    where = "[plan]"
+        raise PlanError("缺少 [plan] 表", "missing [plan] table", "plan_incomplete")
+    where = ("[plan]", "[plan]")
     region = _region(head.get("region"), where, "region")
     raw_indicators = doc.get("indicators")
     if not isinstance(raw_indicators, list) or not raw_indicators:
-        raise ValueError("缺少 [[indicators]] / the plan has no [[indicators]]")
+        raise PlanError("缺少 [[indicators]]", "the plan has no [[indicators]]", "plan_incomplete")
     indicators = tuple(_indicator(raw, i, region) for i, raw in enumerate(raw_indicators, 1))
     by_code = {ind.code: ind for ind in indicators}
     if len(by_code) != len(indicators):
         dupes = sorted(
             {i.code for i in indicators if sum(j.code == i.code for j in indicators) > 1}
         )
-        raise ValueError(f"指标代码重复 / duplicate indicator codes: {', '.join(dupes)}")
+        raise PlanError(
+            f"指标代码重复：{'、'.join(dupes)}",
+            f"duplicate indicator codes: {', '.join(dupes)}",
+            "plan_duplicate",
+        )
     actuals = tuple(_actual(raw, i, by_code) for i, raw in enumerate(doc.get("actuals", []), 1))
     seen: set[tuple[str, int, int]] = set()
     for a in actuals:
         if (a.indicator, a.year, a.month) in seen:
-            raise ValueError(
-                f"实际值重复 / duplicate actual for {a.indicator} {a.year}-{a.month:02d}"
+            raise PlanError(
+                f"实际值重复：{a.indicator} {a.year}-{a.month:02d}",
+                f"duplicate actual for {a.indicator} {a.year}-{a.month:02d}",
+                "plan_duplicate",
             )
         seen.add((a.indicator, a.year, a.month))
     return Plan(
