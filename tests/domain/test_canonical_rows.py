@@ -259,3 +259,25 @@ def test_an_exported_row_with_a_status_column_and_a_missing_key_matches_the_pars
     raw["status"] = "registered"
     assert len(raw) == len(ROW_KEYS)  # as many keys as a record has, but not the same ones
     assert _assert_same_as_parser(known, CleanRow(raw), as_registered=True)
+
+
+def test_a_person_born_in_the_signing_year_is_left_to_the_parser() -> None:
+    """Parties are known per signing year, but a birth date within it needs the full date."""
+    from tests.domain.builders import make_resident_id, valid_row
+
+    def signed(born: str, on: str) -> CleanRow:
+        row = valid_row(seller_nature="400", seller_name="张三")
+        row.update(seller_id=make_resident_id(born=born), signed_on=on, valid_from=on)
+        return CleanRow(row)
+
+    known = CanonicalRows(as_registered=False)
+    for born, on in (("20240301", "2024-03-10"), ("19800229", "2024-02-10")):
+        after_birth = signed(born, on)
+        record, problems = parse_record(after_birth, 2)
+        assert record is not None and problems == [], problems
+        known.learn(after_birth, record)
+    assert known.accept(signed("19800229", "2024-02-10")) is not None
+    before_birth = signed("20240301", "2024-02-10")
+    assert known.accept(before_birth) is None
+    codes = {p.code for p in parse_record(before_birth, 2)[1]}
+    assert codes == {"resident_id_born_after_signing"}

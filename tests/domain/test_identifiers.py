@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from techmarket.codes.regions import province_prefixes
 from techmarket.domain.identifiers import (
     RESIDENT_ID_CHECK,
     USCC_ALPHABET,
@@ -18,6 +19,7 @@ from techmarket.domain.identifiers import (
     normalise_patent_number,
     org_code_check_char,
     patent_check_char,
+    resident_id_birth_date,
     resident_id_check_char,
     split_patent_numbers,
     uscc_check_char,
@@ -111,6 +113,52 @@ def test_a_resident_id_whose_birth_date_does_not_exist_is_rejected() -> None:
     assert codes(check_resident_id(number, "seller_id")) == ["resident_id_birth_date"]
 
 
+@pytest.mark.parametrize("prefix", ["99", "00", "10", "24", "47", "55", "66", "72", "90"])
+def test_a_resident_id_whose_first_two_digits_name_no_province_is_rejected(prefix: str) -> None:
+    number = make_resident_id(prefix + "0106")
+    assert codes(check_resident_id(number, "seller_id")) == ["resident_id_province"]
+
+
+@pytest.mark.parametrize(
+    ("region", "where"),
+    [
+        ("440106", "广州市天河区"),
+        ("110105", "北京市朝阳区"),
+        ("650102", "乌鲁木齐市天山区"),
+        ("460100", "海口市 (Hainan, a province only since 1988)"),
+        ("500103", "重庆市渝中区 (Chongqing, a province-level city only since 1997)"),
+        ("440102", "广州市东山区 (abolished in 2005: old IDs keep it)"),
+        ("710000", "台湾省 (GB/T 2260)"),
+        ("810000", "香港 (GB/T 2260 and residence permits)"),
+        ("820000", "澳门 (GB/T 2260 and residence permits)"),
+        ("830000", "a Taiwan resident's residence permit (港澳台居民居住证)"),
+    ],
+)
+def test_a_resident_id_of_any_province_then_or_now_is_valid(region: str, where: str) -> None:
+    assert check_resident_id(make_resident_id(region), "seller_id") == [], where
+
+
+def test_every_province_level_code_of_gbt_2260_is_a_resident_id_prefix() -> None:
+    assert len(province_prefixes()) == 34
+    for prefix in province_prefixes():
+        assert check_resident_id(make_resident_id(prefix + "0000"), "seller_id") == [], prefix
+
+
+def test_a_resident_id_wrong_in_province_and_check_character_reports_both() -> None:
+    number = make_resident_id("990106")
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    assert codes(check_resident_id(wrong, "seller_id")) == [
+        "resident_id_province",
+        "resident_id_check_digit",
+    ]
+
+
+def test_the_birth_date_is_read_from_positions_seven_to_fourteen() -> None:
+    assert resident_id_birth_date(make_resident_id(born="19800229").lower()) == date(1980, 2, 29)
+    assert resident_id_birth_date("44010619810229123X") is None  # 1981 has no 29 February
+    assert resident_id_birth_date(EXAMPLE_USCC) is None
+
+
 def test_a_resident_id_with_a_wrong_check_character_is_rejected() -> None:
     wrong = EXAMPLE_RESIDENT_ID[:17] + ("0" if EXAMPLE_RESIDENT_ID[17] != "0" else "1")
     assert codes(check_resident_id(wrong, "seller_id")) == ["resident_id_check_digit"]
@@ -201,7 +249,8 @@ def valid_usccs(draw: st.DrawFn) -> str:
 
 @st.composite
 def valid_resident_ids(draw: st.DrawFn) -> str:
-    region = "".join(draw(st.lists(DIGIT, min_size=6, max_size=6)))
+    province = draw(st.sampled_from(sorted(province_prefixes() | {"83"})))
+    region = province + "".join(draw(st.lists(DIGIT, min_size=4, max_size=4)))
     born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))
     born = born.strftime("%Y%m%d")
     seq = "".join(draw(st.lists(DIGIT, min_size=3, max_size=3)))

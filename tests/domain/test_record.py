@@ -131,6 +131,47 @@ def test_a_natural_person_seller_identifies_with_a_resident_id() -> None:
     assert record.seller.is_natural_person
 
 
+def _person_seller(born: str, signed_on: str, **overrides: str) -> dict[str, str]:
+    """A row whose seller is a natural person born on `born` (YYYYMMDD), signed on `signed_on`."""
+    row = valid_row(seller_nature="400", seller_name="张三", seller_id=make_resident_id(born=born))
+    row.update(signed_on=signed_on, valid_from=signed_on, **overrides)
+    return row
+
+
+def test_a_natural_person_born_after_the_signing_date_is_refused() -> None:
+    _, problems = parse(_person_seller("20250401", "2025-03-10"))
+    assert [(p.field, p.code, p.severity) for p in problems] == [
+        ("seller_id", "resident_id_born_after_signing", "error")
+    ]
+    assert "2025-04-01" in problems[0].message and "2025-04-01" in problems[0].message_en
+
+
+def test_a_natural_person_buyer_born_after_the_signing_date_is_refused() -> None:
+    row = valid_row(
+        buyer_nature="400",
+        buyer_name="李四",
+        buyer_id=make_resident_id("110108", born="20300101"),
+    )
+    assert errors_of(row) == {"resident_id_born_after_signing"}
+
+
+@pytest.mark.parametrize("born", ["19800229", "20250310"])
+def test_a_natural_person_born_before_or_on_the_signing_date_passes(born: str) -> None:
+    record, problems = parse(_person_seller(born, "2025-03-10"))
+    assert record is not None and problems == []
+
+
+def test_the_birth_date_is_checked_against_each_rows_own_signing_date() -> None:
+    """Parties are remembered per signing year; the full date still decides for each row."""
+    assert parse(_person_seller("20250301", "2025-03-10"))[0] is not None
+    assert errors_of(_person_seller("20250301", "2025-02-10")) == {"resident_id_born_after_signing"}
+
+
+def test_a_resident_id_naming_no_province_is_refused_in_a_record() -> None:
+    row = valid_row(seller_nature="400", seller_id=make_resident_id("990106"))
+    assert errors_of(row) == {"resident_id_province"}
+
+
 # --- all problems at once ----------------------------------------------------------------------
 
 

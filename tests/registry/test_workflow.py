@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from techmarket.domain.problems import (
+    Conflict,
     DomainError,
     InvalidTransition,
     NotFound,
@@ -84,8 +85,9 @@ def test_an_unknown_refusal_reason_is_rejected_and_nothing_changes(
     seller, registrar, agencies, now
 ):
     contract = submitted(seller, agencies["city"], now)
-    with pytest.raises(DomainError, match="R99"):
+    with pytest.raises(DomainError, match="R99") as refused:
         services.refuse(contract.pk, actor=registrar, now=now, reason="R99", note="说明")
+    assert refused.value.code == "unknown_refusal_reason"
     contract.refresh_from_db()
     assert contract.status == "submitted"
 
@@ -109,8 +111,11 @@ def test_a_refusal_cancellation_or_amendment_needs_its_explanation(
             contract.pk, valid_record(), actor=registrar, now=now, note=""
         ),
     }
-    with pytest.raises(DomainError, match="须"):
+    with pytest.raises(DomainError, match="须") as refused:
         calls[step]()
+    assert (refused.value.code, refused.value.details["action"]) == ("note_required", step)
+    # what to type to give the note is the front end's hint, not the service's message
+    assert "--" not in refused.value.message + refused.value.message_en
     contract.refresh_from_db()
     assert contract.status == before
 
@@ -124,8 +129,9 @@ def test_a_correction_cannot_hand_the_contract_to_another_seller(seller, registr
     other = valid_record(
         seller_id=make_uscc("440112", "MA9X8Y7W"), seller_name="黄埔某公司", seller_region="440112"
     )
-    with pytest.raises(DomainError, match="不能更换卖方"):
+    with pytest.raises(DomainError, match="不能更换卖方") as refused:
         services.resubmit(contract.pk, other, actor=seller, now=now)
+    assert refused.value.code == "seller_change_not_allowed"
     contract.refresh_from_db()
     assert (contract.status, contract.seller_id) == (
         "correction_requested",
@@ -179,11 +185,13 @@ def test_a_large_contract_needs_a_second_review_by_another_registrar(
     )
     assert contract.is_large
     services.accept(contract.pk, actor=registrar, now=now)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as straight:
         services.register(contract.pk, actor=registrar, now=now)
+    assert straight.value.code == "large_needs_second_review"
     services.send_to_second_review(contract.pk, actor=registrar, now=now)
-    with pytest.raises(DomainError, match="另一名登记员"):
+    with pytest.raises(PermissionDenied, match="另一名登记员") as same:
         services.register(contract.pk, actor=registrar, now=now)
+    assert same.value.code == "second_reviewer_same_as_first"
     contract = services.register(contract.pk, actor=second_registrar, now=now)
     assert contract.status == "registered"
 
@@ -237,8 +245,9 @@ def test_a_cancelled_registration_keeps_its_number(seller, registrar, agencies, 
 
 def test_a_seller_cannot_accept_their_own_contract(seller, agencies, now):
     contract = submitted(seller, agencies["city"], now)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         services.accept(contract.pk, actor=seller, now=now)
+    assert refused.value.code == "role_may_not_act"
 
 
 def test_registrar_of_another_district_cannot_see_the_contract(
@@ -257,27 +266,40 @@ def test_a_seller_cannot_touch_another_sellers_contract(seller, outsider, agenci
 
 def test_a_registered_contract_cannot_be_registered_again(seller, registrar, agencies, now):
     contract = registered(seller, registrar, agencies["city"], now)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         services.register(contract.pk, actor=registrar, now=now)
+    assert refused.value.code == "transition_not_allowed"
 
 
 def test_a_stale_version_is_refused(seller, registrar, agencies, now):
     contract = submitted(seller, agencies["city"], now)
-    with pytest.raises(StaleObject):
-        services._step(
-            contract.pk, "accept", actor=registrar, now=now, expected_version=contract.version - 1
+    with pytest.raises(StaleObject) as refused:
+        services.accept(
+            contract.pk, actor=registrar, now=now, expected_version=contract.version - 1
         )
+    assert refused.value.code == "stale_version"
 
 
 def test_a_seller_cannot_draft_for_another_organisation(outsider, agencies, now):
-    with pytest.raises(DomainError):
+    with pytest.raises(PermissionDenied) as refused:
         services.create_draft(valid_record(), agency=agencies["city"], actor=outsider, now=now)
+    assert refused.value.code == "seller_not_own_organisation"
+
+
+def test_a_registrar_does_not_draft(registrar, agencies, now):
+    with pytest.raises(PermissionDenied) as refused:
+        services.create_draft(valid_record(), agency=agencies["city"], actor=registrar, now=now)
+    assert refused.value.code == "only_seller_drafts"
 
 
 def test_drafting_the_same_contract_twice_names_the_first_one(seller, agencies, now):
     first = services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
-    with pytest.raises(DomainError, match=f"合同 {first.pk}"):
+    with pytest.raises(Conflict, match=f"合同 {first.pk}") as refused:
         services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+    assert (refused.value.code, refused.value.details["contract"]) == (
+        "duplicate_contract",
+        first.pk,
+    )
 
 
 def test_a_draft_at_an_agency_outside_the_sellers_region_is_refused(seller, agencies, now):
@@ -299,8 +321,9 @@ def test_an_amendment_that_makes_the_contract_large_is_refused(seller, registrar
         non_tech_equipment="200000.00",
         non_tech_materials="",
     )
-    with pytest.raises(InvalidTransition, match="二次审核"):
+    with pytest.raises(InvalidTransition, match="二次审核") as refused:
         services.amend(contract.pk, large, actor=registrar, now=now, note="追加")
+    assert refused.value.code == "amendment_makes_large"
     contract.refresh_from_db()
     assert (contract.is_large, contract.tech_amount) == (False, 800000)
     assert list(contract.versions.values_list("reason", flat=True)) == ["submitted"]

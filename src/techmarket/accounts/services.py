@@ -9,7 +9,7 @@ from django.db import transaction
 from techmarket.accounts.models import Agency
 from techmarket.codes.regions import get_region, is_within
 from techmarket.domain.numbering import DEFAULT_FORMAT, validate_format
-from techmarket.domain.problems import DomainError, NotFound
+from techmarket.domain.problems import Conflict, DomainError, NotFound
 
 _LEVELS = {
     "province": Agency.Level.PROVINCE,
@@ -36,8 +36,20 @@ def save_agency(
     _check_code(code)
     name = _checked_name(name)
     found = get_region(region)
-    if found is None or found.end_year is not None:
-        raise DomainError(f"行政区划代码 {region} 无效或已停用", f"region {region} is not in use")
+    if found is None:
+        raise DomainError(
+            f"行政区划代码 {region} 不存在",
+            f"{region} is not a GB/T 2260 division code",
+            code="region_unknown",
+            region=region,
+        )
+    if found.end_year is not None:
+        raise DomainError(
+            f"行政区划代码 {region}（{found.name}）已于 {found.end_year} 年停用",
+            f"region {region} ({found.name}) is no longer in use since {found.end_year}",
+            code="region_abolished",
+            region=region,
+        )
     if number_format:
         validate_format(number_format)
     with transaction.atomic():
@@ -52,6 +64,9 @@ def save_agency(
             raise DomainError(
                 f"辖区 {region} 不在上级机构辖区 {parent.region_code} 内",
                 f"region {region} lies outside the parent's {parent.region_code}",
+                code="region_outside_parent",
+                region=region,
+                parent_region=parent.region_code,
             )
         kept_format = existing.number_format if existing is not None else DEFAULT_FORMAT
         number_format = number_format or kept_format
@@ -69,13 +84,16 @@ def save_agency(
 def _check_code(code: str) -> None:
     limit = Agency._meta.get_field("code").max_length
     if not code.strip():
-        raise DomainError("机构代码不能为空", "the agency code must not be blank")
+        raise DomainError(
+            "机构代码不能为空", "the agency code must not be blank", code="agency_code_blank"
+        )
     if not _CODE.fullmatch(code) or len(code) > limit:
         raise DomainError(
             f"机构代码 {code!r} 无效：只能含字母、数字、- 和 _，最长 {limit} 个字符"
             "（代码会通过 {agency} 写进登记编号）",
             f"agency code {code!r} is invalid: use only letters, digits, '-' and '_', at most "
             f"{limit} characters (the code goes into registration numbers through {{agency}})",
+            code="agency_code_invalid",
         )
 
 
@@ -83,10 +101,14 @@ def _checked_name(name: str) -> str:
     limit = Agency._meta.get_field("name").max_length
     name = name.strip()
     if not name:
-        raise DomainError("机构名称不能为空", "the agency name must not be blank")
+        raise DomainError(
+            "机构名称不能为空", "the agency name must not be blank", code="agency_name_blank"
+        )
     if len(name) > limit:
         raise DomainError(
-            f"机构名称最长 {limit} 个字符", f"the agency name is at most {limit} characters long"
+            f"机构名称最长 {limit} 个字符",
+            f"the agency name is at most {limit} characters long",
+            code="agency_name_too_long",
         )
     return name
 
@@ -97,7 +119,12 @@ def _parent(code: str, parent_code: str) -> Agency | None:
         return None
     parent = Agency.objects.filter(code=parent_code).select_related("parent").first()
     if parent is None:
-        raise NotFound(f"上级机构 {parent_code} 不存在", f"no parent agency {parent_code}")
+        raise NotFound(
+            f"上级机构 {parent_code} 不存在",
+            f"no parent agency {parent_code}",
+            code="parent_agency_not_found",
+            agency=parent_code,
+        )
     ancestor: Agency | None = parent
     seen: set[str] = set()
     while ancestor is not None and ancestor.code not in seen:  # a stored cycle ends the walk
@@ -106,6 +133,7 @@ def _parent(code: str, parent_code: str) -> Agency | None:
             raise DomainError(
                 f"机构 {parent_code} 是 {code} 本身或其下级，不能作为它的上级机构",
                 f"agency {parent_code} is {code} itself or below it, so it cannot be its parent",
+                code="agency_parent_cycle",
             )
         ancestor = ancestor.parent
     return parent
@@ -122,12 +150,14 @@ def _refuse_moving(agency: Agency, region: str) -> None:
     held_en = " and ".join(
         w for w, h in (("child agencies", has_children), ("contracts", has_contracts)) if h
     )
-    raise DomainError(
+    raise Conflict(
         f"机构 {agency.code} 已有{held}，不能把辖区从 {agency.region_code} 改为 {region}："
         "下级机构会落到上级辖区之外，统计也会随之移动；新辖区请新建一个机构",
         f"agency {agency.code} has {held_en}, so its region cannot change from "
         f"{agency.region_code} to {region}: child agencies would fall outside it and statistics "
         "would move; create a new agency for the new region",
+        code="agency_region_in_use",
+        agency=agency.code,
     )
 
 
@@ -141,9 +171,11 @@ def _refuse_clashing_numbers(code: str, region: str, number_format: str) -> None
         .first()
     )
     if clash is not None:
-        raise DomainError(
+        raise Conflict(
             f"机构 {clash.code} 与本机构辖区相同且编号格式相同，登记编号会重复；"
-            "请用含 {agency} 的编号格式（--number-format）",
+            "两个机构须至少有一个使用含 {agency} 的编号格式",
             f"agency {clash.code} has the same region and number format, so numbers would "
-            "repeat; use a format containing {agency}",
+            "repeat; one of the two needs a format containing {agency}",
+            code="number_format_clash",
+            agency=clash.code,
         )

@@ -22,6 +22,13 @@ app = typer.Typer(help="技术合同 Technology contracts.", no_args_is_help=Tru
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
 AsUser = Annotated[str, typer.Option("--as", help="act as this user (their role and agency)")]
+ExpectedVersion = Annotated[
+    int | None,
+    typer.Option(
+        "--expected-version",
+        help="act only if the contract is still at this version (exit 6 if not)",
+    ),
+]
 
 
 def _progress(label: str) -> Progress:
@@ -340,6 +347,7 @@ def _step_output(contract, as_json: bool) -> None:  # type: ignore[no-untyped-de
     data = {
         "id": contract.pk,
         "status": contract.status,
+        "version": contract.version,
         "registration_number": contract.registration_number,
         "deadline": contract.deadline.isoformat() if contract.deadline else None,
     }
@@ -349,7 +357,7 @@ def _step_output(contract, as_json: bool) -> None:  # type: ignore[no-untyped-de
         number = (
             f"，登记编号 {contract.registration_number}" if contract.registration_number else ""
         )
-        console.print(f"合同 {contract.pk}：{contract.status}{number}")
+        console.print(f"合同 {contract.pk}：{contract.status}{number}（第 {contract.version} 版）")
 
 
 def _record_from_file(path: Path):  # type: ignore[no-untyped-def]
@@ -363,6 +371,7 @@ def _record_from_file(path: Path):  # type: ignore[no-untyped-def]
         raise FileProblem(
             f"文件须恰好含一条合同记录，实际 {len(rows)} 条",
             f"the file must hold exactly one record, found {len(rows)}",
+            code="not_one_record",
         )
     record, problems = parse_record(rows[0][1], 1, wan_yuan_fields=source.wan_yuan_fields)
     if record is None:
@@ -397,14 +406,25 @@ def draft(
 def _simple_step(name: str, help_text: str) -> None:
     @app.command(name, help=help_text)
     @fails_cleanly
-    def command(contract_id: int, as_user: AsUser, as_json: JsonOpt = False) -> None:
+    def command(
+        contract_id: int,
+        as_user: AsUser,
+        expected_version: ExpectedVersion = None,
+        as_json: JsonOpt = False,
+    ) -> None:
         from django.utils import timezone
 
         from techmarket.registry import services
         from techmarket.registry.actors import actor_for
 
         step = getattr(services, name.replace("-", "_"))
-        _step_output(step(contract_id, actor=actor_for(as_user), now=timezone.now()), as_json)
+        contract = step(
+            contract_id,
+            actor=actor_for(as_user),
+            now=timezone.now(),
+            expected_version=expected_version,
+        )
+        _step_output(contract, as_json)
 
 
 for _name, _help in (
@@ -425,6 +445,7 @@ def _note_step(name: str, help_text: str) -> None:
         contract_id: int,
         as_user: AsUser,
         note: Annotated[str, typer.Option(help="说明")],
+        expected_version: ExpectedVersion = None,
         as_json: JsonOpt = False,
     ) -> None:
         from django.utils import timezone
@@ -433,9 +454,14 @@ def _note_step(name: str, help_text: str) -> None:
         from techmarket.registry.actors import actor_for
 
         step = getattr(services, name.replace("-", "_"))
-        _step_output(
-            step(contract_id, actor=actor_for(as_user), now=timezone.now(), note=note), as_json
+        contract = step(
+            contract_id,
+            actor=actor_for(as_user),
+            now=timezone.now(),
+            note=note,
+            expected_version=expected_version,
         )
+        _step_output(contract, as_json)
 
 
 _note_step("request-correction", "要求补正 Ask the seller to correct the application.")
@@ -449,6 +475,7 @@ def refuse(
     as_user: AsUser,
     reason: Annotated[str, typer.Option(help="不予登记理由代码 R01…R10")],
     note: Annotated[str, typer.Option(help="理由说明，打印在不予登记通知上")],
+    expected_version: ExpectedVersion = None,
     as_json: JsonOpt = False,
 ) -> None:
     """不予登记 Refuse with a coded reason and its explanation."""
@@ -459,7 +486,12 @@ def refuse(
 
     _step_output(
         services.refuse(
-            contract_id, actor=actor_for(as_user), now=timezone.now(), reason=reason, note=note
+            contract_id,
+            actor=actor_for(as_user),
+            now=timezone.now(),
+            reason=reason,
+            note=note,
+            expected_version=expected_version,
         ),
         as_json,
     )
@@ -467,7 +499,13 @@ def refuse(
 
 @app.command("resubmit")
 @fails_cleanly
-def resubmit(contract_id: int, file: Path, as_user: AsUser, as_json: JsonOpt = False) -> None:
+def resubmit(
+    contract_id: int,
+    file: Path,
+    as_user: AsUser,
+    expected_version: ExpectedVersion = None,
+    as_json: JsonOpt = False,
+) -> None:
     """补正 Resubmit corrected content from a one-record file (the review clock restarts)."""
     from django.utils import timezone
 
@@ -476,7 +514,11 @@ def resubmit(contract_id: int, file: Path, as_user: AsUser, as_json: JsonOpt = F
 
     _step_output(
         services.resubmit(
-            contract_id, _record_from_file(file), actor=actor_for(as_user), now=timezone.now()
+            contract_id,
+            _record_from_file(file),
+            actor=actor_for(as_user),
+            now=timezone.now(),
+            expected_version=expected_version,
         ),
         as_json,
     )
@@ -489,6 +531,7 @@ def amend(
     file: Path,
     as_user: AsUser,
     note: Annotated[str, typer.Option(help="变更说明")],
+    expected_version: ExpectedVersion = None,
     as_json: JsonOpt = False,
 ) -> None:
     """变更登记 Amend a registered contract from a one-record file."""
@@ -504,6 +547,7 @@ def amend(
             actor=actor_for(as_user),
             now=timezone.now(),
             note=note,
+            expected_version=expected_version,
         ),
         as_json,
     )

@@ -100,6 +100,78 @@ def exit_code_for(error: DomainError) -> int:
     return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 1)
 
 
+# How to fix a refusal in this front end's terms, by the refusal's stable code (Chinese, English).
+# Services say what is wrong; only the command line knows its options and commands.
+HINTS: dict[str, tuple[str, str]] = {
+    "note_required": ("请用 --note 填写说明", "give the explanation with --note"),
+    "unknown_refusal_reason": (
+        "请用 --reason 给出上列理由代码之一",
+        "give one of the codes listed with --reason",
+    ),
+    "stale_version": (
+        "请先用 techmarket contracts show 查看合同的当前状态，再以上面给出的当前版本作为 "
+        "--expected-version 重试",
+        "check the contract with techmarket contracts show, then retry with the current version "
+        "given above as --expected-version",
+    ),
+    "duplicate_contract": (
+        "可用 techmarket contracts show 查看已有的合同",
+        "see the existing contract with techmarket contracts show",
+    ),
+    "second_reviewer_same_as_first": (
+        "请由另一名登记员（--as）完成二次审核",
+        "let another registrar (--as) do the second review",
+    ),
+    "seller_not_own_organisation": (
+        "请以该卖方单位的用户（--as）起草",
+        "draft as a user of the seller organisation (--as)",
+    ),
+    "only_seller_drafts": ("请以卖方用户（--as）起草", "draft as a seller user (--as)"),
+    "user_not_found": (
+        "请先用 techmarket users add 创建用户并分配角色",
+        "create the user with techmarket users add",
+    ),
+    "agency_not_found": (
+        "可用 techmarket agencies list 查看已有的登记机构",
+        "see the agencies with techmarket agencies list",
+    ),
+    "parent_agency_not_found": (
+        "可用 techmarket agencies list 查看已有的登记机构",
+        "see the agencies with techmarket agencies list",
+    ),
+    "agency_required": ("请用 --agency 指定登记机构代码", "name the agency with --agency CODE"),
+    "party_required": (
+        "请用 --party 指定卖方单位的证件号",
+        "name the organisation with --party IDENTIFIER",
+    ),
+    "unknown_role": ("请用 --role 给出上列角色之一", "give one of the roles listed with --role"),
+    "number_format_clash": (
+        "请用 --number-format 给出含 {agency} 的编号格式",
+        "pass --number-format with a format containing {agency}",
+    ),
+    "number_format_malformed": (
+        "请检查 --number-format 的写法",
+        "check how --number-format is written",
+    ),
+    "number_format_incomplete": (
+        "请用 --number-format 给出完整的编号格式",
+        "pass a complete format with --number-format",
+    ),
+    "number_format_unknown_field": (
+        "--number-format 只能使用 {year} {region} {agency} {serial}",
+        "--number-format may only use {year} {region} {agency} {serial}",
+    ),
+    "not_one_record": (
+        "草稿、补正和变更各读取一个只含一条记录的文件",
+        "draft, resubmit and amend each read a file holding one record",
+    ),
+}
+
+
+def hint_for(error: DomainError) -> tuple[str, str] | None:
+    return HINTS.get(error.code)
+
+
 def _database_problem(error: Exception) -> DomainError:
     from django.db import IntegrityError
 
@@ -131,6 +203,9 @@ def _fail(error: DomainError, *, as_json: bool) -> NoReturn:
             "message": error.message,
             "message_en": error.message_en,
         }
+        hint = hint_for(error)
+        if hint is not None:
+            described["hint"], described["hint_en"] = hint
         body: dict[str, object] = {"error": described}
         if isinstance(error, ValidationFailed):
             body["problems"] = [p.as_dict() for p in error.problems]
@@ -151,6 +226,10 @@ def _fail(error: DomainError, *, as_json: bool) -> NoReturn:
     else:
         err_console.print(f"[red]错误 ({error.code})[/red]：{error.message}")
         err_console.print(f"[dim]{error.message_en}[/dim]")
+        hint = hint_for(error)
+        if hint is not None:
+            err_console.print(f"[yellow]提示[/yellow]：{hint[0]}")
+            err_console.print(f"[dim]hint: {hint[1]}[/dim]")
         if isinstance(error, ValidationFailed):
             print_problems(error.problems, stderr=True)
     raise typer.Exit(exit_code_for(error)) from None

@@ -240,6 +240,16 @@ def children(code: str, on: date | None = None) -> list[Region]:
     return [r for r in regions if r.code[:2] == code[:2] and _parent(r, year) == code]
 
 
+@cache
+def province_prefixes() -> frozenset[str]:
+    """The first two digits of every province-level code ever in use (1980–), e.g. "44"."""
+    return frozenset(
+        code[:2]
+        for code, records in _records().items()
+        if any(record.level == "province" for record in records)
+    )
+
+
 def all_codes() -> list[str]:
     """Every code that was ever in use (1980–), current or not: the keys of the history."""
     return sorted(_records())

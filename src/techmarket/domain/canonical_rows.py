@@ -27,12 +27,15 @@ from operator import itemgetter
 from typing import Any
 
 from techmarket.domain.identifiers import (
+    NATURAL_PERSON,
     check_patent_number,
     normalise_patent_number,
+    resident_id_birth_date,
     split_patent_numbers,
 )
 from techmarket.domain.record import (
     DEFAULTS,
+    DOMESTIC,
     NAME_MAX,
     NAME_MIN,
     REGISTRATION_KEYS,
@@ -132,6 +135,15 @@ def _patents(written: str) -> tuple[str, ...] | None:
         if number not in numbers:
             numbers.append(number)
     return tuple(numbers)
+
+
+def _born_before(year: str, _name: str, party_id: str, nature: str, country: str, *_: str) -> bool:
+    """Whether a party is known good for any signing date of `year`: a person born during that
+    year may have signed before their birth date on another row, which the parser refuses."""
+    if nature != NATURAL_PERSON or country != DOMESTIC:
+        return True
+    born = resident_id_birth_date(party_id)
+    return born is None or born.year < int(year)
 
 
 class CanonicalRows:
@@ -287,5 +299,5 @@ class CanonicalRows:
             self.parties.clear()
         year = record.signed_on.isoformat()[:4]
         for role, keys in PARTY_KEYS.items():
-            if canonical(*keys):
+            if canonical(*keys) and _born_before(year, *(text[k] for k in keys)):
                 self.parties.add((role, year, *(text[k] for k in keys)))

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
+from techmarket.codes.regions import province_prefixes
 from techmarket.domain.problems import Problem, Severity
 
 # --- Unified social credit code (GB 32100-2015) ------------------------------------------------
@@ -32,6 +33,10 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
 _RESIDENT_ID_SHAPE = re.compile(r"^\d{17}[0-9X]$", re.ASCII)
+# Positions 1–2 name the province of the registered residence (GB/T 2260, codes since 1980). The
+# residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证, 2018) carry numbers
+# of the same shape whose address codes are 810000, 820000 and 830000; 83 is no GB/T 2260 code.
+RESIDENCE_PERMIT_PREFIXES = frozenset({"81", "82", "83"})
 
 # --- CN patent application numbers ------------------------------------------------------------
 
@@ -180,7 +185,8 @@ def _check_embedded_org_code(code: str, field: str) -> list[Problem]:
 
 
 def check_resident_id(value: object, field: str) -> list[Problem]:
-    """Problems of an 18-digit resident ID: shape, a real birth date, the check character."""
+    """Problems of an 18-digit resident ID: shape, a province, a real birth date, the check
+    character."""
     number = _clean(value)
     if len(number) != 18:
         return [
@@ -201,6 +207,15 @@ def check_resident_id(value: object, field: str) -> list[Problem]:
             )
         ]
     problems: list[Problem] = []
+    if not _names_a_province(number[:2]):
+        problems.append(
+            _problem(
+                field,
+                "resident_id_province",
+                f"居民身份证号码前两位 {number[:2]} 不是省级行政区划代码（GB/T 2260）",
+                f"Positions 1–2 ({number[:2]}) of a resident ID name no province (GB/T 2260)",
+            )
+        )
     birth = number[6:14]
     if _birth_date(birth) is None:
         problems.append(
@@ -222,6 +237,18 @@ def check_resident_id(value: object, field: str) -> list[Problem]:
             )
         )
     return problems
+
+
+def _names_a_province(prefix: str) -> bool:
+    return prefix in province_prefixes() or prefix in RESIDENCE_PERMIT_PREFIXES
+
+
+def resident_id_birth_date(value: object) -> date | None:
+    """The birth date a resident ID carries in positions 7–14, None when it holds no real one."""
+    number = _clean(value)
+    if not _RESIDENT_ID_SHAPE.match(number):
+        return None
+    return _birth_date(number[6:14])
 
 
 def _birth_date(yyyymmdd: str) -> date | None:

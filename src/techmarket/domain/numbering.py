@@ -27,7 +27,9 @@ def validate_format(fmt: str) -> None:
         ]
     except ValueError as error:
         raise DomainError(
-            f"登记编号格式无效：{error}", f"the number format is malformed: {error}"
+            f"登记编号格式无效：{error}",
+            f"the number format is malformed: {error}",
+            code="number_format_malformed",
         ) from None
     names = {name for name, _ in fields}
     missing = [f"{{{n}}}" for n in ("serial", "year") if n not in names]
@@ -38,12 +40,14 @@ def validate_format(fmt: str) -> None:
             f"登记编号格式必须包含 {'、'.join(missing)}，否则不同年份或不同机构的编号会重复",
             f"the number format must contain {', '.join(missing).replace(' 或 ', ' or ')}: "
             "otherwise numbers of different years or agencies repeat",
+            code="number_format_incomplete",
         )
     unknown = names - _ALLOWED
     if unknown:
         raise DomainError(
             f"登记编号格式含未知字段：{', '.join(sorted(n or '{}' for n in unknown))}",
             f"unknown fields in number format: {', '.join(sorted(n or '{}' for n in unknown))}",
+            code="number_format_unknown_field",
         )
 
 

@@ -30,6 +30,7 @@ from techmarket.domain.identifiers import (
     check_patent_number,
     normalise_party_id,
     normalise_patent_number,
+    resident_id_birth_date,
     split_patent_numbers,
     uscc_region,
 )
@@ -403,6 +404,7 @@ class _RecordParser:
             self.values[key] = self.parse_code(key, required=False)
         for role in PARTIES:
             self.parse_party(role)
+            self.check_born_before_signing(role)
         self.check_parties_differ()
         self.parse_registration(as_registered)
         return self.values
@@ -740,6 +742,28 @@ class _RecordParser:
             f"{role}_region {region}; check the region (ignore for a relocated entity)",
             "warning",
         )
+
+    def check_born_before_signing(self, role: PartyRole) -> None:
+        """A natural person cannot sign before they are born: the ID or the date is wrong.
+
+        Outside the memoised party check, since it reads the full signing date.
+        """
+        signed_on, party_id = self.values.get("signed_on"), self.values.get(f"{role}_id")
+        values = self.values
+        if values.get(f"{role}_nature") != NATURAL_PERSON or not isinstance(signed_on, date):
+            return
+        if values.get(f"{role}_country") != DOMESTIC:
+            return  # a foreign person's number has no birth date we could read
+        born = resident_id_birth_date(party_id)
+        if born is not None and born > signed_on:
+            self.add(
+                f"{role}_id",
+                "resident_id_born_after_signing",
+                f"居民身份证号码中的出生日期 {born} 晚于签订日期 {signed_on}；"
+                "请核对证件号和签订日期",
+                f"the resident ID's birth date {born} is after signed_on {signed_on}; check the "
+                "ID and the signing date",
+            )
 
     def check_parties_differ(self) -> None:
         seller_id, buyer_id = self.values.get("seller_id"), self.values.get("buyer_id")

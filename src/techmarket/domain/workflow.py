@@ -176,6 +176,7 @@ def check_transition(
         raise InvalidTransition(
             f"当前状态“{STATUS_LABELS[current][0]}”下不能执行“{transition.label_zh}”",
             f"cannot {transition.label_en} a contract that is {STATUS_LABELS[current][1]}",
+            code="transition_not_allowed",
             action=str(transition.action),
             status=str(current),
         )
@@ -183,11 +184,15 @@ def check_transition(
         raise PermissionDenied(
             f"角色 {role} 无权执行“{transition.label_zh}”",
             f"role {role} may not {transition.label_en}",
+            code="role_may_not_act",
+            action=str(transition.action),
+            role=str(role),
         )
     if transition.action is Action.REGISTER and is_large and current is not Status.SECOND_REVIEW:
         raise InvalidTransition(
             "大额合同（技术交易额达到二次审核门槛）须经二次审核后登记",
             "a large contract must pass second review before it is registered",
+            code="large_needs_second_review",
             action=str(transition.action),
             status=str(current),
         )

@@ -26,7 +26,12 @@ def actor_for(username: str) -> Actor:
         get_user_model().objects.filter(username=username).select_related("profile__agency").first()
     )
     if user is None or not hasattr(user, "profile"):
-        raise NotFound(f"用户 {username} 不存在或未分配角色", f"no user {username} with a role")
+        raise NotFound(
+            f"用户 {username} 不存在或未分配角色",
+            f"no user {username} with a role",
+            code="user_not_found",
+            user=username,
+        )
     profile = user.profile
     return Actor(username, Role(profile.role), profile.agency, profile.party_id, user.pk)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from techmarket.domain.problems import DomainError, FileProblem
+from techmarket.domain.problems import DomainError, FileProblem, Unavailable
 
 
 def _pg_env() -> tuple[list[str], dict[str, str]]:
@@ -45,7 +45,12 @@ def backup(target: Path) -> None:
             partial.unlink(missing_ok=True)
         return
     if shutil.which("pg_dump") is None:
-        raise DomainError("找不到 pg_dump", "pg_dump is not installed")
+        raise Unavailable(
+            "找不到 pg_dump：无法备份 PostgreSQL 数据库",
+            "pg_dump is not installed: a PostgreSQL database cannot be backed up",
+            code="backup_tool_missing",
+            tool="pg_dump",
+        )
     args, env = _pg_env()
     _run_tool(["pg_dump", "-Fc", "-f", str(target), *args, connection.settings_dict["NAME"]], env)
 
@@ -53,7 +58,12 @@ def backup(target: Path) -> None:
 def restore(source: Path) -> None:
     """Replace the current database's content with the backup's."""
     if not source.exists():
-        raise FileProblem(f"备份文件 {source} 不存在", f"backup {source} not found")
+        raise FileProblem(
+            f"备份文件 {source} 不存在",
+            f"backup {source} not found",
+            code="backup_not_found",
+            path=str(source),
+        )
     if connection.vendor == "sqlite":
         try:
             uri = f"{source.resolve().as_uri()}?mode=ro"  # "#", "?" and "%" escaped
@@ -65,6 +75,8 @@ def restore(source: Path) -> None:
             raise FileProblem(
                 f"{source} 不是本平台的 SQLite 备份：{error}",
                 f"{source} is not a techmarket SQLite backup: {error}",
+                code="not_a_backup",
+                path=str(source),
             ) from None
         return
     args, env = _pg_env()
@@ -89,4 +101,9 @@ def _run_tool(command: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()[-1:] or ["?"]
-        raise DomainError(f"{command[0]} 失败：{detail[0]}", f"{command[0]} failed: {detail[0]}")
+        raise DomainError(
+            f"{command[0]} 失败：{detail[0]}",
+            f"{command[0]} failed: {detail[0]}",
+            code="backup_tool_failed",
+            tool=command[0],
+        )

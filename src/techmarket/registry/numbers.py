@@ -9,7 +9,7 @@ from techmarket.domain.numbering import (
     serial_limit,
     serial_pattern,
 )
-from techmarket.domain.problems import DomainError
+from techmarket.domain.problems import Conflict
 from techmarket.registry.models import NumberCounter
 
 
@@ -27,11 +27,14 @@ def _refuse_overflow(agency: Agency, year: int, last_serial: int) -> None:
     """A serial wider than the format's would break the number's fixed layout."""
     limit = serial_limit(agency.number_format)
     if limit is not None and last_serial > limit:
-        raise DomainError(
+        raise Conflict(
             f"登记机构 {agency.code} {year} 年的登记编号已用尽（流水号上限 {limit}）；"
             "请加宽编号格式中的 {serial}",
             f"agency {agency.code} has used up its {year} numbers (serial limit {limit}); "
             "widen {serial} in its number format",
+            code="registration_numbers_exhausted",
+            agency=agency.code,
+            year=year,
         )
 
 

@@ -17,6 +17,7 @@ from techmarket.accounts.models import Agency
 from techmarket.codes.lists import code_list
 from techmarket.codes.workdays import WorkingCalendar
 from techmarket.domain.problems import (
+    Conflict,
     DomainError,
     InvalidTransition,
     NotFound,
@@ -125,7 +126,9 @@ def create_draft(
 ) -> Contract:
     """A seller's new application, not yet submitted; parties are created or reused."""
     if actor.role not in (Role.SELLER, Role.OPERATOR):
-        raise DomainError("只有卖方可以起草合同", "only a seller drafts contracts")
+        raise PermissionDenied(
+            "只有卖方可以起草合同", "only a seller drafts contracts", code="only_seller_drafts"
+        )
     outside = [
         p
         for p in recognise(
@@ -138,7 +141,11 @@ def create_draft(
     with transaction.atomic():
         seller = get_or_create_party(record, "seller")
         if actor.role is Role.SELLER and actor.party_id != seller.pk:
-            raise DomainError("合同的卖方必须是本单位", "the seller must be your own organisation")
+            raise PermissionDenied(
+                "合同的卖方必须是本单位",
+                "the seller must be your own organisation",
+                code="seller_not_own_organisation",
+            )
         _refuse_duplicate(seller.pk, record)
         buyer = get_or_create_party(record, "buyer")
         contract = Contract.objects.create(
@@ -166,11 +173,12 @@ def _refuse_duplicate(seller_id: int, record: ContractRecord) -> None:
         what_zh, what_en = "相同内容", "the same content"
     existing = same.values_list("pk", "status").first()
     if existing is not None:
-        raise DomainError(
+        raise Conflict(
             f"本单位已有{what_zh}的合同（合同 {existing[0]}，状态 {existing[1]}）；"
             "请查看该合同，或为新合同使用另一个合同编号",
             f"your organisation already has a contract with {what_en} (contract {existing[0]}, "
             f"{existing[1]}); see it, or give the new contract another external_id",
+            code="duplicate_contract",
             contract=existing[0],
         )
 
@@ -192,11 +200,23 @@ def _step(
             .first()
         )
         if contract is None:
-            raise NotFound(f"合同 {contract_id} 不存在", f"contract {contract_id} not found")
+            raise NotFound(
+                f"合同 {contract_id} 不存在",
+                f"contract {contract_id} not found",
+                code="contract_not_found",
+                contract=contract_id,
+            )
         ensure_can_act(actor, contract)
         if expected_version is not None and contract.version != expected_version:
             raise StaleObject(
-                "合同已被他人修改，请刷新后重试", "the contract changed since you read it; reload"
+                f"合同 {contract_id} 已被修改（现为第 {contract.version} 版，"
+                f"所读为第 {expected_version} 版）；请重新读取后再操作",
+                f"contract {contract_id} has changed since it was read (now version "
+                f"{contract.version}, read as {expected_version}); read it again",
+                code="stale_version",
+                contract=contract_id,
+                version=contract.version,
+                expected_version=expected_version,
             )
         from_status = contract.status
         new_status = check_transition(action, from_status, actor.role, is_large=contract.is_large)
@@ -209,7 +229,9 @@ def _step(
     return contract
 
 
-def submit(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+def submit(
+    contract_id: int, *, actor: Actor, now: datetime, expected_version: int | None = None
+) -> Contract:
     def change(contract: Contract) -> dict[str, object]:
         applied_on = _today(now)
         record = record_of(contract)
@@ -218,32 +240,79 @@ def submit(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
         _snapshot(contract, "submitted", actor, now)
         return {"rule_set": contract.rule_set}
 
-    return _step(contract_id, Action.SUBMIT, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.SUBMIT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
-def accept(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+def accept(
+    contract_id: int, *, actor: Actor, now: datetime, expected_version: int | None = None
+) -> Contract:
     def change(contract: Contract) -> dict[str, object]:
         today = _today(now)
         contract.accepted_on = contract.clock_started_on = today
         contract.deadline = _deadline(contract, today)
         return {"deadline": contract.deadline}
 
-    return _step(contract_id, Action.ACCEPT, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.ACCEPT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
-def request_correction(contract_id: int, *, actor: Actor, now: datetime, note: str) -> Contract:
+def _require_note(note: str, action: Action, zh: str, en: str) -> None:
+    """Steps whose explanation is kept (and printed on a notice) refuse a blank one."""
     if not note.strip():
-        raise DomainError("要求补正时须说明需补正的内容", "say what must be corrected")
+        raise DomainError(zh, en, code="note_required", action=str(action))
+
+
+def request_correction(
+    contract_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    note: str,
+    expected_version: int | None = None,
+) -> Contract:
+    _require_note(
+        note,
+        Action.REQUEST_CORRECTION,
+        "要求补正时须说明需补正的内容",
+        "a correction request must say what is to be corrected",
+    )
 
     def change(contract: Contract) -> dict[str, object]:
         contract.note = note
         contract.deadline = None  # the clock stops until the corrected material arrives
         return {"note": note}
 
-    return _step(contract_id, Action.REQUEST_CORRECTION, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.REQUEST_CORRECTION,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
-def resubmit(contract_id: int, record: ContractRecord, *, actor: Actor, now: datetime) -> Contract:
+def resubmit(
+    contract_id: int,
+    record: ContractRecord,
+    *,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Contract:
     """Corrected content arrives: it replaces the old (kept as a version) and the clock restarts."""
 
     def change(contract: Contract) -> dict[str, object]:
@@ -253,22 +322,44 @@ def resubmit(contract_id: int, record: ContractRecord, *, actor: Actor, now: dat
         contract.deadline = _deadline(contract, today)
         return {"deadline": contract.deadline}
 
-    return _step(contract_id, Action.RESUBMIT, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.RESUBMIT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
-def start_review(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
-    return _step(contract_id, Action.START_REVIEW, actor=actor, now=now)
+def start_review(
+    contract_id: int, *, actor: Actor, now: datetime, expected_version: int | None = None
+) -> Contract:
+    return _step(
+        contract_id, Action.START_REVIEW, actor=actor, now=now, expected_version=expected_version
+    )
 
 
-def send_to_second_review(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+def send_to_second_review(
+    contract_id: int, *, actor: Actor, now: datetime, expected_version: int | None = None
+) -> Contract:
     def change(contract: Contract) -> dict[str, object]:
         contract.reviewed_by = actor.username
         return {}
 
-    return _step(contract_id, Action.SEND_TO_SECOND_REVIEW, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.SEND_TO_SECOND_REVIEW,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
-def register(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
+def register(
+    contract_id: int, *, actor: Actor, now: datetime, expected_version: int | None = None
+) -> Contract:
     """Register: a gap-free number for the agency and year, and a certificate."""
 
     def change(contract: Contract) -> dict[str, object]:
@@ -276,6 +367,7 @@ def register(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
             raise PermissionDenied(
                 "二次审核须由未参与初审的另一名登记员完成",
                 "second review must be done by a registrar who took no part in the first review",
+                code="second_reviewer_same_as_first",
             )
         today = _today(now)
         contract.registration_number = numbers.issue(contract.agency, today.year)
@@ -284,24 +376,41 @@ def register(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
         _issue_certificate(contract, now)
         return {"registration_number": contract.registration_number}
 
-    return _step(contract_id, Action.REGISTER, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.REGISTER,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
 def refuse(
-    contract_id: int, *, actor: Actor, now: datetime, reason: str, note: str = ""
+    contract_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    reason: str,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Contract:
     """不予登记 with a coded reason (R01…R10) and the text printed on the refusal notice."""
-    if not note.strip():
-        raise DomainError(
-            "不予登记须填写具体理由说明（将打印在不予登记通知上）",
-            "a refusal needs an explanation (--note): it is printed on the refusal notice",
-        )
+    _require_note(
+        note,
+        Action.REFUSE,
+        "不予登记须填写具体理由说明（将打印在不予登记通知上）",
+        "a refusal needs an explanation: it is printed on the refusal notice",
+    )
     reasons = code_list("refusal_reasons")
     code = reasons.resolve(reason)
     if code is None:
+        known = ", ".join(c.code for c in reasons)
         raise DomainError(
-            f"不予登记理由代码无效：{reason}（可用：{', '.join(c.code for c in reasons)}）",
-            f"unknown refusal reason {reason}",
+            f"不予登记理由代码无效：{reason}（可用：{known}）",
+            f"unknown refusal reason {reason} (use one of: {known})",
+            code="unknown_refusal_reason",
+            reason=reason,
         )
 
     def change(contract: Contract) -> dict[str, object]:
@@ -310,16 +419,29 @@ def refuse(
         contract.deadline = None
         return {"reason": code, "note": note}
 
-    return _step(contract_id, Action.REFUSE, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.REFUSE,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
 def amend(
-    contract_id: int, record: ContractRecord, *, actor: Actor, now: datetime, note: str
+    contract_id: int,
+    record: ContractRecord,
+    *,
+    actor: Actor,
+    now: datetime,
+    note: str,
+    expected_version: int | None = None,
 ) -> Contract:
     """变更登记: new content under the same number; the old certificate is superseded."""
-
-    if not note.strip():
-        raise DomainError("变更登记须说明变更内容", "say what the amendment changes (--note)")
+    _require_note(
+        note, Action.AMEND, "变更登记须说明变更内容", "an amendment must say what it changes"
+    )
 
     def change(contract: Contract) -> dict[str, object]:
         was_large = contract.is_large
@@ -329,6 +451,7 @@ def amend(
                 "变更后技术交易额达到大额合同门槛，须经二次审核：请注销本登记并重新申请",
                 "the amendment makes this a large contract, which needs a second review: "
                 "cancel this registration and apply anew",
+                code="amendment_makes_large",
                 action=str(Action.AMEND),
                 status=contract.status,
             )
@@ -341,24 +464,50 @@ def amend(
             "tech_amount": contract.tech_amount,
         }
 
-    return _step(contract_id, Action.AMEND, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.AMEND,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
-def cancel(contract_id: int, *, actor: Actor, now: datetime, note: str) -> Contract:
+def cancel(
+    contract_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    note: str,
+    expected_version: int | None = None,
+) -> Contract:
     """注销登记: the number stays taken; the certificate is superseded."""
-    if not note.strip():
-        raise DomainError("注销登记须说明理由", "say why the registration is cancelled (--note)")
+    _require_note(
+        note, Action.CANCEL, "注销登记须说明理由", "a cancellation must say why it is made"
+    )
 
     def change(contract: Contract) -> dict[str, object]:
         contract.note = note
         _supersede_certificates(contract, now)
         return {"note": note}
 
-    return _step(contract_id, Action.CANCEL, actor=actor, now=now, change=change)
+    return _step(
+        contract_id,
+        Action.CANCEL,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
-def withdraw(contract_id: int, *, actor: Actor, now: datetime) -> Contract:
-    return _step(contract_id, Action.WITHDRAW, actor=actor, now=now)
+def withdraw(
+    contract_id: int, *, actor: Actor, now: datetime, expected_version: int | None = None
+) -> Contract:
+    return _step(
+        contract_id, Action.WITHDRAW, actor=actor, now=now, expected_version=expected_version
+    )
 
 
 def record_of(contract: Contract) -> ContractRecord:
@@ -379,6 +528,7 @@ def _replace_content(
         raise DomainError(
             "补正或变更不能更换卖方；卖方不同的合同须重新申请",
             "a correction or amendment cannot change the seller; apply anew for another seller",
+            code="seller_change_not_allowed",
         )
     contract.buyer_party = get_or_create_party(record, "buyer")
     if not contract.versions.exists():

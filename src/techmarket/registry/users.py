@@ -26,22 +26,45 @@ def save_user(
     try:
         role_value = Role(role)
     except ValueError:
+        known = ", ".join(r.value for r in Role)
         raise DomainError(
-            f"角色 {role} 无效（可用：{', '.join(r.value for r in Role)}）", f"unknown role {role}"
+            f"角色 {role} 无效（可用：{known}）",
+            f"unknown role {role} (use one of: {known})",
+            code="unknown_role",
+            role=role,
         ) from None
     agency = party = None
     if agency_code:
         agency = Agency.objects.filter(code=agency_code).first()
         if agency is None:
-            raise NotFound(f"登记机构 {agency_code} 不存在", f"no agency {agency_code}")
+            raise NotFound(
+                f"登记机构 {agency_code} 不存在",
+                f"no agency {agency_code}",
+                code="agency_not_found",
+                agency=agency_code,
+            )
     if party_identifier:
         party = Party.objects.filter(identifier=party_identifier.upper()).first()
         if party is None:
-            raise NotFound(f"单位 {party_identifier} 不存在", f"no party {party_identifier}")
+            raise NotFound(
+                f"单位 {party_identifier} 不存在",
+                f"no party {party_identifier}",
+                code="party_not_found",
+                party=party_identifier,
+            )
     if role_value in (Role.REGISTRAR, Role.AGENCY_ADMIN, Role.ANALYST) and agency is None:
-        raise DomainError("登记员、机构管理员和分析员必须指定 --agency", "this role needs --agency")
+        raise DomainError(
+            "登记员、机构管理员和分析员须属于一个登记机构",
+            f"a user with the role {role_value} must belong to a registration agency",
+            code="agency_required",
+            role=str(role_value),
+        )
     if role_value is Role.SELLER and party is None:
-        raise DomainError("卖方用户必须指定 --party（单位证件号）", "a seller needs --party")
+        raise DomainError(
+            "卖方用户须属于一个卖方单位（以单位证件号指定）",
+            "a seller must belong to a seller organisation, named by its identifier",
+            code="party_required",
+        )
     with transaction.atomic():
         user, _ = get_user_model().objects.get_or_create(username=username)
         if password:
@@ -59,16 +82,19 @@ def _checked_username(username: str) -> str:
     limit = model._meta.get_field(model.USERNAME_FIELD).max_length
     username = model.normalize_username(username)
     if not username.strip():
-        raise DomainError("用户名不能为空", "the username must not be blank")
+        raise DomainError("用户名不能为空", "the username must not be blank", code="username_blank")
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError:
         raise DomainError(
             f"用户名 {username!r} 无效：只能含字母、数字和 @ . + - _",
             f"username {username!r} is invalid: use only letters, digits and @ . + - _",
+            code="username_invalid",
         ) from None
     if limit is not None and len(username) > limit:
         raise DomainError(
-            f"用户名最长 {limit} 个字符", f"the username is at most {limit} characters long"
+            f"用户名最长 {limit} 个字符",
+            f"the username is at most {limit} characters long",
+            code="username_too_long",
         )
     return username
