@@ -138,3 +138,31 @@ def test_the_browser_session_needs_the_csrf_token_to_write(seller):
         "/api/v1/contracts", data={"record": record_body()}, content_type="application/json"
     )
     assert refused.status_code == 403
+
+
+def test_a_seller_changes_a_draft_field_by_field(api_as, seller):
+    client = api_as(seller)
+    contract_id = client.post("/contracts", CITY_DRAFT).json()["id"]
+    changed = client.call("PATCH", f"/contracts/{contract_id}", {"name": "正极材料技术开发合同"})
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["version"] == 2
+    shown = client.get(f"/contracts/{contract_id}").json()
+    assert shown["record"]["name"] == "正极材料技术开发合同"
+    assert shown["record"]["tech_amount"] == "800000.00"
+
+
+def test_a_draft_change_that_breaks_the_record_changes_nothing(api_as, seller):
+    client = api_as(seller)
+    contract_id = client.post("/contracts", CITY_DRAFT).json()["id"]
+    broken = client.call("PATCH", f"/contracts/{contract_id}", {"tech_amount": "2000000.00"})
+    assert broken.status_code == 422
+    assert "tech_amount" in {p["field"] for p in broken.json()["problems"]}
+    assert client.get(f"/contracts/{contract_id}").json()["version"] == 1
+
+
+def test_a_submitted_contract_cannot_be_patched(api_as, seller):
+    client = api_as(seller)
+    contract_id = client.post("/contracts", CITY_DRAFT).json()["id"]
+    client.post(f"/contracts/{contract_id}/actions/submit")
+    answer = client.call("PATCH", f"/contracts/{contract_id}", {"name": "改名技术开发合同"})
+    assert (answer.status_code, answer.json()["code"]) == (409, "transition_not_allowed")

@@ -15,6 +15,7 @@ from techmarket.api.schemas import (
     ActionIn,
     ContractDetailOut,
     ContractPageOut,
+    ContractRecordIn,
     DraftIn,
     EventOut,
     ProblemOut,
@@ -23,7 +24,7 @@ from techmarket.api.schemas import (
 from techmarket.domain.problems import DomainError, ValidationFailed
 from techmarket.domain.record import ContractRecord, parse_record
 from techmarket.domain.workflow import available_actions
-from techmarket.registry import contract_list, drafts, steps
+from techmarket.registry import contract_list, drafts, services, steps
 from techmarket.registry.selectors import contract_detail, find_contract
 
 router = Router(tags=["contracts"])
@@ -153,6 +154,27 @@ def get_contract(request: HttpRequest, contract_id: int, response: HttpResponse)
     ]
     response["ETag"] = f'"{contract.version}"'
     return detail
+
+
+@router.patch("/{contract_id}", response={200: StepOut, **ERRORS}, summary="Change a draft")
+def edit_draft(
+    request: HttpRequest,
+    contract_id: int,
+    changes: ContractRecordIn,  # type: ignore[valid-type]
+    response: HttpResponse,
+    if_match: str | None = Header(default=None, alias="If-Match", max_length=100),
+) -> dict[str, Any]:
+    """Only the fields sent change (null empties one); the whole record is checked again."""
+    sent = {k: "" if v is None else v for k, v in changes.model_dump(exclude_unset=True).items()}
+    contract = services.edit_draft(
+        contract_id,
+        sent,
+        actor=actor_of(request),
+        now=timezone.now(),
+        expected_version=expected_version(if_match),
+    )
+    response["ETag"] = f'"{contract.version}"'
+    return _step_out(contract)
 
 
 @router.get(

@@ -46,7 +46,7 @@ def problem(
     message_en: str,
     *,
     problems: list[dict[str, Any]] | None = None,
-    **details: Any,
+    details: dict[str, Any] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": f"urn:techmarket:problem:{code}",
@@ -58,7 +58,10 @@ def problem(
         "message_en": message_en,
         "problems": problems or [],
     }
-    body.update({k: v for k, v in details.items() if k not in body})
+    for key, value in (details or {}).items():
+        # A refusal's own details (which field, which contract) sit beside the standard
+        # members; one named like a member keeps its meaning under a longer name.
+        body[key if key not in body else f"{key}_detail"] = value
     return JsonResponse(
         body, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
     )
@@ -70,7 +73,12 @@ def from_domain_error(error: DomainError) -> HttpResponse:
         k: v if isinstance(v, int | float | bool) else str(v) for k, v in error.details.items()
     }
     return problem(
-        status_for(error), error.code, error.message, error.message_en, problems=problems, **details
+        status_for(error),
+        error.code,
+        error.message,
+        error.message_en,
+        problems=problems,
+        details=details,
     )
 
 

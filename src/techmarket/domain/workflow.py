@@ -34,6 +34,7 @@ class Role(StrEnum):
 
 
 class Action(StrEnum):
+    EDIT = "edit"
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
     ACCEPT = "accept"
@@ -78,6 +79,14 @@ class Transition:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        Action.EDIT,
+        frozenset({Status.DRAFT}),
+        None,
+        frozenset({Role.SELLER}),
+        "修改草稿",
+        "edit the draft",
+    ),
     Transition(
         Action.SUBMIT,
         frozenset({Status.DRAFT}),

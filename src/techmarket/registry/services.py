@@ -7,7 +7,7 @@ this actor, applies it and appends the audit event, all in one transaction.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -162,11 +162,13 @@ def create_draft(
     return contract
 
 
-def _refuse_duplicate(seller_id: int, record: ContractRecord) -> None:
+def _refuse_duplicate(
+    seller_id: int, record: ContractRecord, *, besides: int | None = None
+) -> None:
     """One contract per seller and external_id (or, without one, per content), as imports."""
     same = Contract.objects.filter(
         rules.same_contract(seller_id, record.external_id, record.fingerprint())
-    )
+    ).exclude(pk=besides)
     if record.external_id:
         what_zh, what_en = f"合同编号 {record.external_id}", f"external_id {record.external_id}"
     else:
@@ -227,6 +229,45 @@ def _step(
         contract.save()
         _event(contract, actor, action, from_status, now, **payload)
     return contract
+
+
+def edit_draft(
+    contract_id: int,
+    changes: Mapping[str, object],
+    *,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Contract:
+    """The seller changes fields of a draft; the whole record is checked again, as at import."""
+    from techmarket.domain.record import parse_record
+
+    def change(contract: Contract) -> dict[str, object]:
+        record, problems = parse_record({**row_from_contract(contract), **changes}, 1)
+        if record is None:
+            raise ValidationFailed(problems)
+        seller = get_or_create_party(record, "seller")
+        if seller.pk != contract.seller_party_id:
+            raise DomainError(
+                "草稿不能更换卖方；卖方不同的合同须另行起草",
+                "a draft cannot change its seller; draft another contract for another seller",
+                code="seller_change_not_allowed",
+            )
+        _refuse_duplicate(seller.pk, record, besides=contract.pk)
+        contract.buyer_party = get_or_create_party(record, "buyer")
+        for key, value in contract_fields(record).items():
+            setattr(contract, key, value)
+        contract.fingerprint = record.fingerprint()
+        return {"fields": ",".join(sorted(changes))}
+
+    return _step(
+        contract_id,
+        Action.EDIT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
 
 
 def submit(
