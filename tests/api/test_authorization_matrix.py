@@ -1,0 +1,177 @@
+"""Every endpoint × every role × own / other jurisdiction / anonymous, from one table.
+
+The first test fails when the OpenAPI document has an endpoint this table does not, so a new
+endpoint cannot ship without its row. The target is a contract of the seller's organisation at
+the Guangzhou city agency (C440100); `registrar` and `agency_admin` work there,
+`other_district_registrar` at 黄埔 (D440112), `analyst` at the province, `outsider` is a seller of
+another organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.api.conftest import record_body
+
+PERSONAS = (
+    "anonymous",
+    "seller",
+    "outsider",
+    "registrar",
+    "agency_admin",
+    "other_district_registrar",
+    "analyst",
+)
+READERS = {"seller", "registrar", "agency_admin", "analyst"}  # may read the target contract
+
+
+def answers(anonymous: int = 401, **by_persona: int) -> dict[str, int]:
+    """Expected statuses: every persona named, anonymous 401 unless said otherwise."""
+    table = {"anonymous": anonymous, **by_persona}
+    missing = set(PERSONAS) - set(table)
+    assert not missing, f"row lacks {missing}"
+    return table
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # as in the OpenAPI document
+    state: str | None  # the target contract's status before the call; None: no target needed
+    expect: dict[str, int]
+    body: dict | None = None
+    action: str = ""
+    lists_target: bool = False  # a list whose items must hold the target only for READERS
+    query: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+CITY_DRAFT = {"agency_code": "C440100", "record": record_body(external_id="NEW-1")}
+SAME_FOR_READERS = answers(
+    seller=200,
+    outsider=404,
+    registrar=200,
+    agency_admin=200,
+    other_district_registrar=404,
+    analyst=200,
+)
+
+TABLE: tuple[Row, ...] = (
+    Row(
+        "GET",
+        "/api/v1/contracts",
+        "submitted",
+        answers(**{p: 200 for p in PERSONAS if p != "anonymous"}),
+        lists_target=True,
+    ),
+    Row(
+        "POST",
+        "/api/v1/contracts",
+        None,
+        answers(
+            seller=201,
+            outsider=403,
+            registrar=403,
+            agency_admin=403,
+            other_district_registrar=403,
+            analyst=403,
+        ),
+        body=CITY_DRAFT,
+    ),
+    Row("GET", "/api/v1/contracts/{contract_id}", "submitted", SAME_FOR_READERS),
+    Row(
+        "PATCH",
+        "/api/v1/contracts/{contract_id}",
+        "draft",
+        answers(
+            seller=200,
+            outsider=404,
+            registrar=403,
+            agency_admin=403,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        body={"name": "正极材料技术开发合同"},
+    ),
+    Row("GET", "/api/v1/contracts/{contract_id}/history", "submitted", SAME_FOR_READERS),
+    Row(
+        "POST",
+        "/api/v1/contracts/{contract_id}/actions/{action}",
+        "submitted",
+        answers(
+            seller=403,
+            outsider=404,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        action="accept",
+    ),
+    Row("GET", "/api/v1/me", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
+    Row("GET", "/api/v1/agencies", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
+)
+
+
+def test_every_endpoint_of_the_api_has_a_row():
+    from techmarket.api.app import api
+
+    document = api.get_openapi_schema()
+    endpoints = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+    assert endpoints == {(row.method, row.path) for row in TABLE}
+
+
+@pytest.fixture
+def people(
+    request, agencies, seller, outsider, registrar, agency_admin, other_district_registrar, analyst
+):
+    return {
+        "seller": seller,
+        "outsider": outsider,
+        "registrar": registrar,
+        "agency_admin": agency_admin,
+        "other_district_registrar": other_district_registrar,
+        "analyst": analyst,
+    }
+
+
+def _target(state: str, seller, registrar, agencies, now):  # type: ignore[no-untyped-def]
+    from techmarket.registry import services
+    from tests.domain.builders import valid_record
+
+    contract = services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+    if state != "draft":
+        contract = services.submit(contract.pk, actor=seller, now=now)
+    return contract
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", TABLE, ids=lambda r: f"{r.method} {r.path}")
+def test_each_role_gets_exactly_its_answer(row, persona, people, api_as, agencies, now):
+    target = (
+        _target(row.state, people["seller"], people["registrar"], agencies, now)
+        if row.state
+        else None
+    )
+    path = row.path.replace("{action}", row.action)
+    if target is not None:
+        path = path.replace("{contract_id}", str(target.pk))
+    client = api_as(people.get(persona))
+    answer = client.call(row.method, path.removeprefix("/api/v1"), row.body)
+
+    assert answer.status_code == row.expect[persona], answer.content
+    if answer.status_code >= 400:
+        assert answer["Content-Type"] == "application/problem+json"
+        assert answer.json()["code"]
+    if answer.status_code == 404:  # nothing of the contract leaks into the refusal
+        assert target.name not in answer.content.decode()
+    if row.lists_target and answer.status_code == 200:
+        listed = {item["id"] for item in answer.json()["items"]}
+        assert (target.pk in listed) == (persona in READERS)
