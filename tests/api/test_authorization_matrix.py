@@ -9,6 +9,8 @@ another organisation.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 import pytest
@@ -44,8 +46,7 @@ class Row:
     body: dict | None = None
     action: str = ""
     lists_target: bool = False  # a list whose items must hold the target only for READERS
-    query: str = ""
-    extra: dict = field(default_factory=dict)
+    form: dict = field(default_factory=dict)  # sent as multipart, with a CSV file of one record
 
 
 CITY_DRAFT = {"agency_code": "C440100", "record": record_body(external_id="NEW-1")}
@@ -110,6 +111,20 @@ TABLE: tuple[Row, ...] = (
         ),
         action="accept",
     ),
+    Row(
+        "POST",
+        "/api/v1/imports",
+        None,
+        answers(
+            seller=403,
+            outsider=403,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=403,
+            analyst=403,
+        ),
+        form={"agency_code": "C440100", "dry_run": "true"},
+    ),
     Row("GET", "/api/v1/me", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
     Row("GET", "/api/v1/agencies", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
 )
@@ -164,7 +179,12 @@ def test_each_role_gets_exactly_its_answer(row, persona, people, api_as, agencie
     if target is not None:
         path = path.replace("{contract_id}", str(target.pk))
     client = api_as(people.get(persona))
-    answer = client.call(row.method, path.removeprefix("/api/v1"), row.body)
+    if row.form:
+        answer = client.client.post(
+            path, data={"file": _one_record_csv(), **row.form}, headers=client.headers
+        )
+    else:
+        answer = client.call(row.method, path.removeprefix("/api/v1"), row.body)
 
     assert answer.status_code == row.expect[persona], answer.content
     if answer.status_code >= 400:
@@ -175,3 +195,14 @@ def test_each_role_gets_exactly_its_answer(row, persona, people, api_as, agencie
     if row.lists_target and answer.status_code == 200:
         listed = {item["id"] for item in answer.json()["items"]}
         assert (target.pk in listed) == (persona in READERS)
+
+
+def _one_record_csv():  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.StringIO()
+    row = record_body(external_id="IMPORTED-1")
+    writer = csv.DictWriter(out, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(row)
+    return SimpleUploadedFile("one.csv", out.getvalue().encode(), "text/csv")
