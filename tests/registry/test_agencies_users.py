@@ -194,3 +194,51 @@ def test_a_cycle_already_stored_between_agencies_does_not_hang_an_update(agencie
         "C440100", name="广州市技术合同登记处", region="440100", parent_code="P440000"
     )
     assert agency.parent_id == province.pk
+
+
+def test_a_seller_user_with_a_new_organisation_creates_it_checked(agencies):
+    from techmarket.registry.models import Party
+    from techmarket.registry.users import save_user
+
+    profile = save_user(
+        "newco",
+        role="seller",
+        party_identifier="91350100M000100Y43",
+        party_name="福州新公司",
+        party_region="350100",
+    )
+    party = Party.objects.get(identifier="91350100M000100Y43")
+    assert (profile.party, party.nature, party.region_code) == (party, "100", "350100")
+
+
+def test_a_new_organisation_with_a_wrong_check_character_is_refused_and_no_user_made(agencies):
+    from django.contrib.auth import get_user_model
+
+    from techmarket.domain.problems import ValidationFailed
+    from techmarket.registry.users import save_user
+
+    with pytest.raises(ValidationFailed) as refused:
+        save_user(
+            "newco",
+            role="seller",
+            party_identifier="91350100M000100Y44",
+            party_name="福州新公司",
+            party_region="350100",
+        )
+    assert refused.value.problems[0].code == "uscc_check_digit"
+    assert not get_user_model().objects.filter(username="newco").exists()
+
+
+def test_a_new_organisation_needs_a_region_in_use(agencies):
+    from techmarket.domain.problems import DomainError
+    from techmarket.registry.users import save_user
+
+    with pytest.raises(DomainError) as refused:
+        save_user(
+            "newco",
+            role="seller",
+            party_identifier="91350100M000100Y43",
+            party_name="福州新公司",
+            party_region="999999",
+        )
+    assert refused.value.code == "region_unknown"

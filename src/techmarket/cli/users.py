@@ -18,6 +18,12 @@ def add(
     role: Annotated[str, typer.Option(help="seller | registrar | agency_admin | analyst")],
     agency: Annotated[str | None, typer.Option(help="登记机构代码")] = None,
     party: Annotated[str | None, typer.Option(help="卖方单位证件号 (seller only)")] = None,
+    party_name: Annotated[
+        str | None, typer.Option(help="new seller organisation: its name (creates it)")
+    ] = None,
+    party_region: Annotated[
+        str | None, typer.Option(help="new seller organisation: its GB/T 2260 region")
+    ] = None,
     password: Annotated[str | None, typer.Option(help="登录密码")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -25,7 +31,13 @@ def add(
     from techmarket.registry.users import save_user
 
     profile = save_user(
-        username, role=role, password=password, agency_code=agency, party_identifier=party
+        username,
+        role=role,
+        password=password,
+        agency_code=agency,
+        party_identifier=party,
+        party_name=party_name,
+        party_region=party_region,
     )
     username = profile.user.username  # as saved: Unicode-normalised like Django's login form
     data = {

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from techmarket.domain.identifiers import check_party_id
+from techmarket.domain.problems import Conflict, DomainError, ValidationFailed
 from techmarket.domain.record import ContractRecord
 from techmarket.registry.models import Party
 
@@ -89,3 +93,52 @@ class PartyCache:
             found = Party.objects.filter(identifier=None, name__in=names[start : start + 900])
             for pk, name, country in found.values_list("pk", "name", "country"):
                 self.ids[party_key(None, name, country)] = pk
+
+
+# The nature an organisation gets by default from its USCC's registering department
+# (GB 32100 first character): 1 机构编制 (public bodies), 5 民政 (associations), 9 工商 (firms).
+_NATURE_BY_DEPARTMENT = {"1": "020", "5": "030", "9": "100"}
+
+
+def register_organisation(
+    identifier: str, *, name: str, region: str, nature: str | None = None, today: date
+) -> Party:
+    """A seller organisation signing up: its identifier, name and region checked; an existing
+    party with the identifier is refused (join it instead of renaming it)."""
+    from techmarket.codes.lists import code_list
+    from techmarket.codes.regions import is_valid_on
+    from techmarket.domain.identifiers import (
+        NATURAL_PERSON,
+        check_resident_id,
+        check_uscc,
+        normalise_party_id,
+    )
+
+    ident = normalise_party_id(identifier)
+    if nature is None:  # a valid resident ID is a person; anything else is read as a USCC
+        person = not check_resident_id(ident, "party") and bool(check_uscc(ident, "party"))
+        nature = NATURAL_PERSON if person else _NATURE_BY_DEPARTMENT.get(ident[:1], "900")
+    if code_list("entity_natures").get(nature) is None:
+        raise DomainError(
+            f"单位性质代码无效：{nature}", f"unknown entity nature {nature}", code="unknown_nature"
+        )
+    problems = check_party_id(ident, "party", nature)
+    if problems:
+        raise ValidationFailed(problems)
+    if not name.strip():
+        raise DomainError(
+            "单位名称不能为空", "the organisation's name is blank", code="party_name_blank"
+        )
+    if not is_valid_on(region, today):
+        raise DomainError(
+            f"地区代码 {region} 不是现行的 GB/T 2260 代码",
+            f"{region} is not a GB/T 2260 code in use",
+            code="region_unknown",
+        )
+    if Party.objects.filter(identifier=ident).exists():
+        raise Conflict(
+            f"单位 {ident} 已存在", f"an organisation {ident} exists already", code="party_exists"
+        )
+    return Party.objects.create(
+        identifier=ident, name=name.strip()[:200], nature=nature, region_code=region
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -11,8 +13,10 @@ from techmarket.accounts.models import Agency, Profile
 from techmarket.domain.problems import DomainError, NotFound
 from techmarket.domain.workflow import Role
 from techmarket.registry.models import Party
+from techmarket.registry.parties import register_organisation
 
 
+@transaction.atomic  # a new organisation and its first user are made together or not at all
 def save_user(
     username: str,
     *,
@@ -20,8 +24,13 @@ def save_user(
     password: str | None = None,
     agency_code: str | None = None,
     party_identifier: str | None = None,
+    party_name: str | None = None,
+    party_region: str | None = None,
+    today: date | None = None,
 ) -> Profile:
-    """Create or update a user with one role at an agency or for a seller party."""
+    """Create or update a user with one role at an agency or for a seller party; with a
+    party name and region, a seller organisation that is new is created (its identifier
+    checked)."""
     username = _checked_username(username)
     try:
         role_value = Role(role)
@@ -45,6 +54,13 @@ def save_user(
             )
     if party_identifier:
         party = Party.objects.filter(identifier=party_identifier.upper()).first()
+        if party is None and party_name:
+            party = register_organisation(
+                party_identifier,
+                name=party_name,
+                region=party_region or "",
+                today=today or date.today(),
+            )
         if party is None:
             raise NotFound(
                 f"单位 {party_identifier} 不存在",
