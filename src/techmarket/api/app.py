@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -10,7 +12,22 @@ from techmarket.api import contracts, imports, problems, reference
 from techmarket.api.auth import AUTH
 from techmarket.domain.problems import DomainError
 
-api = NinjaAPI(
+
+class ProblemJsonAPI(NinjaAPI):
+    """Says in the OpenAPI document that errors come as application/problem+json."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if str(status).startswith(("4", "5")) and "application/json" in content:
+                        content[problems.CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = ProblemJsonAPI(
     title="techmarket API",
     version="1",
     description=(
