@@ -18,6 +18,11 @@ if not DEBUG and SECRET_KEY == PLACEHOLDER_SECRET:
     raise ImproperlyConfigured("Set TECHMARKET_SECRET_KEY when TECHMARKET_DEBUG=0.")
 ALLOWED_HOSTS = [h for h in os.environ.get("TECHMARKET_ALLOWED_HOSTS", "*").split(",") if h]
 
+# Where the public reaches this server: printed in certificates' QR codes (/verify/<code>).
+PUBLIC_BASE_URL = os.environ.get("TECHMARKET_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("TECHMARKET_PUBLIC_BASE_URL must start with http:// or https://.")
+
 DATABASE_URL = os.environ.get(
     "TECHMARKET_DATABASE_URL", f"sqlite:///{VAR_DIR / 'techmarket.sqlite3'}"
 )
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "techmarket.accounts",
     "techmarket.registry",
     "techmarket.stats",
+    "techmarket.web",
 ]
 
 MIDDLEWARE = [

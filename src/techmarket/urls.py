@@ -1,13 +1,14 @@
 """URL routes. The web UI proper is still to come; the back office is Django admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "技术市场平台 techmarket"
 admin.site.site_title = "techmarket"
 
 urlpatterns = [
+    path("", include("techmarket.web.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
 ]

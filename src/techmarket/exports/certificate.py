@@ -63,6 +63,7 @@ class BatchListData:
     is_large: bool
     created_on: date
     rows: tuple[BatchRow, ...]
+    void: bool = False  # a listed contract's registration was cancelled
 
 
 STYLE = """
@@ -201,8 +202,13 @@ def batch_list_html(data: BatchListData) -> str:
         ]
     )
     issued = f"打印日期 {escape(data.created_on.isoformat())}"
+    void = (
+        "<div class='void'>已作废 VOID</div><div class='watermark'>已作废</div>"
+        if data.void
+        else ""
+    )
     body = (
-        "<h1>技术合同登记清单</h1><p class='sub'>List of Registered Technology Contracts</p>"
+        f"{void}<h1>技术合同登记清单</h1><p class='sub'>List of Registered Technology Contracts</p>"
         f"<table>{summary}</table><br>"
         f"<table class='list'><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
         f"{_footer(data.verify_url, data.verification_code, issued)}"
