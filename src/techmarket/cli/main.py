@@ -29,8 +29,19 @@ def main() -> None:
 
 
 def _register() -> None:
-    from techmarket.cli import admin, agencies, audit, calendar, contracts, stats, targets, users
+    from techmarket.cli import (
+        admin,
+        agencies,
+        audit,
+        calendar,
+        certificates,
+        contracts,
+        stats,
+        targets,
+        users,
+    )
 
+    certificates.register(contracts.app)
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
     app.add_typer(users.app, name="users")
