@@ -19,6 +19,7 @@ from techmarket.exports import certificate as render
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Certificate, Contract
 from techmarket.registry.permissions import can_view
+from techmarket.registry.selectors import find_contract
 
 # The printed address: paper lives for years, so this path must never change (web/urls.py
 # routes it from here).
@@ -57,10 +58,10 @@ def visible_contract_id(id_or_number: str, actor: Actor) -> int:
     A contract out of reach reads exactly like one that does not exist.
     """
     key = id_or_number.strip()
-    contracts = Contract.objects.select_related("agency")
-    contract = contracts.filter(registration_number=key).first()
-    if contract is None and key.isdigit() and len(key) < 12:
-        contract = contracts.filter(pk=int(key)).first()
+    try:
+        contract: Contract | None = find_contract(key)
+    except NotFound:
+        contract = None
     if contract is None or not can_view(actor, contract):
         raise NotFound(f"找不到合同 {key}", f"no contract {key}", code="contract_not_found")
     return contract.pk
