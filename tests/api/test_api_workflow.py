@@ -166,3 +166,22 @@ def test_a_submitted_contract_cannot_be_patched(api_as, seller):
     client.post(f"/contracts/{contract_id}/actions/submit")
     answer = client.call("PATCH", f"/contracts/{contract_id}", {"name": "改名技术开发合同"})
     assert (answer.status_code, answer.json()["code"]) == (409, "transition_not_allowed")
+
+
+def test_the_seller_downloads_the_certificate_of_a_registered_contract(
+    api_as, seller, registrar, agencies, now
+):
+    from tests.registry.flow import registered
+
+    contract = registered(seller, registrar, agencies["city"], now)
+    answer = api_as(seller).get(f"/contracts/{contract.pk}/certificate.pdf")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF-")
+
+
+def test_a_draft_has_no_certificate_yet(api_as, seller):
+    client = api_as(seller)
+    contract_id = client.post("/contracts", CITY_DRAFT).json()["id"]
+    answer = client.get(f"/contracts/{contract_id}/certificate.pdf")
+    assert (answer.status_code, answer.json()["code"]) == (409, "not_registered")

@@ -98,6 +98,19 @@ TABLE: tuple[Row, ...] = (
     ),
     Row("GET", "/api/v1/contracts/{contract_id}/history", "submitted", SAME_FOR_READERS),
     Row(
+        "GET",
+        "/api/v1/contracts/{contract_id}/certificate.pdf",
+        "registered",
+        answers(
+            seller=200,
+            outsider=404,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+    ),
+    Row(
         "POST",
         "/api/v1/contracts/{contract_id}/actions/{action}",
         "submitted",
@@ -163,6 +176,9 @@ def _target(state: str, seller, registrar, agencies, now):  # type: ignore[no-un
     contract = services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
     if state != "draft":
         contract = services.submit(contract.pk, actor=seller, now=now)
+    if state == "registered":
+        services.accept(contract.pk, actor=registrar, now=now)
+        contract = services.register(contract.pk, actor=registrar, now=now)
     return contract
 
 

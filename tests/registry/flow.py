@@ -20,3 +20,19 @@ def registered(seller, registrar, agency, now: datetime, **overrides: str):
     later = now + timedelta(days=1)
     services.accept(contract.pk, actor=registrar, now=later)
     return services.register(contract.pk, actor=registrar, now=later)
+
+
+LARGE = {
+    "total_amount": "6000000.00",
+    "tech_amount": "5800000.00",
+    "non_tech_equipment": "200000.00",
+    "non_tech_materials": "",
+}
+
+
+def registered_large(seller, registrar, second_registrar, agency, now: datetime, **overrides: str):
+    """A large contract registered after its second review by another registrar."""
+    contract = submitted(seller, agency, now, **{**LARGE, **overrides})
+    services.accept(contract.pk, actor=registrar, now=now)
+    services.send_to_second_review(contract.pk, actor=registrar, now=now)
+    return services.register(contract.pk, actor=second_registrar, now=now)

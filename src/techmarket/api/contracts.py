@@ -24,7 +24,7 @@ from techmarket.api.schemas import (
 from techmarket.domain.problems import DomainError, ValidationFailed
 from techmarket.domain.record import ContractRecord, parse_record
 from techmarket.domain.workflow import available_actions
-from techmarket.registry import contract_list, drafts, services, steps
+from techmarket.registry import certificates, contract_list, drafts, services, steps
 from techmarket.registry.selectors import contract_detail, find_contract
 
 router = Router(tags=["contracts"])
@@ -215,3 +215,28 @@ def run_action(
     )
     response["ETag"] = f'"{contract.version}"'
     return _step_out(contract)
+
+
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "登记证明 (PDF)",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/{contract_id}/certificate.pdf",
+    response={200: None, **ERRORS},
+    summary="Registration certificate (PDF)",
+    openapi_extra=PDF_RESPONSE,
+)
+def certificate(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """The current certificate with its QR code to the public verify page; a cancelled
+    contract's copy is marked 已注销."""
+    pdf = certificates.certificate_pdf(contract_id, actor_of(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{contract_id}.pdf"'
+    return response

@@ -34,6 +34,7 @@ def _register() -> None:
         agencies,
         audit,
         calendar,
+        certificates,
         contract_list,
         contracts,
         stats,
@@ -43,6 +44,7 @@ def _register() -> None:
     )
 
     contracts.app.command("list")(contract_list.list_command)
+    certificates.register(contracts.app)
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
     app.add_typer(users.app, name="users")

@@ -135,3 +135,60 @@ def format_yuan(amount: Decimal) -> str:
         if in_fen == amount:
             return format(in_fen, "f")
     raise ValueError(f"{amount} is not an amount in fen")
+
+
+_CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SECTION_UNITS = ("仟", "佰", "拾", "")  # within one four-digit section, highest first
+
+
+def amount_in_capitals(amount: Decimal) -> str:
+    """An amount in Chinese financial capitals (大写), as printed on certificates and invoices.
+
+    Follows the usual writing rules (《支付结算办法》附件): 壹拾 for ten, one 零 for any run of
+    zeros inside the number, 整 after 元 or 角 when there are no fen, 零 between 元 and a fen
+    with no jiao. Raises ValueError for a negative amount, one below the fen or one out of range.
+    """
+    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+        raise ValueError(f"{amount} cannot be written in capitals")
+    if amount != amount.quantize(FEN):
+        raise ValueError(f"{amount} is not an amount in fen")
+    fen_total = int(amount.quantize(FEN) * 100)
+    yuan, cents = divmod(fen_total, 100)
+    jiao, fen = divmod(cents, 10)
+    text = f"{_integer_in_capitals(yuan)}元" if yuan else ""
+    if jiao:
+        text += f"{_CAPITAL_DIGITS[jiao]}角"
+    elif fen and yuan:
+        text += "零"
+    if fen:
+        return text + f"{_CAPITAL_DIGITS[fen]}分"
+    return (text or "零元") + "整"
+
+
+def _integer_in_capitals(number: int) -> str:
+    """A positive whole number: 亿 and 万 split it, each part written as a number of its own."""
+    for size, unit in ((10**8, "亿"), (10**4, "万")):
+        if number >= size:
+            high, low = divmod(number, size)
+            text = _integer_in_capitals(high) + unit
+            if low:
+                # a gap of zeros before the lower part is read as one 零 (壹拾万零伍佰)
+                text += ("零" if low < size // 10 else "") + _integer_in_capitals(low)
+            return text
+    return _section_in_capitals(number)
+
+
+def _section_in_capitals(number: int) -> str:
+    """1 to 9999: zeros inside collapse to one 零, trailing zeros are not written."""
+    digits = f"{number:04d}"
+    parts: list[str] = []
+    pending_zero = False
+    for digit, unit in zip(digits, _SECTION_UNITS, strict=True):
+        if digit == "0":
+            pending_zero = bool(parts)
+            continue
+        if pending_zero:
+            parts.append("零")
+            pending_zero = False
+        parts.append(_CAPITAL_DIGITS[int(digit)] + unit)
+    return "".join(parts)

@@ -212,6 +212,43 @@ class Certificate(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
 
 
+class BatchList(models.Model):
+    """登记清单: a seller's printed list of registered contracts under one verification code.
+
+    Each entry keeps the certificate in force when the list was made, so the verify page can
+    tell that a listed contract was amended or cancelled since.
+    """
+
+    verification_code = models.CharField(max_length=20, unique=True)
+    seller_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="batch_lists")
+    is_large = models.BooleanField()  # a list holds large contracts only, or none at all
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150)
+    contracts = models.ManyToManyField(
+        Contract, through="BatchListEntry", related_name="batch_lists"
+    )
+
+
+class BatchListEntry(models.Model):
+    """One line of a batch list: the contract and the certificate printed for it."""
+
+    batch_list = models.ForeignKey(BatchList, on_delete=models.PROTECT, related_name="entries")
+    position = models.PositiveIntegerField()
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch_list", "contract"], name="batch_entry_unique_contract"
+            ),
+            models.UniqueConstraint(
+                fields=["batch_list", "position"], name="batch_entry_unique_position"
+            ),
+        ]
+
+
 class CalendarOverride(models.Model):
     """An admin's correction to the working-day calendar (holiday arrangements come yearly)."""
 
