@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from techmarket.codes.lists import code_list
 from techmarket.domain.identifiers import masked_party_id
-from techmarket.domain.problems import DomainError, InvalidTransition, NotFound, PermissionDenied
+from techmarket.domain.problems import DomainError, InvalidTransition, PermissionDenied
 from techmarket.domain.workflow import Role, Status
 from techmarket.exports import certificate as render
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Certificate, Contract
-from techmarket.registry.permissions import can_view
+from techmarket.registry.permissions import can_view, contract_not_found
 from techmarket.registry.selectors import find_contract
 
 # The printed address: paper lives for years, so this path must never change (web/urls.py
@@ -57,14 +57,7 @@ def visible_contract_id(id_or_number: str, actor: Actor) -> int:
 
     A contract out of reach reads exactly like one that does not exist.
     """
-    key = id_or_number.strip()
-    try:
-        contract: Contract | None = find_contract(key)
-    except NotFound:
-        contract = None
-    if contract is None or not can_view(actor, contract):
-        raise NotFound(f"找不到合同 {key}", f"no contract {key}", code="contract_not_found")
-    return contract.pk
+    return find_contract(id_or_number.strip(), actor).pk
 
 
 def printable_contract(contract_id: int, actor: Actor) -> Contract:
@@ -72,11 +65,7 @@ def printable_contract(contract_id: int, actor: Actor) -> Contract:
     contract = Contract.objects.select_related("agency").filter(pk=contract_id).first()
     # Out of reach reads exactly like absent: the same message and code.
     if contract is None or not can_view(actor, contract):
-        raise NotFound(
-            f"合同 {contract_id} 不存在",
-            f"contract {contract_id} not found",
-            code="contract_not_found",
-        )
+        raise contract_not_found(contract_id)
     if actor.role not in PRINTING_ROLES:
         raise PermissionDenied(
             "只有卖方和登记机构可以打印登记证明",

@@ -53,12 +53,16 @@ def can_view(actor: Actor, contract: Contract) -> bool:
     )
 
 
+def contract_not_found(key: object) -> NotFound:
+    """The one answer for a contract that is absent or out of reach: the same code and words,
+    so a refusal never tells an outsider that someone else's contract exists."""
+    return NotFound(f"找不到合同 {key}", f"no contract {key}", code="contract_not_found")
+
+
 def ensure_can_view(actor: Actor, contract: Contract) -> None:
     # Someone outside the jurisdiction learns nothing, not even that the contract exists.
     if not can_view(actor, contract):
-        raise NotFound(
-            f"合同 {contract.pk} 不存在", f"contract {contract.pk} not found", code="not_found"
-        )
+        raise contract_not_found(contract.pk)
 
 
 def may_see_personal_ids(actor: Actor, contract: Contract) -> bool:

@@ -12,6 +12,7 @@ from techmarket.domain.workflow import REGISTRAR_ROLES, Role
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract
 from techmarket.registry.permissions import (
+    contract_not_found,
     ensure_can_view,
     may_see_personal_ids,
     visible_contracts,
@@ -78,7 +79,7 @@ def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
     if contract is None and key.isdigit() and len(key) < 12:
         contract = contracts.filter(pk=int(key)).first()
     if contract is None:
-        raise NotFound(f"找不到合同 {key}", f"no contract {key}", code="contract_not_found")
+        raise contract_not_found(key)
     ensure_can_view(actor, contract)
     return contract
 

@@ -20,7 +20,6 @@ from techmarket.domain.problems import (
     Conflict,
     DomainError,
     InvalidTransition,
-    NotFound,
     PermissionDenied,
     StaleObject,
     ValidationFailed,
@@ -39,7 +38,7 @@ from techmarket.registry.models import (
     ContractVersion,
 )
 from techmarket.registry.parties import get_or_create_party
-from techmarket.registry.permissions import ensure_can_act
+from techmarket.registry.permissions import contract_not_found, ensure_can_act
 from techmarket.registry.records import contract_fields, row_from_contract
 
 
@@ -202,12 +201,7 @@ def _step(
             .first()
         )
         if contract is None:
-            raise NotFound(
-                f"合同 {contract_id} 不存在",
-                f"contract {contract_id} not found",
-                code="contract_not_found",
-                contract=contract_id,
-            )
+            raise contract_not_found(contract_id)
         ensure_can_act(actor, contract)
         if expected_version is not None and contract.version != expected_version:
             raise StaleObject(
