@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from techmarket.api import contracts, problems, reference
+from techmarket.api import attachments, contracts, problems, reference
 from techmarket.api.auth import AUTH
 from techmarket.domain.problems import DomainError
 
@@ -25,6 +25,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/contracts", contracts.router)
+api.add_router("/contracts", attachments.router)
 api.add_router("/", reference.router)
 
 
