@@ -247,3 +247,41 @@ def test_a_failed_transaction_removes_the_stored_file(
         attach(draft, pdf_bytes(), "a.pdf", seller, now)
     assert stored_files(attachment_dir) == []
     assert not Attachment.objects.exists()
+
+
+def test_the_command_line_attaches_a_file_and_lists_it(draft, registrar, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from techmarket.cli.main import app
+
+    path = tmp_path / "合同正本.pdf"
+    path.write_bytes(pdf_bytes())
+    runner = CliRunner()
+    added = runner.invoke(
+        app, ["contracts", "attach", str(draft.pk), str(path), "--as", "seller", "--json"]
+    )
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["sha256"] == hashlib.sha256(pdf_bytes()).hexdigest()
+    listed = runner.invoke(
+        app, ["contracts", "attachments", str(draft.pk), "--as", "registrar", "--json"]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert [a["name"] for a in json.loads(listed.stdout)] == ["合同正本.pdf"]
+
+
+def test_the_command_line_refuses_a_renamed_exe_with_the_file_exit_code(draft, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from techmarket.cli.main import app
+
+    path = tmp_path / "合同.pdf"
+    path.write_bytes(exe_bytes())
+    result = CliRunner().invoke(
+        app, ["contracts", "attach", str(draft.pk), str(path), "--as", "seller", "--json"]
+    )
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["code"] == "attachment_type_not_allowed"
