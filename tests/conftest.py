@@ -87,3 +87,10 @@ def other_district_registrar(agencies):
 @pytest.fixture
 def analyst(agencies):
     return _person("analyst", "analyst", agency="P440000")
+
+
+@pytest.fixture
+def attachment_dir(settings, tmp_path):
+    """Attachments stored under the test's own folder, never under var/."""
+    settings.ATTACHMENT_DIR = tmp_path / "attachments"
+    return settings.ATTACHMENT_DIR

@@ -155,6 +155,20 @@ STORAGES = {
         else "techmarket.server.storage.GzipManifestStaticFilesStorage"
     },
 }
+# Contract attachments: outside the web root (never under STATIC_ROOT), under random names.
+ATTACHMENT_DIR = Path(
+    os.environ.get("TECHMARKET_ATTACHMENT_DIR", VAR_DIR / "attachments")
+).resolve()
+ATTACHMENT_MAX_BYTES = int(
+    float(os.environ.get("TECHMARKET_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+)
+# Uploads above this size are spooled to a temporary file, never held in memory whole. The
+# attachment handler stops one over ATTACHMENT_MAX_BYTES as soon as the excess arrives.
+FILE_UPLOAD_HANDLERS = [
+    "techmarket.api.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -29,6 +29,16 @@ class ApiClient:
     def post(self, path: str, body: Any = None, **headers: str):  # type: ignore[no-untyped-def]
         return self.call("POST", path, body, **headers)
 
+    def upload(self, path: str, name: str, content: bytes, **headers: str):  # type: ignore[no-untyped-def]
+        """A multipart/form-data POST with the file in the field `file`."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(
+            f"/api/v1{path}",
+            {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream")},
+            headers={**self.headers, **headers},
+        )
+
 
 def token_for(actor) -> str:  # type: ignore[no-untyped-def]
     from techmarket.accounts.tokens import create_token

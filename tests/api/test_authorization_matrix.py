@@ -47,6 +47,8 @@ class Row:
     action: str = ""
     lists_target: bool = False  # a list whose items must hold the target only for READERS
     form: dict = field(default_factory=dict)  # sent as multipart, with a CSV file of one record
+    upload: bool = False  # sent as multipart, with a PDF as `file`
+    attachment: bool = False  # the target carries an attachment (its id fills {attachment_id})
 
 
 CITY_DRAFT = {"agency_code": "C440100", "record": record_body(external_id="NEW-1")}
@@ -97,6 +99,28 @@ TABLE: tuple[Row, ...] = (
         body={"name": "正极材料技术开发合同"},
     ),
     Row("GET", "/api/v1/contracts/{contract_id}/history", "submitted", SAME_FOR_READERS),
+    Row(
+        "POST",
+        "/api/v1/contracts/{contract_id}/attachments",
+        "submitted",
+        answers(
+            seller=201,
+            outsider=404,
+            registrar=201,
+            agency_admin=201,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        upload=True,
+    ),
+    Row("GET", "/api/v1/contracts/{contract_id}/attachments", "submitted", SAME_FOR_READERS),
+    Row(
+        "GET",
+        "/api/v1/contracts/{contract_id}/attachments/{attachment_id}",
+        "submitted",
+        SAME_FOR_READERS,
+        attachment=True,
+    ),
     Row(
         "GET",
         "/api/v1/contracts/{contract_id}/certificate.pdf",
@@ -185,7 +209,9 @@ def _target(state: str, seller, registrar, agencies, now):  # type: ignore[no-un
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", TABLE, ids=lambda r: f"{r.method} {r.path}")
-def test_each_role_gets_exactly_its_answer(row, persona, people, api_as, agencies, now):
+def test_each_role_gets_exactly_its_answer(
+    row, persona, people, api_as, agencies, now, attachment_dir
+):
     target = (
         _target(row.state, people["seller"], people["registrar"], agencies, now)
         if row.state
@@ -194,8 +220,12 @@ def test_each_role_gets_exactly_its_answer(row, persona, people, api_as, agencie
     path = row.path.replace("{action}", row.action)
     if target is not None:
         path = path.replace("{contract_id}", str(target.pk))
+    if row.attachment:
+        path = path.replace("{attachment_id}", str(_attach(target, people["seller"], now)))
     client = api_as(people.get(persona))
-    if row.form:
+    if row.upload:
+        answer = client.client.post(path, data={"file": _pdf()}, headers=client.headers)
+    elif row.form:
         answer = client.client.post(
             path, data={"file": _one_record_csv(), **row.form}, headers=client.headers
         )
@@ -222,3 +252,22 @@ def _one_record_csv():  # type: ignore[no-untyped-def]
     writer.writeheader()
     writer.writerow(row)
     return SimpleUploadedFile("one.csv", out.getvalue().encode(), "text/csv")
+
+
+def _pdf():  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.registry.files import pdf_bytes
+
+    return SimpleUploadedFile("scan.pdf", pdf_bytes(), "application/pdf")
+
+
+def _attach(contract, seller, now) -> int:  # type: ignore[no-untyped-def]
+    import io
+
+    from techmarket.registry.attachments import add_attachment
+    from tests.registry.files import pdf_bytes
+
+    return add_attachment(
+        contract.pk, io.BytesIO(pdf_bytes("signed")), "signed.pdf", actor=seller, now=now
+    ).pk

@@ -153,3 +153,15 @@ class ProblemOut(Schema):
     message: str
     message_en: str
     problems: list[ProblemItem]
+
+
+class AttachmentOut(Schema):
+    """A file that goes with a contract; its bytes are at the attachment's own URL."""
+
+    id: int
+    name: str = Field(description="the uploaded file's name, cleaned")
+    content_type: str = Field(description="as told from the content, not as the client said")
+    size: int = Field(description="bytes")
+    sha256: str = Field(description="hex SHA-256 of the bytes")
+    uploaded_at: str
+    uploaded_by: str

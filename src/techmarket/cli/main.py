@@ -32,6 +32,7 @@ def _register() -> None:
     from techmarket.cli import (
         admin,
         agencies,
+        attachments,
         audit,
         calendar,
         certificates,
@@ -45,6 +46,8 @@ def _register() -> None:
 
     contracts.app.command("list")(contract_list.list_command)
     certificates.register(contracts.app)
+    contracts.app.command("attach")(attachments.attach_command)
+    contracts.app.command("attachments")(attachments.list_command)
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
     app.add_typer(users.app, name="users")

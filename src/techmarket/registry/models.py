@@ -270,3 +270,26 @@ class DraftRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["actor", "key"], name="draft_request_unique_key")
         ]
+
+
+class Attachment(models.Model):
+    """A file that goes with a contract (the signed contract, a scanned approval).
+
+    The file lies outside the web root under `storage_name`, a random name; `name` is the
+    person's file name, cleaned, shown and offered on download only. Rows are never deleted.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="attachments")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=150)
+
+    class Meta:
+        indexes = [models.Index(fields=["contract", "sha256"])]
+
+    def __str__(self) -> str:
+        return self.name
