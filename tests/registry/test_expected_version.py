@@ -30,6 +30,8 @@ PUBLIC_STEPS = (
     "amend",
     "cancel",
     "withdraw",
+    "object_to",
+    "uphold_objection",
 )
 
 

@@ -113,3 +113,14 @@ def test_the_page_has_no_inline_script_or_style_and_is_kept_out_of_indexes(clien
 
 def test_the_page_cannot_be_posted_to(client, contract):
     assert client.post(urlsplit(verify_url(code_of(contract))).path).status_code == 405
+
+
+def test_an_open_objection_shows_without_who_or_why(client, contract, seller, now):
+    from techmarket.registry import services as steps
+
+    steps.object_to(contract.pk, actor=seller, now=now, reason="技术交易额认定偏高，请复核")
+    response = page(client, code_of(contract))
+    text = response.content.decode()
+    assert 'data-objection="open"' in text
+    assert "异议复核中" in text
+    assert "偏高" not in text and "seller" not in text

@@ -200,7 +200,8 @@ def run_action(
     if_match: str | None = Header(default=None, alias="If-Match", max_length=100),
 ) -> dict[str, Any]:
     """submit, withdraw, accept, request_correction, resubmit, start_review,
-    send_to_second_review, register, refuse, amend, cancel. A stale `If-Match` answers 412."""
+    send_to_second_review, register, refuse, amend, cancel, object, uphold_objection.
+    A stale `If-Match` answers 412."""
     body = body or ActionIn()
     record = parsed(body.record.model_dump()) if body.record is not None else None
     contract = steps.run_step(

@@ -34,7 +34,10 @@ class ActionIn(Schema):
     """What a workflow step needs: a refusal's reason code, a note, corrected content."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str | None = Field(default=None, description="refusal reason code R01…R10")
+    reason: str | None = Field(
+        default=None,
+        description="refuse: the reason code R01…R10; object: the objection's grounds, as text",
+    )
     note: str | None = Field(default=None, description="explanation (required for some steps)")
     record: ContractRecordIn | None = None  # type: ignore[valid-type]
 

@@ -46,6 +46,8 @@ class Action(StrEnum):
     REFUSE = "refuse"
     AMEND = "amend"
     CANCEL = "cancel"
+    OBJECT = "object"
+    UPHOLD_OBJECTION = "uphold_objection"
     IMPORT = "import"
 
 
@@ -162,6 +164,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         REGISTRAR_ROLES,
         "注销登记",
         "cancel",
+    ),
+    # 异议 / 复核: the contract stays registered while an objection is open (it counts in the
+    # statistics until corrected); the objection itself is a record of its own, and the service
+    # decides who may object (the seller, or staff of a supervising agency) and who may re-check.
+    Transition(
+        Action.OBJECT,
+        frozenset({Status.REGISTERED}),
+        None,
+        frozenset({Role.SELLER, *REGISTRAR_ROLES}),
+        "提出异议",
+        "object to the registration",
+    ),
+    Transition(
+        Action.UPHOLD_OBJECTION,
+        frozenset({Status.REGISTERED}),
+        None,
+        REGISTRAR_ROLES,
+        "复核维持登记",
+        "uphold the registration on re-check",
     ),
 )
 _BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}

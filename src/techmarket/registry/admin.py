@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 
 from techmarket.domain.problems import DomainError
 from techmarket.registry import calendar
-from techmarket.registry.models import AuditEvent, CalendarOverride, Certificate, Contract, Party
+from techmarket.registry.models import (
+    AuditEvent,
+    CalendarOverride,
+    Certificate,
+    Contract,
+    Objection,
+    Party,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,6 +72,13 @@ class CertificateAdmin(ReadOnlyAdmin):
         "superseded_at",
     )
     search_fields = ("registration_number", "verification_code")
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ("contract", "raised_by", "raised_at", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("contract",)
 
 
 class CalendarOverrideForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from techmarket.accounts.models import Agency
 from techmarket.domain.identifiers import masked_party_id
+from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.workflow import Status
 from techmarket.registry import rules
 
@@ -246,6 +247,42 @@ class BatchListEntry(models.Model):
             models.UniqueConstraint(
                 fields=["batch_list", "position"], name="batch_entry_unique_position"
             ),
+        ]
+
+
+class Objection(models.Model):
+    """异议: an objection to a registered contract's recognition, and its re-check (复核).
+
+    The contract stays registered while it is open; the re-check upholds the registration or
+    corrects it by an amendment or a cancellation. Names are copied, as in the audit trail.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="objections")
+    raised_by = models.CharField(max_length=150)
+    raised_by_role = models.CharField(max_length=20)
+    # The supervising agency whose staff objected; null when the seller did.
+    raised_by_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=10,
+        default=ObjectionStatus.OPEN.value,
+        choices=[(s.value, s.value) for s in ObjectionStatus],
+    )
+    decided_by = models.CharField(max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+    correction = models.CharField(max_length=12, blank=True, default="")  # amend / cancel
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status=ObjectionStatus.OPEN.value),
+                name="objection_one_open_per_contract",
+            )
         ]
 
 

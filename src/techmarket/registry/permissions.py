@@ -95,3 +95,40 @@ def ensure_can_act(actor: Actor, contract: Contract) -> None:
         raise PermissionDenied(
             "无权修改合同", "you may not change contracts", code="role_may_not_change_contracts"
         )
+
+
+def supervises(agency: Agency, contract: Contract) -> bool:
+    """Whether `agency` is up the agency tree from the contract's agency (a strict ancestor)."""
+    seen: set[int] = set()
+    current = contract.agency.parent
+    while current is not None and current.pk not in seen:  # a cycle ends the walk, not the server
+        if current.pk == agency.pk:
+            return True
+        seen.add(current.pk)
+        current = current.parent
+    return False
+
+
+def ensure_can_object(actor: Actor, contract: Contract) -> None:
+    """异议 comes from the contract's seller or from the staff of a supervising agency; the
+    contract's own agency corrects its registrations directly (amendment, cancellation)."""
+    ensure_can_view(actor, contract)
+    if actor.role is Role.SELLER:
+        if contract.seller_party_id != actor.party_id:
+            raise PermissionDenied(
+                "只能对本单位的合同提出异议",
+                "only your own contracts can be objected to",
+                code="not_own_contract",
+            )
+    elif actor.role in REGISTRAR_ROLES:
+        if actor.agency is None or not supervises(actor.agency, contract):
+            raise PermissionDenied(
+                "只有合同的卖方或上级登记机构可以提出异议；本机构的登记可直接变更或注销",
+                "only the seller or a supervising agency may object; the contract's own agency "
+                "amends or cancels its registrations directly",
+                code="not_supervising_agency",
+            )
+    else:
+        raise PermissionDenied(
+            "无权提出异议", "you may not object to a registration", code="role_may_not_object"
+        )

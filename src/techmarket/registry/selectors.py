@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from techmarket.accounts.models import Agency
 from techmarket.codes.lists import code_list
 from techmarket.domain.identifiers import masked_party_id
+from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.problems import NotFound
 from techmarket.domain.workflow import REGISTRAR_ROLES, Role
 from techmarket.registry.actors import Actor
-from techmarket.registry.models import Contract
+from techmarket.registry.models import Contract, Objection
 from techmarket.registry.permissions import (
     contract_not_found,
     ensure_can_view,
@@ -147,3 +148,12 @@ def _refusal_name(code: str) -> str | None:
 def agencies() -> list[Agency]:
     """All registration agencies with their parents, by code (public reference data)."""
     return list(Agency.objects.select_related("parent").order_by("code"))
+
+
+def open_objection(contract: Contract) -> Objection | None:
+    """The contract's objection under re-check (异议复核中), if any: at most one is open.
+
+    For the public verify page show only that a re-check is under way and since when
+    (`OBJECTION_STATUS_LABELS[OPEN]`, `raised_at`), never the objector or the reason.
+    """
+    return contract.objections.filter(status=ObjectionStatus.OPEN).first()

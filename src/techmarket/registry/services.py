@@ -28,7 +28,7 @@ from techmarket.domain.problems import (
 from techmarket.domain.recognition import Recognition, recognise
 from techmarket.domain.record import ContractRecord
 from techmarket.domain.workflow import Action, Role, Status, check_transition
-from techmarket.registry import audit, numbers, rules
+from techmarket.registry import audit, numbers, objections, rules
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import (
     AuditEvent,
@@ -38,7 +38,7 @@ from techmarket.registry.models import (
     ContractVersion,
 )
 from techmarket.registry.parties import get_or_create_party
-from techmarket.registry.permissions import contract_not_found, ensure_can_act
+from techmarket.registry.permissions import contract_not_found, ensure_can_act, ensure_can_object
 from techmarket.registry.records import contract_fields, row_from_contract
 
 
@@ -192,6 +192,7 @@ def _step(
     now: datetime,
     expected_version: int | None = None,
     change: Callable[[Contract], dict[str, object]] | None = None,
+    permit: Callable[[Actor, Contract], None] = ensure_can_act,
 ) -> Contract:
     with transaction.atomic():
         contract = (
@@ -202,7 +203,7 @@ def _step(
         )
         if contract is None:
             raise contract_not_found(contract_id)
-        ensure_can_act(actor, contract)
+        permit(actor, contract)
         if expected_version is not None and contract.version != expected_version:
             raise StaleObject(
                 f"合同 {contract_id} 已被修改（现为第 {contract.version} 版，"
@@ -479,6 +480,7 @@ def amend(
     )
 
     def change(contract: Contract) -> dict[str, object]:
+        closed = objections.close_if_correcting(contract, actor, now, Action.AMEND, note)
         was_large = contract.is_large
         _replace_content(contract, record, actor, now, "amended")
         if contract.is_large and not was_large:
@@ -497,6 +499,7 @@ def amend(
             "note": note,
             "total_amount": contract.total_amount,
             "tech_amount": contract.tech_amount,
+            **closed,
         }
 
     return _step(
@@ -523,13 +526,77 @@ def cancel(
     )
 
     def change(contract: Contract) -> dict[str, object]:
+        closed = objections.close_if_correcting(contract, actor, now, Action.CANCEL, note)
         contract.note = note
         _supersede_certificates(contract, now)
-        return {"note": note}
+        return {"note": note, **closed}
 
     return _step(
         contract_id,
         Action.CANCEL,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+    )
+
+
+def object_to(
+    contract_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    reason: str,
+    expected_version: int | None = None,
+) -> Contract:
+    """异议: the seller, or staff of a supervising agency, object to a registration; it stays
+    registered while a registrar who took no part in it re-checks (复核)."""
+    if not reason.strip():
+        raise DomainError(
+            "提出异议须说明理由",
+            "an objection must give its reason",
+            code="reason_required",
+            action=str(Action.OBJECT),
+        )
+
+    def change(contract: Contract) -> dict[str, object]:
+        objection = objections.raise_objection(contract, actor, now, reason)
+        return {"objection": objection.pk, "reason": reason}
+
+    return _step(
+        contract_id,
+        Action.OBJECT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        change=change,
+        permit=ensure_can_object,
+    )
+
+
+def uphold_objection(
+    contract_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    note: str,
+    expected_version: int | None = None,
+) -> Contract:
+    """复核维持: the re-check finds the registration right; the objection closes as upheld.
+    (A re-check that finds it wrong corrects it with `amend` or `cancel` instead.)"""
+    _require_note(
+        note,
+        Action.UPHOLD_OBJECTION,
+        "复核维持登记须说明复核意见",
+        "upholding a registration on re-check must give the re-check's findings",
+    )
+
+    def change(contract: Contract) -> dict[str, object]:
+        return {**objections.uphold(contract, actor, now, note), "note": note}
+
+    return _step(
+        contract_id,
+        Action.UPHOLD_OBJECTION,
         actor=actor,
         now=now,
         expected_version=expected_version,

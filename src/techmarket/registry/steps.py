@@ -31,6 +31,8 @@ STEPS: dict[Action, tuple[Step, bool, bool, bool]] = {
     Action.REFUSE: (services.refuse, True, True, False),
     Action.AMEND: (services.amend, True, False, True),
     Action.CANCEL: (services.cancel, True, False, False),
+    Action.OBJECT: (services.object_to, False, True, False),
+    Action.UPHOLD_OBJECTION: (services.uphold_objection, True, False, False),
 }
 
 

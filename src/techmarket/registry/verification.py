@@ -20,7 +20,8 @@ from techmarket.domain.problems import NotFound
 from techmarket.domain.workflow import Status
 from techmarket.registry.batch_lists import CODE_PREFIX
 from techmarket.registry.certificates import tax_items, type_names
-from techmarket.registry.models import BatchList, Certificate
+from techmarket.registry.models import BatchList, Certificate, Contract
+from techmarket.registry.selectors import open_objection
 
 _CODE_SHAPE = re.compile(r"^L?[0-9A-F]{16}$")
 
@@ -45,6 +46,7 @@ class VerifiedContract:
     standing: Standing
     issued_on: date
     superseded_on: date | None
+    under_objection_since: date | None = None  # an objection's re-check (复核) is under way
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,14 @@ def _verified(certificate: Certificate) -> VerifiedContract:
         standing=standing,
         issued_on=timezone.localdate(certificate.issued_at),
         superseded_on=timezone.localdate(superseded) if superseded else None,
+        under_objection_since=_objection_since(contract),
     )
+
+
+def _objection_since(contract: Contract) -> date | None:
+    """Since when a re-check after an objection runs; who objected and why stay private."""
+    objection = open_objection(contract)
+    return timezone.localdate(objection.raised_at) if objection else None
 
 
 def _batch_list(batch: BatchList) -> Verification:
