@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+
+from tests.registry.scratch import scratch_database
+from tests.test_server import _free_port, _wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ApiClient:
@@ -69,3 +78,54 @@ def record_body(**overrides: str) -> dict[str, str]:
     from tests.domain.builders import valid_row
 
     return valid_row(**overrides)
+
+
+def _techmarket(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "techmarket.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A demo database served by gunicorn (2 workers), with tokens for the demo's seller and
+    registrar and for a second registrar of the same agency."""
+    with scratch_database(tmp_path) as url:
+        env = {**os.environ, "TECHMARKET_DATABASE_URL": url, "TECHMARKET_VAR_DIR": str(tmp_path)}
+        _techmarket(env, "demo", "--contracts", "60")
+        _techmarket(env, "users", "add", "registrar2", "--role", "registrar", "--agency", "C440100")
+        tokens = {
+            user: _techmarket(env, "tokens", "create", user).strip().splitlines()[-1]
+            for user in ("seller", "registrar", "registrar2")
+        }
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "techmarket.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(f"{base}/api/v1/openapi.json", server, 60)
+            yield base, tokens
+        finally:
+            server.terminate()
+            server.wait(20)
