@@ -106,7 +106,8 @@ def progress_(
     from techmarket.domain.problems import DomainError
     from techmarket.stats.actuals import PlanActuals
     from techmarket.stats.plan_store import find_plan
-    from techmarket.stats.snapshot import Snapshot
+    from techmarket.stats.reader import open_snapshot
+    from techmarket.stats.refresher import refresh
     from techmarket.stats.targets import progress
 
     try:
@@ -114,9 +115,9 @@ def progress_(
     except ValueError:
         raise DomainError(f"日期格式应为 YYYY-MM-DD：{as_of}", f"bad date {as_of}") from None
     found = find_plan(plan)
-    with Snapshot() as snapshot:
-        snapshot.refresh()
-        results = progress(found, as_of=day, actuals=PlanActuals(snapshot.con, found, day))
+    refresh()  # one process: refresh first, through the writer lock, then read read-only
+    with open_snapshot(ask_log=False) as reader:
+        results = progress(found, as_of=day, actuals=PlanActuals(reader.con, found, day))
     rows = [
         {
             "indicator": p.indicator.code,

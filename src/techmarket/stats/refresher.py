@@ -51,19 +51,22 @@ def writer_lock(target: Path, *, wait: bool = True) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def refresh(
-    path: Path | None = None, *, full: bool = False, wait: bool = True
-) -> RefreshReport | None:
+def refresh(path: Path | None = None, *, full: bool = False) -> RefreshReport:
     """Bring the published snapshot up to the audit log's tip, as the only writer.
 
-    Waits for a refresh in progress by default (the CLI); with `wait=False` returns None at once
-    when another refresh holds the lock (a background refresh has nothing to add then).
+    Waits while another refresh runs (the command line); `try_refresh` does not.
     """
     target = path or snapshot_path()
-    with writer_lock(target, wait=wait) as held:
-        if not held:
-            return None
+    with writer_lock(target) as held:
+        assert held  # a waiting lock is always held
         return _refresh_locked(target, full=full)
+
+
+def try_refresh(path: Path | None = None, *, full: bool = False) -> RefreshReport | None:
+    """Refresh now, or return None at once when another refresh holds the lock."""
+    target = path or snapshot_path()
+    with writer_lock(target, wait=False) as held:
+        return _refresh_locked(target, full=full) if held else None
 
 
 def _refresh_locked(target: Path, *, full: bool) -> RefreshReport:
