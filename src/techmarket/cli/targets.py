@@ -100,10 +100,16 @@ def _text(value: object) -> object:
 def progress_(
     plan: PlanArg,
     as_of: Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD")],
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="read as this user (the plan's region must be theirs)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Each indicator's actual, completion, elapsed time, verdict, projection and status."""
     from techmarket.domain.problems import DomainError
+    from techmarket.registry.actors import actor_for, system_actor
+    from techmarket.stats.access import readable_region
     from techmarket.stats.actuals import PlanActuals
     from techmarket.stats.plan_store import find_plan
     from techmarket.stats.reader import open_snapshot
@@ -115,6 +121,7 @@ def progress_(
     except ValueError:
         raise DomainError(f"日期格式应为 YYYY-MM-DD：{as_of}", f"bad date {as_of}") from None
     found = find_plan(plan)
+    readable_region(actor_for(as_user) if as_user else system_actor(), found.region)
     refresh()  # one process: refresh first, through the writer lock, then read read-only
     with open_snapshot(ask_log=False) as reader:
         results = progress(found, as_of=day, actuals=PlanActuals(reader.con, found, day))
