@@ -243,3 +243,27 @@ def test_the_terminal_table_shows_the_pop_columns(registry, tmp_path):
     console.print(render_table(result))
     text = console.export_text()
     assert "成交额环比（%）" in text and "本期间的环比基期为 2024H2" in text
+
+
+def _table_as(user: str, *region: str):
+    args = ["stats", "table", "overview", "--period", "2025", "--as", user, "--json", *region]
+    return runner.invoke(app, args)
+
+
+def test_an_analyst_reads_their_own_region_by_default_and_a_district_within_it(registry, analyst):
+    own = json.loads(_table_as("analyst").stdout)
+    assert own["region"] == "440000" and own["rows"][0]["count"] > 0
+    assert own["snapshot"]["behind"] == 0 and own["snapshot"]["as_of_seq"] > 0
+    district = json.loads(_table_as("analyst", "--region", "440106").stdout)
+    assert district["region"] == "440106"
+
+
+def test_an_analyst_cannot_read_another_province_nor_a_seller_any_statistics(
+    registry, analyst, seller
+):
+    other = _table_as("analyst", "--region", "110000")
+    assert other.exit_code == 3
+    assert json.loads(other.stdout)["error"]["code"] == "region_not_in_jurisdiction"
+    selling = _table_as("seller")
+    assert selling.exit_code == 3
+    assert json.loads(selling.stdout)["error"]["code"] == "statistics_not_for_role"

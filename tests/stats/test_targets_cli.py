@@ -174,3 +174,13 @@ def test_imported_plans_are_stored_and_listed_with_the_examples(agencies, tmp_pa
         ("gz-copy", "imported", "lin"),
         (PLAN, "example", None),
     ]
+
+
+def test_progress_is_read_within_the_readers_jurisdiction(
+    guangzhou, analyst, other_district_registrar
+):
+    args = ["targets", "progress", "gz-sti-2019-2021", "--as-of", "2020-06-30", "--json"]
+    assert runner.invoke(app, [*args, "--as", "analyst"]).exit_code == 0
+    refused = runner.invoke(app, [*args, "--as", "other_district_registrar"])
+    assert refused.exit_code == 3
+    assert json.loads(refused.stdout)["error"]["code"] == "region_not_in_jurisdiction"

@@ -29,7 +29,13 @@ app.add_typer(gdp_app, name="gdp")
 PeriodOpt = Annotated[
     str, typer.Option(help="2024 | 2024H1 | 2024Q3 | 2024-03 | 2024YTD06 | FROM..TO")
 ]
-RegionOpt = Annotated[str, typer.Option(help="GB/T 2260 code; 000000 = all")]
+RegionOpt = Annotated[
+    str | None,
+    typer.Option(help="GB/T 2260 code; 000000 = all (default: the reader's own region, or all)"),
+]
+AsOpt = Annotated[
+    str | None, typer.Option("--as", help="read as this user (their jurisdiction limits regions)")
+]
 ViewOpt = Annotated[str, typer.Option(help="registered | output | absorbed")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="cancellations up to this date count")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
@@ -57,13 +63,32 @@ def _scope(period: str, region: str, view: str, as_of: str | None):  # type: ign
         ) from None
 
 
+def _reader_scope(  # type: ignore[no-untyped-def]
+    as_user: str | None, period: str, region: str | None, view: str, as_of: str | None
+):
+    """Who reads (`--as`, else the operator) and the scope in their jurisdiction.
+
+    The command line is one process: it refreshes the snapshot first, through the same writer
+    lock as every other refresh, then reads it read-only like any front end.
+    """
+    from techmarket.registry.actors import actor_for, system_actor
+    from techmarket.stats.access import readable_region
+    from techmarket.stats.refresher import refresh as refresh_snapshot
+
+    actor = actor_for(as_user) if as_user else system_actor()
+    scope = _scope(period, readable_region(actor, region), view, as_of)
+    refresh_snapshot()
+    return actor, scope
+
+
 def _jsonable(value: object) -> object:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return value
 
 
-def table_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def table_json(result, freshness=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    snapshot = {"snapshot": freshness.as_dict()} if freshness is not None else {}
     return {
         "table": result.name,
         "title": result.title_zh,
@@ -74,7 +99,7 @@ def table_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "columns": [c.key for c in result.columns],
         "rows": [{k: _jsonable(v) for k, v in row.items()} for row in result.rows],
         "notes": result.notes,
-    }
+    } | snapshot
 
 
 @app.command("refresh")
@@ -84,10 +109,9 @@ def refresh(
     as_json: JsonOpt = False,
 ) -> None:
     """Bring the analytics snapshot up to date with the registry (incremental by default)."""
-    from techmarket.stats.snapshot import Snapshot
+    from techmarket.stats.refresher import refresh as refresh_snapshot
 
-    with Snapshot() as snapshot:
-        report = snapshot.refresh(full=full)
+    report = refresh_snapshot(full=full)  # waits while another refresh runs
     data = {
         "rebuilt": report.rebuilt,
         "reason": report.reason or None,
@@ -129,9 +153,10 @@ def tables(as_json: JsonOpt = False) -> None:
 def table(
     name: str,
     period: PeriodOpt,
-    region: RegionOpt = "000000",
+    region: RegionOpt = None,
     view: ViewOpt = "registered",
     as_of: AsOfOpt = None,
+    as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Compute one standard table (refreshing the snapshot first).
@@ -140,8 +165,7 @@ def table(
     `stats gdp set`.
     """
     from techmarket.domain.problems import NotFound
-    from techmarket.stats.engine import compute
-    from techmarket.stats.snapshot import Snapshot
+    from techmarket.stats.queries import read_tables
     from techmarket.stats.tables import ALL_TABLE_NAMES
 
     if name not in ALL_TABLE_NAMES:
@@ -150,19 +174,16 @@ def table(
             f"no table {name}; known: {', '.join(ALL_TABLE_NAMES)}",
             code="unknown_table",
         )
-    scope = _scope(period, region, view, as_of)
-    from techmarket.stats.indicators import gdp_for
-
-    gdp = gdp_for(scope.period)
-    with Snapshot() as snapshot:
-        snapshot.refresh()
-        result = compute(snapshot.con, name, scope, gdp=gdp)
+    actor, scope = _reader_scope(as_user, period, region, view, as_of)
+    read = read_tables(actor, [name], scope)
+    [result] = read.tables
     if as_json:
-        print_json(table_json(result))
+        print_json(table_json(result, read.freshness))
         return
     from techmarket.exports.text import render_table
 
     console.print(render_table(result))
+    console.print(read.freshness.note(), style="dim")
 
 
 @app.command("report")
@@ -170,31 +191,28 @@ def table(
 def report(
     period: PeriodOpt,
     output: Annotated[Path, typer.Option("-o", "--output")],
-    region: RegionOpt = "000000",
+    region: RegionOpt = None,
     view: ViewOpt = "registered",
     format: Annotated[str | None, typer.Option(help="xlsx | pdf | json (default: suffix)")] = None,
     as_of: AsOfOpt = None,
+    as_user: AsOpt = None,
 ) -> None:
     """Every standard table for a period, as one workbook, PDF report or JSON document."""
     import json
 
-    from techmarket.stats.engine import compute
-    from techmarket.stats.snapshot import Snapshot
+    from techmarket.stats.queries import read_tables
     from techmarket.stats.tables import ALL_TABLE_NAMES
 
-    scope = _scope(period, region, view, as_of)
+    actor, scope = _reader_scope(as_user, period, region, view, as_of)
     fmt = writable_output(output, ("xlsx", "pdf", "json"), format)
-    from techmarket.stats.indicators import gdp_for
-
-    gdp = gdp_for(scope.period)
-    with Snapshot() as snapshot:
-        snapshot.refresh()
-        results = [compute(snapshot.con, name, scope, gdp=gdp) for name in ALL_TABLE_NAMES]
+    read = read_tables(actor, ALL_TABLE_NAMES, scope)
+    results = read.tables
     if fmt == "json":
-        output.write_text(
-            json.dumps({"tables": [table_json(r) for r in results]}, ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
+        document = {
+            "snapshot": read.freshness.as_dict(),
+            "tables": [table_json(r) for r in results],
+        }
+        output.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     elif fmt == "xlsx":
         from techmarket.exports.xlsx import write_report
 

@@ -124,12 +124,19 @@ def _text(value: object) -> object:
 def progress_(
     plan: PlanArg,
     as_of: Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD")],
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="read as this user (the plan's region must be theirs)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Each indicator's actual, completion, elapsed time, verdict, projection and status."""
     from techmarket.domain.problems import DomainError
+    from techmarket.registry.actors import actor_for, system_actor
+    from techmarket.stats.access import readable_region
     from techmarket.stats.actuals import PlanActuals
-    from techmarket.stats.snapshot import Snapshot
+    from techmarket.stats.reader import open_snapshot
+    from techmarket.stats.refresher import refresh
     from techmarket.stats.targets import progress
 
     try:
@@ -141,9 +148,10 @@ def progress_(
             code="bad_date",
         ) from None
     found = _plan(plan)
-    with Snapshot() as snapshot:
-        snapshot.refresh()
-        results = progress(found, as_of=day, actuals=PlanActuals(snapshot.con, found, day))
+    readable_region(actor_for(as_user) if as_user else system_actor(), found.region)
+    refresh()  # one process: refresh first, through the writer lock, then read read-only
+    with open_snapshot(ask_log=False) as reader:
+        results = progress(found, as_of=day, actuals=PlanActuals(reader.con, found, day))
     rows = [
         {
             "indicator": p.indicator.code,

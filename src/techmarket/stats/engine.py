@@ -7,6 +7,7 @@ computed from exact values and rounded once, for display (2 places, half up).
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -14,10 +15,10 @@ from decimal import Decimal
 
 import duckdb
 
-from techmarket.codes.regions import full_name
+from techmarket.codes.regions import ROOT, full_name, is_within
 from techmarket.exports.model import Column, TableResult
 from techmarket.stats.periods import Period, growth_pct, share_pct
-from techmarket.stats.snapshot import contract_labels
+from techmarket.stats.snapshot import contract_labels, region_rows
 from techmarket.stats.tables import ALL_TABLE_NAMES, TABLES, VIEWS, TableSpec, table_title
 
 MEASURE_COLUMNS = [
@@ -63,16 +64,35 @@ class Scope:
             raise ValueError(f"口径须为 {' | '.join(VIEWS)}：{self.view}")
 
 
-def _region_filter(region: str, side: str) -> str:
-    """Membership of a region at its own level, on one side's roll-up columns."""
-    if region == "000000":
+@functools.cache
+def _current_region_codes() -> tuple[int, ...]:
+    """Every code a snapshot's `*_current` column can hold (each code's current successor)."""
+    return tuple(sorted({int(current) for _, current, _, _ in region_rows()}))
+
+
+@functools.cache
+def _within_sql(region: str, column: str) -> str:
+    """`column` (a current region code) lies in `region`, by `codes.regions.is_within`.
+
+    The one containment rule, compiled to SQL: the codes within the region, as one integer range
+    when no code outside it falls between them (prefix containment always gives one), else as a
+    list; a range lets DuckDB skip row groups by their min/max.
+    """
+    if region == ROOT:
         return "TRUE"
-    # Region columns of the snapshot are integers (see snapshot.FACT_COLUMNS).
-    if region.endswith("0000"):
-        return f"{side}_province = {int(region)}"
-    if region.endswith("00"):
-        return f"{side}_city = {int(region)}"
-    return f"{side}_current = {int(region)}"
+    codes = _current_region_codes()
+    inside = [i for i, code in enumerate(codes) if is_within(f"{code:06d}", region)]
+    if not inside:
+        return "FALSE"
+    first, last = inside[0], inside[-1]
+    if last - first + 1 == len(inside):
+        return f"{column} BETWEEN {codes[first]} AND {codes[last]}"
+    return f"{column} IN ({', '.join(str(codes[i]) for i in inside)})"
+
+
+def _region_filter(region: str, side: str) -> str:
+    """Contracts whose region on one side lies in the region (the snapshot's current codes)."""
+    return _within_sql(region, f"{side}_current")
 
 
 def _side(view: str) -> str:
@@ -96,7 +116,7 @@ def _flow_sql(region: str, view: str) -> str:
         f"CASE WHEN {other}_country IN ('HKG', 'MAC', 'TWN') THEN 'hmt' "
         f"WHEN {other}_country <> 'CHN' THEN 'abroad' "
         f"WHEN {_region_filter(region, other)} THEN 'in_region' "
-        f"WHEN {other}_province = {int(province)} THEN 'in_province' ELSE 'other_provinces' END"
+        f"WHEN {_region_filter(province, other)} THEN 'in_province' ELSE 'other_provinces' END"
     )
 
 

@@ -13,6 +13,10 @@ whose numbers it believes it has seen.
 When the operational database cannot be attached (an in-memory SQLite database, or rows not yet
 committed in the caller's transaction, as in tests), the same query runs through the Django
 connection instead and the rows are copied in.
+
+`Snapshot` is the builder: it opens its file read-write, so only the one writer uses it, on a
+working copy no reader opens (`stats.refresher`); readers open the published file read-only
+(`stats.reader`). See docs/decisions.md, "The snapshot under concurrency".
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -118,7 +122,7 @@ SELLER_SELECT = (
 )
 
 
-LAYOUT = 4  # bump when the snapshot's tables change; older snapshots are rebuilt
+LAYOUT = 5  # bump when the snapshot's tables change; older snapshots are rebuilt
 
 
 def snapshot_path() -> Path:
@@ -178,11 +182,13 @@ class RefreshReport:
 class Snapshot:
     """An open snapshot; use as a context manager."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path or snapshot_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
-        self.attached = _attach(self.con)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        # Read-only, it only checks whether it is current: through Django, nothing attached.
+        self.attached = False if read_only else _attach(self.con)
         # Dates of cancellations are the bureau's local dates, not UTC ones.
         self.con.execute(f"SET TimeZone = '{settings.TIME_ZONE}'")
         self.con.execute("SET enable_progress_bar = false")
@@ -236,6 +242,15 @@ class Snapshot:
         self._set_seq(tip)
         return RefreshReport(False, len(changed), tip, self._count())
 
+    def is_current(self) -> bool:
+        """Whether a refresh would change nothing (same layout, same history, same tip)."""
+        if "registry_auditevent" not in connection.introspection.table_names():
+            return False  # the refresh says what is wrong
+        if self._rebuild_reason():
+            return False
+        tip = self._ops_scalar("SELECT COALESCE(MAX(seq), 0) FROM {p}registry_auditevent")
+        return int(self.con.execute("SELECT last_seq FROM meta").fetchone()[0]) == tip
+
     def _create(self) -> None:
         self.con.execute("DROP TABLE IF EXISTS facts")
         self.con.execute(f"CREATE TABLE facts ({', '.join(FACT_COLUMNS)})")
@@ -243,9 +258,10 @@ class Snapshot:
             "CREATE OR REPLACE TABLE sellers (id BIGINT PRIMARY KEY, code VARCHAR, name VARCHAR)"
         )
         self.con.execute(
-            "CREATE OR REPLACE TABLE meta (last_seq BIGINT, last_hash VARCHAR, layout INTEGER)"
+            "CREATE OR REPLACE TABLE meta "
+            "(last_seq BIGINT, last_hash VARCHAR, layout INTEGER, refreshed_at VARCHAR)"
         )
-        self.con.execute(f"INSERT INTO meta VALUES (0, '', {LAYOUT})")
+        self.con.execute(f"INSERT INTO meta VALUES (0, '', {LAYOUT}, '')")
         _load_reference_tables(self.con)
 
     def _load_facts(self, where: str, ids: list[int]) -> None:
@@ -349,8 +365,10 @@ class Snapshot:
         return str(rows[0][0]) if rows else None
 
     def _set_seq(self, seq: int) -> None:
+        # When, in UTC text: a TIMESTAMPTZ would need pytz in every reader to come back.
         self.con.execute(
-            "UPDATE meta SET last_seq = ?, last_hash = ?", [int(seq), self._hash_at(seq) or ""]
+            "UPDATE meta SET last_seq = ?, last_hash = ?, refreshed_at = ?",
+            [int(seq), self._hash_at(seq) or "", datetime.now(UTC).isoformat(timespec="seconds")],
         )
 
     def _count(self) -> int:
@@ -441,7 +459,7 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     # One literal VALUES list: DuckDB's executemany is slow, and these are all 6-digit codes.
     values = ", ".join(
-        f"('{a}', {int(b)}, {int(c) if c else 'NULL'}, {int(d)})" for a, b, c, d in _region_rows()
+        f"('{a}', {int(b)}, {int(c) if c else 'NULL'}, {int(d)})" for a, b, c, d in region_rows()
     )
     con.execute(f"INSERT INTO regions VALUES {values}")
     con.execute("CREATE OR REPLACE TABLE nature_groups (code VARCHAR PRIMARY KEY, grp VARCHAR)")
@@ -450,7 +468,8 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"INSERT INTO nature_groups VALUES {values}")
 
 
-def _region_rows() -> Iterable[tuple[str, str, str, str]]:
+def region_rows() -> Iterable[tuple[str, str, str, str]]:
+    """Each known code with its current county, city and province (the roll-up table's rows)."""
     for code in all_codes():
         if not code.isdigit():
             continue
