@@ -212,3 +212,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+
+# The web server refreshes the statistics snapshot in the background after each registry commit
+# (`techmarket serve` turns it on); the command line refreshes before it reads instead.
+STATS_REFRESH_AFTER_COMMIT = os.environ.get("TECHMARKET_STATS_REFRESH_AFTER_COMMIT", "0") == "1"

@@ -142,10 +142,20 @@ def serve(
         call_command("runserver", options.bind, use_reloader=True)
         return
     collect_static()
+    _refresh_statistics_after_commits()
     console.print(
         f"techmarket 在 {options.url} 提供服务（{options.workers} 进程 × {threads} 线程）"
     )
     run(options)
+
+
+def _refresh_statistics_after_commits() -> None:
+    """Workers refresh the statistics snapshot in the background after each registry commit,
+    so the figures follow the registry without a read ever writing (the workers inherit this)."""
+    from techmarket.registry.hooks import subscribe_after_audit_commit
+    from techmarket.stats.refresher import request_refresh_after_commit
+
+    subscribe_after_audit_commit(request_refresh_after_commit)
 
 
 def register(app: typer.Typer) -> None:

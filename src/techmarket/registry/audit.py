@@ -8,6 +8,7 @@ from datetime import datetime
 
 from techmarket.domain.audit import GENESIS_HASH, canonical_payload, chain, event_hash
 from techmarket.registry.bulk import db_datetime, insert
+from techmarket.registry.hooks import audit_written
 from techmarket.registry.models import AuditEvent, AuditHead
 
 _COLUMNS = (
@@ -76,6 +77,7 @@ def append(events: Iterable[PendingEvent]) -> int:
         return 0
     insert(AuditEvent, _COLUMNS, rows)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    audit_written()
     return len(rows)
 
 
@@ -109,6 +111,7 @@ def append_run(
     ]
     insert(AuditEvent, _COLUMNS, rows)
     AuditHead.objects.filter(pk=1).update(last_seq=rows[-1][0], last_hash=rows[-1][-1])
+    audit_written()
     return len(rows)
 
 

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class Config(AppConfig):
     name = "techmarket.stats"
     label = "stats"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """In the web server, refresh the snapshot in the background after each registry commit
+        (the command line refreshes before it reads, so it does not need this)."""
+        if getattr(settings, "STATS_REFRESH_AFTER_COMMIT", False):
+            from techmarket.registry.hooks import subscribe_after_audit_commit
+            from techmarket.stats.refresher import request_refresh_after_commit
+
+            subscribe_after_audit_commit(request_refresh_after_commit)
