@@ -49,6 +49,9 @@ class Row:
     form: dict = field(default_factory=dict)  # sent as multipart, with a CSV file of one record
     upload: bool = False  # sent as multipart, with a PDF as `file`
     attachment: bool = False  # the target carries an attachment (its id fills {attachment_id})
+    fill: dict = field(default_factory=dict)  # other path parameters
+    query: str = ""
+    snapshot: bool = False  # a statistics snapshot is published first
 
 
 CITY_DRAFT = {"agency_code": "C440100", "record": record_body(external_id="NEW-1")}
@@ -58,6 +61,17 @@ SAME_FOR_READERS = answers(
     registrar=200,
     agency_admin=200,
     other_district_registrar=404,
+    analyst=200,
+)
+
+# Figures of Guangzhou (440100): its staff and the province read them; 黄埔's registrar, whose
+# region is one district, and sellers do not.
+STATISTICS_OF_440100 = answers(
+    seller=403,
+    outsider=403,
+    registrar=200,
+    agency_admin=200,
+    other_district_registrar=403,
     analyst=200,
 )
 
@@ -162,6 +176,24 @@ TABLE: tuple[Row, ...] = (
         ),
         form={"agency_code": "C440100", "dry_run": "true"},
     ),
+    Row(
+        "GET",
+        "/api/v1/stats/tables/{name}",
+        None,
+        STATISTICS_OF_440100,
+        fill={"name": "overview"},
+        query="?period=2025&region=440100",
+        snapshot=True,
+    ),
+    Row(
+        "GET",
+        "/api/v1/targets/{code}/progress",
+        None,
+        STATISTICS_OF_440100,
+        fill={"code": "gz-sti-2019-2021"},
+        query="?as_of=2020-06-30",
+        snapshot=True,
+    ),
     Row("GET", "/api/v1/me", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
     Row("GET", "/api/v1/agencies", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
 )
@@ -210,14 +242,21 @@ def _target(state: str, seller, registrar, agencies, now):  # type: ignore[no-un
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", TABLE, ids=lambda r: f"{r.method} {r.path}")
 def test_each_role_gets_exactly_its_answer(
-    row, persona, people, api_as, agencies, now, attachment_dir
+    row, persona, people, api_as, agencies, now, attachment_dir, tmp_path, monkeypatch
 ):
+    if row.snapshot:
+        from techmarket.stats.refresher import refresh
+
+        monkeypatch.setenv("TECHMARKET_STATS_PATH", str(tmp_path / "stats.duckdb"))
+        refresh()
     target = (
         _target(row.state, people["seller"], people["registrar"], agencies, now)
         if row.state
         else None
     )
-    path = row.path.replace("{action}", row.action)
+    path = row.path.replace("{action}", row.action) + row.query
+    for name, value in row.fill.items():
+        path = path.replace("{" + name + "}", value)
     if target is not None:
         path = path.replace("{contract_id}", str(target.pk))
     if row.attachment:

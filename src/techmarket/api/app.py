@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from techmarket.api import attachments, contracts, imports, problems, reference
+from techmarket.api import attachments, contracts, imports, problems, reference, stats
 from techmarket.api.auth import AUTH
 from techmarket.domain.problems import DomainError
 
@@ -45,6 +45,7 @@ api.add_router("/contracts", contracts.router)
 api.add_router("/imports", imports.router)
 api.add_router("/contracts", attachments.router)
 api.add_router("/", reference.router)
+api.add_router("/", stats.router)
 
 
 @api.exception_handler(DomainError)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -41,28 +39,6 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="cancellations up t
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
 
 
-def _scope(period: str, region: str, view: str, as_of: str | None):  # type: ignore[no-untyped-def]
-    from techmarket.domain.problems import DomainError
-    from techmarket.stats.engine import Scope
-    from techmarket.stats.periods import PeriodError, parse_period
-
-    try:
-        return Scope(
-            parse_period(period),
-            region=region,
-            view=view,
-            as_of=date.fromisoformat(as_of) if as_of else None,
-        )
-    except PeriodError as error:
-        raise DomainError(error.message, error.message_en, code=error.code) from None
-    except ValueError as error:  # the region, the view or the as-of date
-        raise DomainError(
-            str(error),
-            f"invalid scope: region {region!r}, view {view!r}, as-of {as_of!r}",
-            code="bad_scope",
-        ) from None
-
-
 def _reader_scope(  # type: ignore[no-untyped-def]
     as_user: str | None, period: str, region: str | None, view: str, as_of: str | None
 ):
@@ -73,33 +49,13 @@ def _reader_scope(  # type: ignore[no-untyped-def]
     """
     from techmarket.registry.actors import actor_for, system_actor
     from techmarket.stats.access import readable_region
+    from techmarket.stats.queries import parse_scope
     from techmarket.stats.refresher import refresh as refresh_snapshot
 
     actor = actor_for(as_user) if as_user else system_actor()
-    scope = _scope(period, readable_region(actor, region), view, as_of)
+    scope = parse_scope(period, readable_region(actor, region), view, as_of)
     refresh_snapshot()
     return actor, scope
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return value
-
-
-def table_json(result, freshness=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    snapshot = {"snapshot": freshness.as_dict()} if freshness is not None else {}
-    return {
-        "table": result.name,
-        "title": result.title_zh,
-        "title_en": result.title_en,
-        "period": result.period,
-        "region": result.region,
-        "view": result.view,
-        "columns": [c.key for c in result.columns],
-        "rows": [{k: _jsonable(v) for k, v in row.items()} for row in result.rows],
-        "notes": result.notes,
-    } | snapshot
 
 
 @app.command("refresh")
@@ -165,7 +121,7 @@ def table(
     `stats gdp set`.
     """
     from techmarket.domain.problems import NotFound
-    from techmarket.stats.queries import read_tables
+    from techmarket.stats.queries import read_tables, table_document
     from techmarket.stats.tables import ALL_TABLE_NAMES
 
     if name not in ALL_TABLE_NAMES:
@@ -178,7 +134,7 @@ def table(
     read = read_tables(actor, [name], scope)
     [result] = read.tables
     if as_json:
-        print_json(table_json(result, read.freshness))
+        print_json(table_document(result, read.freshness))
         return
     from techmarket.exports.text import render_table
 
@@ -200,7 +156,7 @@ def report(
     """Every standard table for a period, as one workbook, PDF report or JSON document."""
     import json
 
-    from techmarket.stats.queries import read_tables
+    from techmarket.stats.queries import read_tables, table_document
     from techmarket.stats.tables import ALL_TABLE_NAMES
 
     actor, scope = _reader_scope(as_user, period, region, view, as_of)
@@ -210,7 +166,7 @@ def report(
     if fmt == "json":
         document = {
             "snapshot": read.freshness.as_dict(),
-            "tables": [table_json(r) for r in results],
+            "tables": [table_document(r) for r in results],
         }
         output.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     elif fmt == "xlsx":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -115,10 +114,6 @@ def list_(as_json: JsonOpt = False) -> None:
     console.print(table)
 
 
-def _text(value: object) -> object:
-    return f"{value:.2f}" if isinstance(value, Decimal) else value
-
-
 @app.command("progress")
 @fails_cleanly
 def progress_(
@@ -134,10 +129,8 @@ def progress_(
     from techmarket.domain.problems import DomainError
     from techmarket.registry.actors import actor_for, system_actor
     from techmarket.stats.access import readable_region
-    from techmarket.stats.actuals import PlanActuals
-    from techmarket.stats.reader import open_snapshot
+    from techmarket.stats.queries import plan_progress
     from techmarket.stats.refresher import refresh
-    from techmarket.stats.targets import progress
 
     try:
         day = date.fromisoformat(as_of)
@@ -148,31 +141,13 @@ def progress_(
             code="bad_date",
         ) from None
     found = _plan(plan)
-    readable_region(actor_for(as_user) if as_user else system_actor(), found.region)
+    actor = actor_for(as_user) if as_user else system_actor()
+    readable_region(actor, found.region)  # before any work
     refresh()  # one process: refresh first, through the writer lock, then read read-only
-    with open_snapshot(ask_log=False) as reader:
-        results = progress(found, as_of=day, actuals=PlanActuals(reader.con, found, day))
-    rows = [
-        {
-            "indicator": p.indicator.code,
-            "name": p.indicator.name,
-            "unit": p.indicator.unit,
-            "year": p.year,
-            "target": _text(p.target),
-            "actual": _text(p.actual),
-            "completion_pct": _text(p.completion_pct),
-            "elapsed_pct": _text(p.elapsed_pct),
-            "verdict": p.verdict,
-            "projected": _text(p.projected),
-            "projection_method": p.projection_method,
-            "status": p.status,
-        }
-        for p in results
-    ]
+    document = plan_progress(actor, found, day)
+    rows = document["indicators"]
     if as_json:
-        print_json(
-            {"plan": found.code, "name": found.name, "as_of": day.isoformat(), "indicators": rows}
-        )
+        print_json(document)
         return
     table = Table(
         "指标",

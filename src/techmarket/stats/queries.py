@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from techmarket.domain.problems import NotFound
+from techmarket.domain.problems import DomainError, NotFound
 from techmarket.exports.model import TableResult
 from techmarket.registry.actors import Actor
 from techmarket.stats.access import readable_region
 from techmarket.stats.engine import Scope, compute
 from techmarket.stats.indicators import gdp_for
+from techmarket.stats.periods import PeriodError, parse_period
 from techmarket.stats.reader import Freshness, open_snapshot
 from techmarket.stats.tables import ALL_TABLE_NAMES
+from techmarket.stats.targets import Plan, progress
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,75 @@ def read_tables(
     with open_snapshot(path) as reader:
         tables = [compute(reader.con, name, scope, gdp=gdp) for name in names]
         return TablesRead(tables, reader.freshness)
+
+
+def parse_scope(period: str, region: str, view: str, as_of: str | None = None) -> Scope:
+    """A table's scope from the words a person types (`2024H1`, `440100`, `output`)."""
+    try:
+        return Scope(
+            parse_period(period),
+            region=region,
+            view=view,
+            as_of=date.fromisoformat(as_of) if as_of else None,
+        )
+    except PeriodError as error:
+        raise DomainError(error.message, error.message_en, code=error.code) from None
+    except ValueError as error:  # the region, the view or the as-of date
+        raise DomainError(
+            str(error),
+            f"invalid scope: region {region!r}, view {view!r}, as-of {as_of!r}",
+            code="bad_scope",
+        ) from None
+
+
+def _jsonable(value: object) -> object:
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+def table_document(result: TableResult, freshness: Freshness | None = None) -> dict[str, object]:
+    """A table as one JSON document (CLI `--json`, the API): amounts as strings of yuan."""
+    snapshot = {"snapshot": freshness.as_dict()} if freshness is not None else {}
+    return {
+        "table": result.name,
+        "title": result.title_zh,
+        "title_en": result.title_en,
+        "period": result.period,
+        "region": result.region,
+        "view": result.view,
+        "columns": [c.key for c in result.columns],
+        "rows": [{k: _jsonable(v) for k, v in row.items()} for row in result.rows],
+        "notes": result.notes,
+    } | snapshot
+
+
+def plan_progress(actor: Actor, plan: Plan, as_of: date, *, path: Path | None = None) -> dict:
+    """Each indicator's actual, completion, elapsed time, verdict, projection and status, as
+    one document, for a plan whose region the actor may read."""
+    from techmarket.stats.actuals import PlanActuals
+
+    readable_region(actor, plan.region)
+    with open_snapshot(path, ask_log=False) as reader:
+        results = progress(plan, as_of=as_of, actuals=PlanActuals(reader.con, plan, as_of))
+    indicators = [
+        {
+            "indicator": p.indicator.code,
+            "name": p.indicator.name,
+            "unit": p.indicator.unit,
+            "year": p.year,
+            "target": _jsonable(p.target),
+            "actual": _jsonable(p.actual),
+            "completion_pct": _jsonable(p.completion_pct),
+            "elapsed_pct": _jsonable(p.elapsed_pct),
+            "verdict": p.verdict,
+            "projected": _jsonable(p.projected),
+            "projection_method": p.projection_method,
+            "status": p.status,
+        }
+        for p in results
+    ]
+    return {
+        "plan": plan.code,
+        "name": plan.name,
+        "as_of": as_of.isoformat(),
+        "indicators": indicators,
+    }

@@ -1,0 +1,88 @@
+"""/stats and /targets: the standard tables and plan progress, within the caller's region."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from techmarket.api.auth import actor_of
+from techmarket.api.schemas import ProblemOut
+from techmarket.stats.access import readable_region
+from techmarket.stats.plan_store import find_plan
+from techmarket.stats.queries import parse_scope, plan_progress, read_tables, table_document
+
+router = Router(tags=["statistics"])
+ERRORS: dict[int, Any] = {
+    401: ProblemOut,
+    403: ProblemOut,
+    404: ProblemOut,
+    422: ProblemOut,
+    503: ProblemOut,
+}
+
+
+class TableQuery(Schema):
+    period: str = Field(description="2024, 2024H1, 2024Q3, 2024-03, 2024YTD06 or FROM..TO")
+    region: str | None = Field(default=None, description="GB/T 2260 code; default: your own")
+    view: str = Field(default="registered", description="registered, output or absorbed")
+    as_of: date | None = Field(default=None, description="amounts in force on this date")
+
+
+class TableOut(Schema):
+    table: str
+    title: str
+    title_en: str
+    period: str
+    region: str
+    view: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    notes: list[str]
+    snapshot: dict[str, Any]
+
+
+class IndicatorProgressOut(Schema):
+    indicator: str
+    name: str
+    unit: str
+    year: int
+    target: str | None
+    actual: str | None
+    completion_pct: str | None
+    elapsed_pct: str | None
+    verdict: str | None
+    projected: str | None
+    projection_method: str | None
+    status: str | None
+
+
+class ProgressOut(Schema):
+    plan: str
+    name: str
+    as_of: str
+    indicators: list[IndicatorProgressOut]
+
+
+@router.get("/stats/tables/{name}", response={200: TableOut, **ERRORS}, summary="A standard table")
+def table(request: HttpRequest, name: str, query: Query[TableQuery]) -> dict[str, Any]:
+    """The same table as `techmarket stats table NAME --json`, from the published snapshot
+    (never refreshed by a read; `snapshot` says how fresh it is)."""
+    actor = actor_of(request)
+    region = readable_region(actor, query.region)
+    scope = parse_scope(
+        query.period, region, query.view, query.as_of.isoformat() if query.as_of else None
+    )
+    read = read_tables(actor, [name], scope)
+    return table_document(read.tables[0], read.freshness)
+
+
+@router.get(
+    "/targets/{code}/progress", response={200: ProgressOut, **ERRORS}, summary="Plan progress"
+)
+def targets_progress(request: HttpRequest, code: str, as_of: date) -> dict[str, Any]:
+    """Each indicator's completion against elapsed time (时间过半、任务过半), with projections."""
+    return plan_progress(actor_of(request), find_plan(code), as_of)
