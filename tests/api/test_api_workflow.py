@@ -185,3 +185,29 @@ def test_a_draft_has_no_certificate_yet(api_as, seller):
     contract_id = client.post("/contracts", CITY_DRAFT).json()["id"]
     answer = client.get(f"/contracts/{contract_id}/certificate.pdf")
     assert (answer.status_code, answer.json()["code"]) == (409, "not_registered")
+
+
+def test_a_seller_makes_a_batch_list_and_prints_it(api_as, seller, registrar, agencies, now):
+    from tests.registry.flow import registered
+
+    first = registered(seller, registrar, agencies["city"], now, external_id="B-1")
+    second = registered(seller, registrar, agencies["city"], now, external_id="B-2")
+    client = api_as(seller)
+    made = client.post("/batch-lists", {"contract_ids": [first.pk, second.pk]})
+    assert made.status_code == 201, made.json()
+    assert made.json()["contracts"] == 2
+    assert made.json()["verify_url"].endswith("/verify/" + made.json()["verification_code"])
+    printed = client.get(f"/batch-lists/{made.json()['id']}.pdf")
+    assert (printed.status_code, printed["Content-Type"]) == (200, "application/pdf")
+
+
+def test_a_batch_list_never_mixes_large_and_small_contracts(
+    api_as, seller, registrar, second_registrar, agencies, now
+):
+    from tests.registry.flow import registered, registered_large
+
+    small = registered(seller, registrar, agencies["city"], now, external_id="B-1")
+    large = registered_large(seller, registrar, second_registrar, agencies["city"], now)
+    answer = api_as(seller).post("/batch-lists", {"contract_ids": [small.pk, large.pk]})
+    assert answer.status_code in (409, 422)
+    assert answer.json()["code"] == "batch_mixes_large_and_small"

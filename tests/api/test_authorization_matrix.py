@@ -52,6 +52,7 @@ class Row:
     fill: dict = field(default_factory=dict)  # other path parameters
     query: str = ""
     snapshot: bool = False  # a statistics snapshot is published first
+    batch_list: bool = False  # the seller lists the target first (its id fills {batch_list_id})
 
 
 CITY_DRAFT = {"agency_code": "C440100", "record": record_body(external_id="NEW-1")}
@@ -177,6 +178,34 @@ TABLE: tuple[Row, ...] = (
         form={"agency_code": "C440100", "dry_run": "true"},
     ),
     Row(
+        "POST",
+        "/api/v1/batch-lists",
+        "registered",
+        answers(
+            seller=201,
+            outsider=404,
+            registrar=403,
+            agency_admin=403,
+            other_district_registrar=403,
+            analyst=403,
+        ),
+        body={"contract_ids": ["{contract_id}"]},
+    ),
+    Row(
+        "GET",
+        "/api/v1/batch-lists/{batch_list_id}.pdf",
+        "registered",
+        answers(
+            seller=200,
+            outsider=404,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        batch_list=True,
+    ),
+    Row(
         "GET",
         "/api/v1/stats/tables/{name}",
         None,
@@ -261,6 +290,14 @@ def test_each_role_gets_exactly_its_answer(
         path = path.replace("{contract_id}", str(target.pk))
     if row.attachment:
         path = path.replace("{attachment_id}", str(_attach(target, people["seller"], now)))
+    if row.batch_list:
+        from techmarket.registry.batch_lists import create_batch_list
+
+        listed = create_batch_list([target.pk], people["seller"], now)
+        path = path.replace("{batch_list_id}", str(listed.pk))
+    body = row.body
+    if body == {"contract_ids": ["{contract_id}"]}:
+        body = {"contract_ids": [target.pk]}
     client = api_as(people.get(persona))
     if row.upload:
         answer = client.client.post(path, data={"file": _pdf()}, headers=client.headers)
@@ -269,7 +306,7 @@ def test_each_role_gets_exactly_its_answer(
             path, data={"file": _one_record_csv(), **row.form}, headers=client.headers
         )
     else:
-        answer = client.call(row.method, path.removeprefix("/api/v1"), row.body)
+        answer = client.call(row.method, path.removeprefix("/api/v1"), body)
 
     assert answer.status_code == row.expect[persona], answer.content
     if answer.status_code >= 400:

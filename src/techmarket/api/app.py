@@ -8,7 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from techmarket.api import attachments, contracts, imports, problems, reference, stats
+from techmarket.api import (
+    attachments,
+    batch_lists,
+    contracts,
+    imports,
+    problems,
+    reference,
+    stats,
+)
 from techmarket.api.auth import AUTH
 from techmarket.domain.problems import DomainError
 
@@ -43,6 +51,7 @@ api = ProblemJsonAPI(
 )
 api.add_router("/contracts", contracts.router)
 api.add_router("/imports", imports.router)
+api.add_router("/batch-lists", batch_lists.router)
 api.add_router("/contracts", attachments.router)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
