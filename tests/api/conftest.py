@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,16 @@ def _techmarket(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+@dataclass(frozen=True)
+class Served:
+    base: str
+    tokens: dict[str, str]
+    database_url: str
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter((self.base, self.tokens))
+
+
 @pytest.fixture
 def served(tmp_path):
     """A demo database served by gunicorn (2 workers), with tokens for the demo's seller and
@@ -120,12 +131,12 @@ def served(tmp_path):
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(tmp_path / "server.log").open("wb"),  # read it when a test fails
         )
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_for(f"{base}/api/v1/openapi.json", server, 60)
-            yield base, tokens
+            yield Served(base, tokens, url)
         finally:
             server.terminate()
             server.wait(20)

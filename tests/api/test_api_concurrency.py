@@ -105,3 +105,31 @@ def test_two_registrars_registering_at_once_leave_unique_gap_free_numbers(served
     assert len(set(numbers)) == CONTRACTS
     serials = [int(number[-6:]) for number in numbers]
     assert serials == list(range(serials[0], serials[0] + CONTRACTS))  # no gap
+
+    _assert_database_intact(served.database_url)
+    _assert_statistics_follow(base, tokens["registrar"], numbers)
+
+
+def _assert_statistics_follow(base: str, token: str, numbers: list[str]) -> None:
+    """The refresher beside the server brings the new registrations into the figures."""
+    import time
+
+    year = numbers[0][:4]
+    deadline = time.monotonic() + 60
+    while True:
+        status, table = _request(base, token, "GET", f"/stats/tables/overview?period={year}")
+        counted = status == 200 and table["rows"] and int(table["rows"][0]["count"]) >= len(numbers)
+        if counted or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert counted, (status, table)
+
+
+def _assert_database_intact(url: str) -> None:
+    """The server's workers and the statistics refresher shared the file without damaging it."""
+    if not url.startswith("sqlite:///"):
+        return
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -142,20 +144,29 @@ def serve(
         call_command("runserver", options.bind, use_reloader=True)
         return
     collect_static()
-    _refresh_statistics_after_commits()
+    refresher = _refresh_statistics_after_commits()
     console.print(
         f"techmarket 在 {options.url} 提供服务（{options.workers} 进程 × {threads} 线程）"
     )
-    run(options)
+    try:
+        run(options)
+    finally:
+        refresher.terminate()
+        refresher.wait(30)
 
 
-def _refresh_statistics_after_commits() -> None:
-    """Workers refresh the statistics snapshot in the background after each registry commit,
-    so the figures follow the registry without a read ever writing (the workers inherit this)."""
+def _refresh_statistics_after_commits() -> subprocess.Popen[bytes]:
+    """The statistics follow the registry: workers mark a refresh as wanted after each commit
+    (they inherit this subscription), and one process of its own does the refreshing, never a
+    worker (DuckDB's SQLite inside a worker would break SQLite's locks; docs/decisions.md)."""
     from techmarket.registry.hooks import subscribe_after_audit_commit
     from techmarket.stats.refresher import request_refresh_after_commit
 
     subscribe_after_audit_commit(request_refresh_after_commit)
+    return subprocess.Popen(
+        [sys.executable, "-m", "techmarket.cli", "stats", "refresh", "--watch"],
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -62,10 +63,26 @@ def _reader_scope(  # type: ignore[no-untyped-def]
 @fails_cleanly
 def refresh(
     full: Annotated[bool, typer.Option("--full", help="rebuild from scratch")] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="keep serving refresh requests (beside the server)")
+    ] = False,
+    interval: Annotated[float, typer.Option(min=0.2, help="seconds between looks")] = 2.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Bring the analytics snapshot up to date with the registry (incremental by default)."""
     from techmarket.stats.refresher import refresh as refresh_snapshot
+
+    if watch:
+        import signal
+        import threading
+
+        from techmarket.stats.refresher import watch as watch_requests
+
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with contextlib.suppress(KeyboardInterrupt):
+            watch_requests(interval=interval, stop=stop, full=full)
+        return
 
     report = refresh_snapshot(full=full)  # waits while another refresh runs
     data = {

@@ -1,7 +1,7 @@
 """Work others want done after registry data is committed, without the registry knowing them.
 
-Statistics refresh its snapshot once new audit events are committed; the layers let statistics
-import the registry but not the reverse, so statistics subscribe here (`stats.apps`).
+Statistics refresh their snapshot once new audit events are committed; the layers let statistics
+import the registry but not the reverse, so statistics subscribe here (`stats.apps`, `serve`).
 """
 
 from __future__ import annotations
@@ -14,24 +14,17 @@ _after_audit: list[Callable[[], None]] = []
 
 
 def subscribe_after_audit_commit(callback: Callable[[], None]) -> None:
-    """Run `callback` after each commit that wrote audit events (once per transaction)."""
+    """Run `callback` after each commit that wrote audit events; never after a rollback.
+
+    Callbacks must be cheap (they run once per audit write in the transaction): mark that work
+    is wanted, and leave the work to a process of its own.
+    """
     if callback not in _after_audit:
         _after_audit.append(callback)
 
 
 def audit_written() -> None:
-    """Called by every audit writer; queues the subscribers once for the current transaction."""
-    connection = transaction.get_connection()
-    if not _after_audit or getattr(connection, "_techmarket_audit_hooked", False):
-        return
-    connection._techmarket_audit_hooked = True  # type: ignore[attr-defined]
-
-    def run() -> None:
-        for callback in _after_audit:
-            callback()
-
-    def reset() -> None:
-        connection._techmarket_audit_hooked = False  # type: ignore[attr-defined]
-
-    transaction.on_commit(reset)
-    transaction.on_commit(run)
+    """Called by every audit writer: queues the subscribers for the current transaction's commit
+    (Django drops them if it rolls back)."""
+    for callback in _after_audit:
+        transaction.on_commit(callback)

@@ -8,7 +8,8 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """In the web server, refresh the snapshot in the background after each registry commit
+        """Under a WSGI server other than `techmarket serve`, mark a refresh as wanted after each
+        registry commit; run `techmarket stats refresh --watch` beside it to do the refreshing
         (the command line refreshes before it reads, so it does not need this)."""
         if getattr(settings, "STATS_REFRESH_AFTER_COMMIT", False):
             from techmarket.registry.hooks import subscribe_after_audit_commit

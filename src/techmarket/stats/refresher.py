@@ -69,7 +69,7 @@ def try_refresh(path: Path | None = None, *, full: bool = False) -> RefreshRepor
         return _refresh_locked(target, full=full) if held else None
 
 
-def _refresh_locked(target: Path, *, full: bool) -> RefreshReport:
+def _refresh_locked(target: Path, *, full: bool, attach: bool = True) -> RefreshReport:
     # Whatever was asked for before this point is served by this refresh.
     _beside(target, ".requested").unlink(missing_ok=True)
     if target.exists() and not full:
@@ -83,7 +83,7 @@ def _refresh_locked(target: Path, *, full: bool) -> RefreshReport:
     try:
         if target.exists() and not full:
             shutil.copyfile(target, work)
-        with Snapshot(work) as snapshot:
+        with Snapshot(work, attach=attach) as snapshot:
             report = snapshot.refresh(full=full)
         # Closing checkpointed the copy: one self-contained file, no write-ahead log beside it.
         _fsync(work)
@@ -127,21 +127,57 @@ def request_refresh(path: Path | None = None, *, background: bool = True) -> Non
 
 
 def request_refresh_after_commit() -> None:
-    """The callback for `transaction.on_commit`: refresh in the background once data is committed.
+    """The callback run after a registry commit: mark that a refresh is wanted, nothing more.
 
-    Registry writes cannot import statistics (the layers point down), so the registry offers a
-    hook run on commit and statistics subscribes this to it; see docs/decisions.md.
+    The refresh itself runs in a process of its own (`watch`, started by `techmarket serve`):
+    DuckDB's SQLite scanner carries its own copy of SQLite, and two copies in one process lose
+    each other's file locks, so a web worker that both writes through Django and refreshes
+    through DuckDB can corrupt the database (see docs/decisions.md).
     """
-    request_refresh()
+    _beside(snapshot_path(), ".requested").touch()
 
 
-def _drain(target: Path, own_connection: bool) -> None:
+def watch(
+    path: Path | None = None,
+    *,
+    interval: float = 2.0,
+    stop: threading.Event | None = None,
+    full: bool = False,
+) -> None:
+    """Serve refresh requests until stopped: the one refreshing process beside the web server.
+
+    It starts with a refresh of its own (the server may have been down while data changed); a
+    refresh that fails (the database busy, say) is logged and tried again on the next turn.
+    """
+    target = path or snapshot_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _beside(target, ".requested").touch()
+    stop = stop or threading.Event()
+    first = True
+    while not stop.is_set():
+        try:
+            if first and full:
+                refresh(target, full=True)
+            _drain(target, own_connection=False, attach=connection.vendor != "sqlite")
+            first = False
+        except Exception:  # logged; the request stays marked and the next turn retries
+            log.exception("statistics snapshot refresh failed")
+            _beside(target, ".requested").touch()
+        finally:
+            # On SQLite, DuckDB's scanner closing its copy of the file drops this process's
+            # locks on it, Django's included: never carry Django's connection into the next
+            # turn (docs/decisions.md, "Refreshing beside the server").
+            connection.close()
+        stop.wait(interval)
+
+
+def _drain(target: Path, own_connection: bool, *, attach: bool = True) -> None:
     try:
         while _beside(target, ".requested").exists():
             with writer_lock(target, wait=False) as held:
                 if not held:
                     return  # the holder looks for the marker again after releasing the lock
-                _refresh_locked(target, full=False)
+                _refresh_locked(target, full=False, attach=attach)
     except Exception:  # a background refresh has no caller to tell; the next one retries
         log.exception("statistics snapshot refresh failed")
         if not own_connection:

@@ -182,13 +182,17 @@ class RefreshReport:
 class Snapshot:
     """An open snapshot; use as a context manager."""
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | None = None, *, read_only: bool = False, attach: bool = True
+    ) -> None:
         self.path = path or snapshot_path()
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         # Read-only, it only checks whether it is current: through Django, nothing attached.
-        self.attached = False if read_only else _attach(self.con)
+        # Without `attach`, every row comes through Django (the long-running refresher on
+        # SQLite: two copies of SQLite in one process lose each other's locks).
+        self.attached = False if read_only or not attach else _attach(self.con)
         # Dates of cancellations are the bureau's local dates, not UTC ones.
         self.con.execute(f"SET TimeZone = '{settings.TIME_ZONE}'")
         self.con.execute("SET enable_progress_bar = false")
