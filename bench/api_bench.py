@@ -39,13 +39,14 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VAR = ROOT / "var" / "bench"
+VAR = ROOT / "var" / "bench"  # --dir
 CITY, CITY_AGENCY = "440100", "C440100"
 WRITE_REGION, WRITE_AGENCY = "440300", "C440300"
 TODAY = date(2026, 1, 1)  # the synthetic data's "today": the same rows on every run
@@ -77,7 +78,7 @@ def _setup_django(rows: int) -> str:
 
 def _state_file(rows: int) -> Path:
     url = os.environ["TECHMARKET_DATABASE_URL"]
-    return VAR / f"api-{rows}-{abs(hash(url)) % 10**8 if 'sqlite' not in url else 'sqlite'}.json"
+    return VAR / f"api-{rows}-{zlib.crc32(url.encode()):08x}.json"
 
 
 def _reusable(state: dict) -> bool:
@@ -501,7 +502,9 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Result]]:
         "--workers", type=int, default=None, help="gunicorn workers [techmarket's default]"
     )
     parser.add_argument("--servers", default="gunicorn,runserver", help="gunicorn,runserver")
+    parser.add_argument("--dir", type=Path, default=VAR, help="the SQLite database and state")
     args = parser.parse_args(argv)
+    globals()["VAR"] = args.dir.resolve()
 
     url = os.environ.get("TECHMARKET_DATABASE_URL", "sqlite")
     if args.engine == "postgres" and not url.startswith("postgres"):
