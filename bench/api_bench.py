@@ -40,6 +40,7 @@ import sys
 import threading
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -270,7 +271,11 @@ class Client:
                 elapsed = time.perf_counter() - started
                 if response.getheader("Connection", "").lower() == "close":
                     self.conn.close()
-                return response.status, json.loads(raw) if raw else {}, elapsed
+                try:
+                    answer = json.loads(raw) if raw else {}
+                except ValueError:  # an error page, not a problem document
+                    answer = {"code": raw[:80].decode(errors="replace").split("\n")[0]}
+                return response.status, answer, elapsed
             except (http.client.RemoteDisconnected, ConnectionError, http.client.BadStatusLine):
                 self.conn.close()
                 if attempt == 2:
@@ -405,12 +410,14 @@ def start_server(kind: str, workers: int | None) -> tuple[subprocess.Popen, int]
     # The servers run the same sources as this process (PYTHONPATH may name another checkout).
     source = str(Path(techmarket.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    # The server's own output (access log, errors) goes to a file beside the database.
+    log = (VAR / f"{kind}.log").open("w")
     server = subprocess.Popen(
         command,
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
@@ -469,6 +476,8 @@ def measure(kind: str, state: dict, args: argparse.Namespace) -> dict[str, Resul
             results[name] = drive(port, token, work, args.clients, args.seconds, pids)
             results[name].writes = name == "write"
             print(f"  {kind:9} {name:7} {_line(results[name])}", flush=True)
+            for error, count in Counter(results[name].errors).most_common(3):
+                print(f"      {count} × {error}")
     finally:
         stop_server(server)
     return results
