@@ -78,6 +78,21 @@ def test_the_queue_by_deadline_puts_contracts_without_one_last_and_pages_through
     assert sorted(seen) == sorted(c.pk for c in book.values())
 
 
+def test_pages_by_a_date_run_newest_first_through_equal_dates_then_the_undated(registrar, book):
+    every: list[int] = []
+    cursor = None
+    for _ in range(10):
+        page = list_contracts(registrar, sort="-registered_on", cursor=cursor, limit=1)
+        every += ids(page)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    dated = sorted((book[f"registered{n}"].pk for n in range(3)), reverse=True)
+    undated = sorted((book["accepted"].pk, book["submitted"].pk), reverse=True)
+    assert every == dated + undated
+    assert ids(list_contracts(registrar, sort="-registered_on", limit=4)) == every[:4]
+
+
 def test_status_and_text_filters_combine(registrar, book):
     only = list_contracts(registrar, ContractFilter(statuses=("accepted",), text="催化剂"))
     assert ids(only) == [book["accepted"].pk]

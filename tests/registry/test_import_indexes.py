@@ -76,3 +76,16 @@ def test_a_small_import_into_a_larger_table_keeps_its_indexes(agencies, tmp_path
     assert invoke("contracts", "import", second, "--agency", "C440100").exit_code == 0
     assert dropped == []  # 3 rows into a table of 7: updating the indexes is cheaper
     assert Contract.objects.count() == 10
+
+
+def test_a_large_import_leaves_the_planner_statistics_of_the_contracts(
+    agencies, tmp_path, monkeypatch
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's statistics come from autovacuum and the import's ANALYZE")
+    monkeypatch.setattr(importer, "ANALYZE_FIRST", 5)
+    path = _write_csv(tmp_path / "rows.csv", _rows(7))
+    assert invoke("contracts", "import", path, "--agency", "C440100").exit_code == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'registry_co_agency__6cc249_idx'")
+        assert cursor.fetchone()[0].split()[0] == "7"  # rows in the table, as the planner sees it

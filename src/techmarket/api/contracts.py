@@ -25,7 +25,7 @@ from techmarket.domain.problems import DomainError, ValidationFailed
 from techmarket.domain.record import ContractRecord, parse_record
 from techmarket.domain.workflow import available_actions
 from techmarket.registry import certificates, contract_list, drafts, services, steps
-from techmarket.registry.selectors import contract_detail, find_contract
+from techmarket.registry.selectors import contract_detail
 
 router = Router(tags=["contracts"])
 
@@ -145,14 +145,12 @@ def create_draft(
 def get_contract(request: HttpRequest, contract_id: int, response: HttpResponse) -> dict[str, Any]:
     """The contract as the caller may see it; `ETag` is its version, for `If-Match`."""
     actor = actor_of(request)
-    contract = find_contract(contract_id, actor)
-    detail = contract_detail(contract.pk, actor)
-    detail["version"] = contract.version
+    detail = contract_detail(contract_id, actor)
     detail["actions"] = [
         {"action": str(t.action), "label_zh": t.label_zh, "label_en": t.label_en}
-        for t in available_actions(contract.status, actor.role)
+        for t in available_actions(str(detail["status"]), actor.role)
     ]
-    response["ETag"] = f'"{contract.version}"'
+    response["ETag"] = f'"{detail["version"]}"'
     return detail
 
 

@@ -77,6 +77,21 @@ class SecondaryIndexes:
         self.dropped = []
 
 
+def analyze_on_sqlite(model: type[models.Model]) -> None:
+    """Give SQLite's planner the table's statistics after a large import (PostgreSQL keeps its
+    own, by autovacuum and the import's ANALYZE).
+
+    Without them SQLite guesses that an equality on an index leaves a few rows, and reads a
+    year of registrations through the (agency, status) index and sorts them, instead of walking
+    the registration-date index: measured on a million contracts, a list page took 838 ms
+    rather than 5 ms. The full ANALYZE of the contract table takes about 0.4 s per million
+    rows; a sampled one (`analysis_limit`) misjudged the (agency, status) index.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
 @contextmanager
 def references_checked_per_statement() -> Iterator[None]:
     """Check deferred foreign keys as each statement ends, not all at commit; wrap a whole

@@ -168,39 +168,57 @@ def list_contracts(
         )
     column, descending = SORTS[sort]
     contracts = filtered(actor, filters).select_related("agency")
-    if column != "id":
-        # Keyset over a nullable column: rows with a value first, then the empty ones by id.
-        contracts = contracts.annotate(sort_value_empty=Q(**{f"{column}__isnull": True}))
-    if cursor:
-        contracts = contracts.filter(_after(column, descending, _decode(cursor, column)))
-    order = _ordering(column, descending)
-    rows = list(contracts.order_by(*order)[: limit + 1])
+    key = _decode(cursor, column) if cursor else None
+    rows = _rows(contracts, column, descending, key, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _encode(column, rows[-1]) if more and rows else None
     return ContractPage(rows, next_cursor, sort, limit, filters)
 
 
-def _ordering(column: str, descending: bool) -> list[Any]:
+def _rows(
+    contracts: QuerySet[Contract],
+    column: str,
+    descending: bool,
+    key: tuple[Any, int] | None,
+    count: int,
+) -> list[Contract]:
+    """Up to `count` rows after `key` in page order: rows with a sort value, then the empty ones.
+
+    The two parts are read apart, each in a plain (column, id) order that an index on the
+    column can give without sorting; one query ordered by "is it empty" first could not use it,
+    and sorted every matching row (a quarter of a million for a year's registrations).
+    """
+    id_order = "-id" if descending else "id"
     if column == "id":
-        return ["-id" if descending else "id"]
-    value = F(column).desc() if descending else F(column).asc()
-    return ["sort_value_empty", value, "-id" if descending else "id"]
+        after = contracts.filter(_id_after(descending, key[1])) if key else contracts
+        return list(after.order_by(id_order)[:count])
+    rows: list[Contract] = []
+    if key is None or key[0] is not None:
+        with_value = contracts.filter(**{f"{column}__isnull": False})
+        if key is not None:
+            with_value = with_value.filter(_beyond(column, descending, key))
+        order = F(column).desc() if descending else F(column).asc()
+        rows = list(with_value.order_by(order, id_order)[:count])
+    if len(rows) < count:
+        empty = contracts.filter(**{f"{column}__isnull": True})
+        if key is not None and key[0] is None:
+            empty = empty.filter(_id_after(descending, key[1]))
+        rows += empty.order_by(id_order)[: count - len(rows)]
+    return rows
 
 
-def _after(column: str, descending: bool, key: tuple[Any, int]) -> Q:
-    """Rows strictly after the cursor's row in the page order."""
+def _id_after(descending: bool, last_id: int) -> Q:
+    return Q(id__lt=last_id) if descending else Q(id__gt=last_id)
+
+
+def _beyond(column: str, descending: bool, key: tuple[Any, int]) -> Q:
+    """Rows with a value strictly after the cursor's row; the first condition alone bounds an
+    index range, the second excludes the rows of the cursor's value up to its id."""
     value, last_id = key
-    id_after = Q(id__lt=last_id) if descending else Q(id__gt=last_id)
-    if column == "id":
-        return id_after
-    if value is None:  # among the empty ones: only the id decides
-        return Q(**{f"{column}__isnull": True}) & id_after
-    beyond = "lt" if descending else "gt"
-    return (
-        Q(**{f"{column}__{beyond}": value})
-        | (Q(**{column: value}) & id_after)
-        | Q(**{f"{column}__isnull": True})
+    up_to, beyond = ("lte", "lt") if descending else ("gte", "gt")
+    return Q(**{f"{column}__{up_to}": value}) & (
+        Q(**{f"{column}__{beyond}": value}) | _id_after(descending, last_id)
     )
 
 

@@ -891,6 +891,8 @@ def _import(
             transaction.set_rollback(True)
         else:
             importer.indexes.restore()  # a rollback brings them back by itself
+            if importer.written >= ANALYZE_FIRST:
+                bulk.analyze_on_sqlite(Contract)
             result.committed = True
     return result
 

@@ -99,6 +99,7 @@ def contract_detail(id_or_number: str | int, actor: Actor) -> dict[str, object]:
     return {
         "id": contract.pk,
         "status": contract.status,
+        "version": contract.version,
         "registration_number": contract.registration_number,
         "registered_on": contract.registered_on.isoformat() if contract.registered_on else None,
         "deadline": contract.deadline.isoformat() if contract.deadline else None,

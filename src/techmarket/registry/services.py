@@ -196,7 +196,10 @@ def _step(
 ) -> Contract:
     with transaction.atomic():
         contract = (
-            Contract.objects.select_for_update()
+            # Lock the contract row only. FOR UPDATE would also lock the joined agency row,
+            # which every new contract's foreign-key check at commit needs to share: a step
+            # holding the agency and a draft holding the audit head deadlocked on PostgreSQL.
+            Contract.objects.select_for_update(of=("self",))
             .select_related("agency")
             .filter(pk=contract_id)
             .first()
