@@ -39,10 +39,6 @@ if _public.scheme not in ("http", "https") or not _public.netloc:
 # since any client could send it.
 BEHIND_PROXY = os.environ.get("TECHMARKET_BEHIND_PROXY", "0") == "1"
 
-# Where the public reaches this server: printed in certificates' QR codes (/verify/<code>).
-PUBLIC_BASE_URL = os.environ.get("TECHMARKET_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-if not PUBLIC_BASE_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured("TECHMARKET_PUBLIC_BASE_URL must start with http:// or https://.")
 
 DATABASE_URL = os.environ.get(
     "TECHMARKET_DATABASE_URL", f"sqlite:///{VAR_DIR / 'techmarket.sqlite3'}"

@@ -211,3 +211,44 @@ def test_a_batch_list_never_mixes_large_and_small_contracts(
     answer = api_as(seller).post("/batch-lists", {"contract_ids": [small.pk, large.pk]})
     assert answer.status_code in (409, 422)
     assert answer.json()["code"] == "batch_mixes_large_and_small"
+
+
+def test_the_same_idempotency_key_for_another_agency_is_a_conflict(api_as, seller):
+    client = api_as(seller)
+    client.post("/contracts", CITY_DRAFT, **{"Idempotency-Key": "k-1"})
+    elsewhere = {"agency_code": "P440000", "record": CITY_DRAFT["record"]}
+    other = client.post("/contracts", elsewhere, **{"Idempotency-Key": "k-1"})
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
+
+
+def test_out_of_reach_reads_exactly_like_absent_by_id_and_by_number(
+    api_as, seller, registrar, other_district_registrar, agencies, now
+):
+    from tests.registry.flow import registered
+
+    contract = registered(seller, registrar, agencies["city"], now)
+    client = api_as(other_district_registrar)
+    for key, absent in ((contract.pk, 999999), (contract.registration_number, "2025440100999999")):
+        hidden, missing = client.get(f"/contracts/{key}"), client.get(f"/contracts/{absent}")
+        assert hidden.status_code == missing.status_code == 404
+        assert hidden.json()["code"] == missing.json()["code"]
+        assert str(contract.pk) not in hidden.json()["detail"].replace(str(key), "")
+
+
+def test_a_natural_persons_id_is_whole_only_for_the_agencys_registrar(
+    api_as, registrar, analyst, agencies, now
+):
+    from techmarket.registry import services
+    from techmarket.registry.actors import system_actor
+    from tests.domain.builders import make_resident_id, valid_record
+
+    person = make_resident_id("440106")
+    record = valid_record(seller_nature="400", seller_id=person, seller_name="张三")
+    contract = services.create_draft(record, agency=agencies["city"], actor=system_actor(), now=now)
+    shown = {
+        who: api_as(actor).get(f"/contracts/{contract.pk}").json()["record"]["seller_id"]
+        for who, actor in (("registrar", registrar), ("analyst", analyst))
+    }
+    assert shown == {"registrar": person, "analyst": person[:6] + "********" + person[-4:]}
+    listed = api_as(analyst).get("/contracts").json()["items"][0]
+    assert person not in str(listed)

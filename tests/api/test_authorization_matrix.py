@@ -314,6 +314,14 @@ def test_each_role_gets_exactly_its_answer(
         assert answer.json()["code"]
     if answer.status_code == 404:  # nothing of the contract leaks into the refusal
         assert target.name not in answer.content.decode()
+        if row.method == "GET" and "{contract_id}" in row.path:  # reads exactly like absent
+            absent = client.call(
+                "GET",
+                path.replace(f"/contracts/{target.pk}", "/contracts/999999").removeprefix(
+                    "/api/v1"
+                ),
+            )
+            assert (absent.status_code, absent.json()["code"]) == (404, answer.json()["code"])
     if row.lists_target and answer.status_code == 200:
         listed = {item["id"] for item in answer.json()["items"]}
         assert (target.pk in listed) == (persona in READERS)

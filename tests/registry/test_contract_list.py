@@ -146,3 +146,29 @@ def test_a_cursor_of_another_order_is_refused(registrar, book):
 
 def test_the_operator_sees_everything(book):
     assert len(list_contracts(system_actor()).items) == 5
+
+
+def _cursor(value, last_id, column: str) -> str:
+    import base64
+    import json
+
+    raw = json.dumps([value, last_id, column]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("sort", "value", "last_id"),
+    [
+        ("deadline", "2024-13-45", 1),
+        ("deadline", ["x"], 1),
+        ("deadline", {"a": 1}, 1),
+        ("-tech_amount", "zz", 1),
+        ("-id", None, True),
+        ("-id", None, 2**70),
+    ],
+)
+def test_a_tampered_cursor_is_refused_not_a_crash(registrar, book, sort, value, last_id):
+    column = sort.lstrip("-")
+    with pytest.raises(DomainError) as refused:
+        list_contracts(registrar, sort=sort, cursor=_cursor(value, last_id, column))
+    assert refused.value.code == "invalid_cursor"

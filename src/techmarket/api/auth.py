@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from techmarket.accounts.tokens import authenticate_token
 from techmarket.registry.actors import Actor, actor_for_user
+from techmarket.server.client_ip import forwarded_client_ip
+
+
+def _client_address(request: HttpRequest) -> str:
+    """Who called, as the lock-out sees it: behind our proxy, the address it vouches for."""
+    if settings.BEHIND_PROXY:
+        return forwarded_client_ip(request) or ""
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class BearerToken(HttpBearer):
@@ -21,7 +30,7 @@ class BearerToken(HttpBearer):
             now=timezone.now(),
             method=request.method or "",
             path=request.get_full_path(),
-            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            remote_addr=_client_address(request),
         )
         return actor_for_user(found.user) if found else None
 

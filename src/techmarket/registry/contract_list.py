@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 
 from techmarket.domain.problems import DomainError
@@ -233,9 +234,16 @@ def _decode(cursor: str, column: str) -> tuple[Any, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, last_id, cursor_column = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(last_id, int) or cursor_column != column:
+        if (
+            type(last_id) is not int
+            or not 0 < last_id < 2**63
+            or cursor_column != column
+            or not (value is None or isinstance(value, str))
+        ):
             raise ValueError(last_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        if value is not None:  # the value must be one the sort column can hold
+            value = Contract._meta.get_field(column).to_python(value)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, ValidationError):
         raise _refuse(
             "cursor",
             "分页游标无效：请从第一页重新开始",

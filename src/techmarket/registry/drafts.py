@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from techmarket.domain.record import ContractRecord
 from techmarket.registry import services
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract, DraftRequest
+from techmarket.registry.permissions import ensure_can_view
 
 _LEVEL_ORDER = {"district": 0, "city": 1, "province": 2}
 
@@ -57,7 +59,8 @@ def create_draft_once(
     if not idempotency_key:
         return services.create_draft(record, agency=agency, actor=actor, now=now), True
     key = idempotency_key[:200]
-    fingerprint = record.fingerprint()
+    # The request as a whole: the same content sent to another agency is another request.
+    fingerprint = hashlib.sha256(f"{record.fingerprint()}|{agency.code}".encode()).hexdigest()
     replay = _replay(actor, key, fingerprint)
     if replay is not None:
         return replay, False
@@ -91,4 +94,5 @@ def _replay(actor: Actor, key: str, fingerprint: str) -> Contract | None:
             code="idempotency_key_reused",
             contract=existing.contract_id,
         )
+    ensure_can_view(actor, existing.contract)  # the caller's reach may have changed since
     return existing.contract

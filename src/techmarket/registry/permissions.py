@@ -69,10 +69,13 @@ def may_see_personal_ids(actor: Actor, contract: Contract) -> bool:
     """Only the registrars who must check a natural person's ID (the contract's own agency) see
     it unmasked; everyone else, the seller and the operator at a terminal included, sees it
     masked. (The operator's full export is the one exception: see `selectors.export_rows`.)"""
+    return sees_personal_ids_of_agency(actor, contract.agency_id)
+
+
+def sees_personal_ids_of_agency(actor: Actor, agency_id: int) -> bool:
+    """The rule of `may_see_personal_ids`, for rows read without their Contract object."""
     return (
-        actor.role in REGISTRAR_ROLES
-        and actor.agency is not None
-        and contract.agency_id == actor.agency.pk
+        actor.role in REGISTRAR_ROLES and actor.agency is not None and actor.agency.pk == agency_id
     )
 
 

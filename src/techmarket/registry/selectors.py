@@ -9,13 +9,14 @@ from techmarket.codes.lists import code_list
 from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.problems import NotFound
-from techmarket.domain.workflow import REGISTRAR_ROLES, Role
+from techmarket.domain.workflow import Role
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract, Objection
 from techmarket.registry.permissions import (
+    can_view,
     contract_not_found,
-    ensure_can_view,
     may_see_personal_ids,
+    sees_personal_ids_of_agency,
     visible_contracts,
 )
 from techmarket.registry.records import EXPORT_KEYS, row_from_contract, row_from_values
@@ -44,13 +45,7 @@ def export_rows(
     exactly) and the registrars of the contract's own agency.
     """
     contracts = visible_contracts(actor).order_by("pk")
-    unmasked_agency = (
-        None
-        if actor.role is Role.OPERATOR
-        else actor.agency.pk
-        if actor.role in REGISTRAR_ROLES and actor.agency is not None
-        else -1
-    )
+    full_export = actor.role is Role.OPERATOR
     if year is not None:
         contracts = contracts.filter(registered_on__year=year)
     if status:
@@ -62,7 +57,7 @@ def export_rows(
         values["agency_code"] = values.pop("agency__code")
         agency_id = values.pop("agency_id")
         row = row_from_values(values)
-        if unmasked_agency is not None and agency_id != unmasked_agency:
+        if not (full_export or sees_personal_ids_of_agency(actor, agency_id)):
             _mask_parties(row)
         yield row
 
@@ -79,9 +74,8 @@ def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
     contract = contracts.filter(registration_number=key).first()
     if contract is None and key.isdigit() and len(key) < 12:
         contract = contracts.filter(pk=int(key)).first()
-    if contract is None:
-        raise contract_not_found(key)
-    ensure_can_view(actor, contract)
+    if contract is None or not can_view(actor, contract):
+        raise contract_not_found(key)  # the key asked for: out of reach reads as absent
     return contract
 
 

@@ -467,8 +467,8 @@ def _gdp_notes(
     if value is None:
         return [
             f"未录入{_place(scope.region)} {year} 年地区生产总值（GDP），成交额占 GDP 比重为空；"
-            f"可用 techmarket stats gdp set {scope.region} {year} 数值（亿元）录入。 / No GDP "
-            f"entered for {scope.region} in {year}: the share of GDP is empty."
+            f"录入该年 GDP（亿元）后即可计算。 / No GDP entered for {scope.region} in {year}: "
+            "the share of GDP is empty until it is entered."
         ]
     return [
         f"成交额占 GDP 比重 = 成交额 ÷ {_place(scope.region)} {year} 年地区生产总值 "
