@@ -46,7 +46,12 @@ DATABASE_URL = os.environ.get(
 
 
 def _database(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=0)
+    # PostgreSQL connections live on between requests (a new one costs milliseconds each time);
+    # SQLite's are free to open.
+    persistent = url.startswith(("postgres", "postgresql"))
+    config = dj_database_url.parse(
+        url, conn_max_age=60 if persistent else 0, conn_health_checks=persistent
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["OPTIONS"] = {

@@ -41,6 +41,27 @@ SORTS: dict[str, tuple[str, bool]] = {
 }
 
 
+# What a list row shows (`summary`): a page loads these columns, not all sixty.
+SUMMARY_FIELDS = (
+    "id",
+    "registration_number",
+    "name",
+    "contract_type",
+    "subtype",
+    "status",
+    "agency__code",
+    "seller_name",
+    "buyer_name",
+    "total_amount",
+    "tech_amount",
+    "signed_on",
+    "registered_on",
+    "deadline",
+    "is_large",
+    "version",
+)
+
+
 @dataclass(frozen=True)
 class ContractFilter:
     """What a list asks for; every field is optional and they combine with AND."""
@@ -168,7 +189,7 @@ def list_contracts(
             "limit_out_of_range",
         )
     column, descending = SORTS[sort]
-    contracts = filtered(actor, filters).select_related("agency")
+    contracts = filtered(actor, filters).select_related("agency").only(*SUMMARY_FIELDS)
     key = _decode(cursor, column) if cursor else None
     rows = _rows(contracts, column, descending, key, limit + 1)
     more = len(rows) > limit
