@@ -1,4 +1,4 @@
-"""Subscribers run once after a commit that wrote audit events, never after a rollback."""
+"""Subscribers run after each commit that wrote audit events, never after a rollback."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def calls(monkeypatch):
     return seen
 
 
-def test_a_workflow_step_runs_the_subscribers_once_on_commit(
+def test_each_committed_step_runs_the_subscribers(
     calls, seller, agencies, now, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -27,7 +27,7 @@ def test_a_workflow_step_runs_the_subscribers_once_on_commit(
             valid_record(), agency=agencies["city"], actor=seller, now=now
         )
         services.submit(contract.pk, actor=seller, now=now)
-    assert calls == ["refresh"]
+    assert calls == ["refresh", "refresh"]  # one per step that wrote audit events
 
 
 def test_a_refused_step_runs_nothing(
