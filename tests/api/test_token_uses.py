@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from techmarket.accounts.models import ApiToken, TokenUse
 from techmarket.accounts.tokens import authenticate_token, create_token
@@ -33,3 +35,20 @@ def test_a_wrong_secret_is_not_recorded(seller, now):
     made = create_token(seller.username, now=now)
     assert use(made.secret[:-1] + "x", now) is None
     assert not TokenUse.objects.exists()
+
+
+def test_in_batches_uses_wait_in_memory_and_are_all_written_by_a_flush(seller, monkeypatch):
+    from techmarket.accounts import token_uses
+
+    monkeypatch.setattr(token_uses._batches, "seconds", 3600.0)
+    monkeypatch.setattr(token_uses._batches, "pid", os.getpid())  # no writer thread in a test
+    made = create_token("seller", now=timezone.now())
+    for path in ("/api/v1/me", "/api/v1/agencies"):
+        assert authenticate_token(made.secret, now=timezone.now(), method="GET", path=path)
+    assert not TokenUse.objects.exists()
+    token_uses.flush()
+    assert sorted(TokenUse.objects.values_list("path", flat=True)) == [
+        "/api/v1/agencies",
+        "/api/v1/me",
+    ]
+    assert ApiToken.objects.get(pk=made.token.pk).last_used_at is not None

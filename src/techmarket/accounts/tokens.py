@@ -10,14 +10,12 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 
-from techmarket.accounts.models import ApiToken, TokenUse
+from techmarket.accounts import token_uses
+from techmarket.accounts.models import ApiToken
 from techmarket.domain.problems import DomainError, NotFound
 
 PREFIX = "tm_"
 MAX_DAYS = 3650
-# `last_used_at` summarises the TokenUse rows for lists; it is refreshed at most this often, so
-# that a busy token's requests do not each take the database's write lock twice.
-LAST_USED_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -102,11 +100,5 @@ def authenticate_token(
     )
     if token is None or (token.expires_at is not None and token.expires_at <= now):
         return None
-    # One statement in autocommit: the use is recorded before the request goes on, and the
-    # write lock (SQLite has one for the whole database) is held for that statement only.
-    TokenUse.objects.create(
-        token=token, at=now, method=method[:10], path=path[:500], remote_addr=remote_addr
-    )
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token_uses.record(token, token_uses.Use(token.pk, now, method, path, remote_addr))
     return token

@@ -25,7 +25,7 @@ from techmarket.domain.problems import DomainError, ValidationFailed
 from techmarket.domain.record import ContractRecord, parse_record
 from techmarket.domain.workflow import available_actions
 from techmarket.registry import certificates, contract_list, drafts, services, steps
-from techmarket.registry.selectors import contract_detail
+from techmarket.registry.selectors import contract_detail, contract_events, find_contract
 
 router = Router(tags=["contracts"])
 
@@ -145,7 +145,7 @@ def create_draft(
 def get_contract(request: HttpRequest, contract_id: int, response: HttpResponse) -> dict[str, Any]:
     """The contract as the caller may see it; `ETag` is its version, for `If-Match`."""
     actor = actor_of(request)
-    detail = contract_detail(contract_id, actor)
+    detail = contract_detail(contract_id, actor, with_events=False)
     detail["actions"] = [
         {"action": str(t.action), "label_zh": t.label_zh, "label_en": t.label_en}
         for t in available_actions(str(detail["status"]), actor.role)
@@ -180,8 +180,7 @@ def edit_draft(
 )
 def history(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
     """Every audited step of the contract, oldest first."""
-    detail = contract_detail(contract_id, actor_of(request))
-    return detail["events"]  # type: ignore[return-value]
+    return contract_events(find_contract(contract_id, actor_of(request)))
 
 
 @router.post(

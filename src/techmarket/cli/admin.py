@@ -144,6 +144,9 @@ def serve(
         call_command("runserver", options.bind, use_reloader=True)
         return
     collect_static()
+    from techmarket.accounts.token_uses import record_in_batches
+
+    record_in_batches(1.0)  # token uses in one write a second, not one per request
     refresher = _refresh_statistics_after_commits()
     console.print(
         f"techmarket 在 {options.url} 提供服务（{options.workers} 进程 × {threads} 线程）"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import Q
+
 from techmarket.accounts.models import Agency
 from techmarket.codes.lists import code_list
 from techmarket.domain.identifiers import masked_party_id
@@ -71,9 +73,12 @@ def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
     """A contract by id or registration number, if the actor may read it (else: not found)."""
     contracts = Contract.objects.select_related("agency")
     key = str(id_or_number)
-    contract = contracts.filter(registration_number=key).first()
-    if contract is None and key.isdigit() and len(key) < 12:
-        contract = contracts.filter(pk=int(key)).first()
+    # One query for both readings of the key; a registration number wins over an id.
+    by_id = Q(pk=int(key)) if key.isdigit() and len(key) < 12 else Q(pk__in=[])
+    found = list(contracts.filter(Q(registration_number=key) | by_id)[:2])
+    contract = next((c for c in found if c.registration_number == key), None) or next(
+        iter(found), None
+    )
     if contract is None or not can_view(actor, contract):
         raise contract_not_found(key)  # the key asked for: out of reach reads as absent
     return contract
@@ -87,10 +92,13 @@ def contract_record(contract: Contract, actor: Actor) -> dict[str, str]:
     return record
 
 
-def contract_detail(id_or_number: str | int, actor: Actor) -> dict[str, object]:
+def contract_detail(
+    id_or_number: str | int, actor: Actor, *, with_events: bool = True
+) -> dict[str, object]:
+    """The contract as the actor may see it; `with_events` adds its whole audit history."""
     contract = find_contract(id_or_number, actor)
     record = contract_record(contract, actor)
-    return {
+    detail: dict[str, object] = {
         "id": contract.pk,
         "status": contract.status,
         "version": contract.version,
@@ -107,18 +115,6 @@ def contract_detail(id_or_number: str | int, actor: Actor) -> dict[str, object]:
         "refusal_reason_name": _refusal_name(contract.refusal_reason),
         "note": contract.note or None,
         "record": record,
-        "events": [
-            {
-                "seq": e.seq,
-                "at": e.at.isoformat(),
-                "action": e.action,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "actor": e.actor,
-                "payload": e.payload,
-            }
-            for e in contract.events.order_by("seq")
-        ],
         "certificates": [
             {
                 "verification_code": c.verification_code,
@@ -130,6 +126,25 @@ def contract_detail(id_or_number: str | int, actor: Actor) -> dict[str, object]:
             for c in contract.certificates.order_by("pk")
         ],
     }
+    if with_events:
+        detail["events"] = contract_events(contract)
+    return detail
+
+
+def contract_events(contract: Contract) -> list[dict[str, object]]:
+    """The contract's audit history, oldest first."""
+    return [
+        {
+            "seq": e.seq,
+            "at": e.at.isoformat(),
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "actor": e.actor,
+            "payload": e.payload,
+        }
+        for e in contract.events.order_by("seq")
+    ]
 
 
 def _refusal_name(code: str) -> str | None:
