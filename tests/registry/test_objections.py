@@ -308,3 +308,44 @@ def test_a_stale_version_refuses_an_objection_and_its_re_check(
             expected_version=read,
         )
     assert open_objection(objected) is not None
+
+
+def test_the_command_line_objects_and_upholds(seller, registrar, second_registrar, city_contract):
+    import json
+
+    from typer.testing import CliRunner
+
+    from techmarket.cli.main import app
+
+    runner = CliRunner()
+    objected = runner.invoke(
+        app,
+        [
+            "contracts",
+            "object",
+            str(city_contract.pk),
+            "--as",
+            "seller",
+            "--reason",
+            "金额认定有误",
+            "--json",
+        ],
+    )
+    assert objected.exit_code == 0, objected.output
+    assert open_objection(Contract.objects.get(pk=city_contract.pk)) is not None
+    upheld = runner.invoke(
+        app,
+        [
+            "contracts",
+            "uphold-objection",
+            str(city_contract.pk),
+            "--as",
+            "second_registrar",
+            "--note",
+            "复核无误",
+            "--json",
+        ],
+    )
+    assert upheld.exit_code == 0, upheld.output
+    assert json.loads(upheld.stdout)["status"] == "registered"
+    assert open_objection(Contract.objects.get(pk=city_contract.pk)) is None

@@ -466,6 +466,34 @@ def _note_step(name: str, help_text: str) -> None:
 
 _note_step("request-correction", "要求补正 Ask the seller to correct the application.")
 _note_step("cancel", "注销登记 Cancel a registration.")
+_note_step("uphold-objection", "复核维持 Uphold the registration after an objection's re-check.")
+
+
+@app.command("object")
+@fails_cleanly
+def object_(
+    contract_id: int,
+    as_user: AsUser,
+    reason: Annotated[str, typer.Option(help="异议理由")],
+    expected_version: ExpectedVersion = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """异议 Object to a registered contract's recognition (seller or supervising agency)."""
+    from django.utils import timezone
+
+    from techmarket.registry import services
+    from techmarket.registry.actors import actor_for
+
+    _step_output(
+        services.object_to(
+            contract_id,
+            actor=actor_for(as_user),
+            now=timezone.now(),
+            reason=reason,
+            expected_version=expected_version,
+        ),
+        as_json,
+    )
 
 
 @app.command("refuse")
