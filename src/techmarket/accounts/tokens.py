@@ -93,11 +93,10 @@ def authenticate_token(
     latest one."""
     if not secret.startswith(PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user__profile__agency")
-        .filter(digest=_digest(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    found = ApiToken.objects.select_related("user__profile__agency").filter(
+        digest=_digest(secret), revoked_at__isnull=True, user__is_active=True
+    )[:1]  # the digest is unique: no ORDER BY needed
+    token = next(iter(found), None)
     if token is None or (token.expires_at is not None and token.expires_at <= now):
         return None
     token_uses.record(token, token_uses.Use(token.pk, now, method, path, remote_addr))

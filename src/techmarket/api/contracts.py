@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
@@ -89,7 +89,7 @@ def _step_out(contract: Any) -> dict[str, Any]:
 
 
 @router.get("", response={200: ContractPageOut, **ERRORS}, summary="List contracts")
-def list_contracts(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+def list_contracts(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     """The contracts the caller may read, filtered, in a stable order, a page at a time."""
     today = timezone.localdate()
     filters = contract_list.ContractFilter(
@@ -110,12 +110,16 @@ def list_contracts(request: HttpRequest, query: Query[ListQuery]) -> dict[str, A
     page = contract_list.list_contracts(
         actor_of(request), filters, sort=query.sort, cursor=query.cursor, limit=query.limit
     )
-    return {
-        "items": [contract_list.summary(c) for c in page.items],
-        "next_cursor": page.next_cursor,
-        "limit": page.limit,
-        "sort": page.sort,
-    }
+    # Built by `contract_list.summary` in the documented shape (the fuzzing test holds it to the
+    # schema): sent as it is, without validating fifty rows again on every page.
+    return JsonResponse(
+        {
+            "items": [contract_list.summary(c) for c in page.items],
+            "next_cursor": page.next_cursor,
+            "limit": page.limit,
+            "sort": page.sort,
+        }
+    )
 
 
 @router.post("", response={201: StepOut, 200: StepOut, **ERRORS}, summary="Create a draft")
