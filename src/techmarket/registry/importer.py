@@ -12,8 +12,6 @@ import gc
 import hashlib
 import os
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -783,21 +781,12 @@ def _target(actor: Actor, agency: Agency | None) -> Agency:
 @contextmanager
 def _rows_of(source: Source, name: str | None) -> Iterator[Rows]:
     """The rows of a path, of an uploaded binary file (read as a file named `name`), or rows
-    given as they are.
-
-    An upload is copied into a temporary folder under its own base name, so that the readers
-    (which take paths, and re-read them in each checking process) see the same suffix and the
-    same name in their messages; the folder goes when the import is over.
-    """
+    given as they are. The readers take an upload as it is (`interchange.sources`), so it is
+    neither copied nor read into memory here."""
     if isinstance(source, str | os.PathLike):
         yield open_records(Path(source))
     elif hasattr(source, "read"):
-        base = Path(name or getattr(source, "name", "") or "").name
-        with tempfile.TemporaryDirectory(prefix="techmarket-upload-") as folder:
-            path = Path(folder) / (base if base not in ("", ".", "..") else "upload")
-            with path.open("wb") as copy:
-                shutil.copyfileobj(source, copy)  # type: ignore[misc]
-            yield open_records(path)
+        yield open_records(source, name=name or getattr(source, "name", None))  # type: ignore[arg-type]
     else:
         yield source
 
