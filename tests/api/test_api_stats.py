@@ -6,14 +6,12 @@ import json
 from datetime import date
 
 import pytest
-from django.utils import timezone
 from typer.testing import CliRunner
 
 from techmarket.cli.main import app
-from techmarket.registry.actors import system_actor
-from techmarket.registry.importer import import_records
 from techmarket.stats.refresher import refresh
 from techmarket.synth.contracts import generate
+from tests.stats.helpers import import_registered
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +29,7 @@ def published(agencies, tmp_path, monkeypatch):
         agency_code="C440100",
         today=date(2026, 1, 1),
     )
-    assert import_records(
-        list(enumerate(rows, 1)),
-        agency=agencies["city"],
-        actor=system_actor(agencies["city"]),
-        now=timezone.now(),
-        as_registered=True,
-    ).ok
+    import_registered(agencies["city"], rows)
     refresh()
 
 
