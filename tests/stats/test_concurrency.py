@@ -162,13 +162,13 @@ def test_a_request_while_a_refresh_runs_is_kept_and_served_by_the_next(
     try:
         assert held.wait(60)
         _register(registrar, seller, agencies, 1)
-        refresher.request_refresh(published, background=False)  # returns at once, lock is taken
+        refresher.request_refresh(published)  # returns at once, lock is taken
         assert (published.parent / "stats.duckdb.requested").exists()
         assert _facts(published)[1] == 400
         results.get(timeout=60)
     finally:
         other.join(30)
-    refresher.request_refresh(published, background=False)
+    refresher.request_refresh(published)
     assert not (published.parent / "stats.duckdb.requested").exists()
     assert _facts(published)[1] == 401
 

@@ -108,22 +108,18 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def request_refresh(path: Path | None = None, *, background: bool = True) -> None:
-    """Ask for a refresh without waiting for one: requests coalesce into as few as needed.
+def request_refresh(path: Path | None = None) -> None:
+    """Ask for a refresh, and serve it now unless another refresh holds the lock.
 
     The request is a marker file beside the snapshot. Whoever gets the writer lock clears it and
     refreshes; whoever does not leaves it for the holder, which looks again after releasing the
-    lock, so no request is lost and no two refreshes run at once.
+    lock, so no request is lost and no two refreshes run at once. (Web workers only mark: see
+    `request_refresh_after_commit`.)
     """
     target = path or snapshot_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     _beside(target, ".requested").touch()
-    if background:
-        threading.Thread(
-            target=_drain, args=(target, True), name="stats-refresh", daemon=True
-        ).start()
-    else:
-        _drain(target, False)
+    _drain(target)
 
 
 def request_refresh_after_commit() -> None:
@@ -158,7 +154,7 @@ def watch(
         try:
             if first and full:
                 refresh(target, full=True)
-            _drain(target, own_connection=False, attach=connection.vendor != "sqlite")
+            _drain(target, attach=connection.vendor != "sqlite")
             first = False
         except Exception:  # logged; the request stays marked and the next turn retries
             log.exception("statistics snapshot refresh failed")
@@ -171,17 +167,10 @@ def watch(
         stop.wait(interval)
 
 
-def _drain(target: Path, own_connection: bool, *, attach: bool = True) -> None:
-    try:
-        while _beside(target, ".requested").exists():
-            with writer_lock(target, wait=False) as held:
-                if not held:
-                    return  # the holder looks for the marker again after releasing the lock
-                _refresh_locked(target, full=False, attach=attach)
-    except Exception:  # a background refresh has no caller to tell; the next one retries
-        log.exception("statistics snapshot refresh failed")
-        if not own_connection:
-            raise
-    finally:
-        if own_connection:
-            connection.close()  # this thread's own database connection
+def _drain(target: Path, *, attach: bool = True) -> None:
+    """Refresh while a request is marked and the writer lock is free."""
+    while _beside(target, ".requested").exists():
+        with writer_lock(target, wait=False) as held:
+            if not held:
+                return  # the holder looks for the marker again after releasing the lock
+            _refresh_locked(target, full=False, attach=attach)
