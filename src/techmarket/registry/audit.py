@@ -183,3 +183,13 @@ def verify(progress: Iterator[None] | None = None) -> ChainReport:
             "chain tip does not match the recorded head (events removed?)",
         )
     return ChainReport(True, count)
+
+
+def actors_of(contract_id: int, actions: Iterable[str], *, after_seq: int = 0) -> set[str]:
+    """Who made any of these steps on the contract (after event `after_seq`): the audit trail
+    says who took part, for the rules that keep a reviewer from checking their own work."""
+    return set(
+        AuditEvent.objects.filter(
+            contract_id=contract_id, seq__gt=after_seq, action__in=[str(a) for a in actions]
+        ).values_list("actor", flat=True)
+    )

@@ -12,19 +12,15 @@ from datetime import datetime
 from techmarket.domain.objections import CORRECTING_ACTIONS, REGISTRATION_ACTIONS, ObjectionStatus
 from techmarket.domain.problems import Conflict, InvalidTransition, PermissionDenied
 from techmarket.domain.workflow import Action, Role
+from techmarket.registry import audit
 from techmarket.registry.actors import Actor
-from techmarket.registry.models import AuditEvent, Contract, Objection
+from techmarket.registry.models import Contract, Objection
 from techmarket.registry.selectors import open_objection
 
 
 def registration_participants(contract: Contract) -> set[str]:
     """Everyone who reviewed or registered the contract, in any round."""
-    actions = [str(a) for a in REGISTRATION_ACTIONS]
-    found = set(
-        AuditEvent.objects.filter(contract_id=contract.pk, action__in=actions).values_list(
-            "actor", flat=True
-        )
-    )
+    found = audit.actors_of(contract.pk, REGISTRATION_ACTIONS)
     return found | ({contract.reviewed_by} if contract.reviewed_by else set())
 
 

@@ -654,9 +654,8 @@ def _first_reviewers(contract: Contract) -> set[str]:
     round_from = (
         events.filter(action=str(Action.RESUBMIT)).order_by("-seq").values_list("seq", flat=True)
     ).first() or 0
-    actions = (str(Action.START_REVIEW), str(Action.SEND_TO_SECOND_REVIEW))
-    found = set(
-        events.filter(seq__gt=round_from, action__in=actions).values_list("actor", flat=True)
+    found = audit.actors_of(
+        contract.pk, (Action.START_REVIEW, Action.SEND_TO_SECOND_REVIEW), after_seq=round_from
     )
     return found | ({contract.reviewed_by} if contract.reviewed_by else set())
 
