@@ -22,6 +22,7 @@ MULTIPART_SLACK = 64 * 1024
 # (route, limit in bytes) for the uploads that have one; other uploads pass untouched.
 LIMITS: tuple[tuple[re.Pattern[str], Callable[[], int]], ...] = (
     (re.compile(r"/api/v1/contracts/[^/]+/attachments/?"), max_bytes),
+    (re.compile(r"/contracts/\d+/attachments/?"), max_bytes),  # the contract page's upload
 )
 
 

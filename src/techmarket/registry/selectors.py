@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Mapping
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from techmarket.accounts.models import Agency
+from techmarket.accounts.models import Agency, Profile
 from techmarket.codes.lists import code_list
 from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.problems import NotFound
-from techmarket.domain.workflow import Role
+from techmarket.domain.workflow import Role, Status
 from techmarket.registry.actors import Actor
-from techmarket.registry.models import Contract, Objection
+from techmarket.registry.models import Contract, Objection, Party
 from techmarket.registry.permissions import (
     can_view,
     contract_not_found,
@@ -46,14 +47,21 @@ def export_rows(
     Personal ID numbers are masked except for the operator (whose export must import back
     exactly) and the registrars of the contract's own agency.
     """
-    contracts = visible_contracts(actor).order_by("pk")
-    full_export = actor.role is Role.OPERATOR
+    contracts = visible_contracts(actor)
     if year is not None:
         contracts = contracts.filter(registered_on__year=year)
     if status:
         contracts = contracts.filter(status=status)
     if agency_code:
         contracts = contracts.filter(agency__code=agency_code)
+    return export_selected(actor, contracts)
+
+
+def export_selected(actor: Actor, contracts: QuerySet[Contract]) -> Iterator[dict[str, str]]:
+    """`export_rows` of a selection (a list page's filters, `contract_list.filtered`), oldest
+    first, masked the same way; the permission filter applies again whatever the selection."""
+    contracts = visible_contracts(actor, contracts).order_by("pk")
+    full_export = actor.role is Role.OPERATOR
     columns = [k for k in EXPORT_KEYS if k != "agency_code"]
     for values in contracts.values(*columns, "agency_id", "agency__code").iterator(chunk_size=5000):
         values["agency_code"] = values.pop("agency__code")
@@ -167,3 +175,76 @@ def open_objection(contract: Contract) -> Objection | None:
     (`OBJECTION_STATUS_LABELS[OPEN]`, `raised_at`), never the objector or the reason.
     """
     return contract.objections.filter(status=ObjectionStatus.OPEN).first()
+
+
+def correction_request(contract: Contract) -> dict[str, object] | None:
+    """The registrar's latest correction request (补正) while the contract waits for it: the
+    note and the record fields at fault, for the seller's correction form."""
+    if contract.status != Status.CORRECTION_REQUESTED:
+        return None
+    event = contract.events.filter(action="request_correction").order_by("-seq").first()
+    if event is None:
+        return None
+    payload = event.payload or {}
+    return {
+        "note": payload.get("note", contract.note),
+        "fields": list(payload.get("fields", [])),
+        "at": event.at,
+        "actor": event.actor,
+    }
+
+
+def content_changes(contract: Contract, actor: Actor) -> list[dict[str, object]]:
+    """Each corrected or amended version against the one before it: the fields that changed,
+    old and new value (personal IDs masked as on the contract page), oldest first."""
+    versions = list(contract.versions.order_by("number"))
+    masked = not may_see_personal_ids(actor, contract)
+    changes: list[dict[str, object]] = []
+    for before, after in itertools.pairwise(versions):
+        old, new = dict(before.content), dict(after.content)
+        if masked:
+            _mask_parties(old)
+            _mask_parties(new)
+        fields = [
+            {"field": key, "before": old.get(key, ""), "after": new.get(key, "")}
+            for key in new
+            if old.get(key, "") != new.get(key, "")
+        ]
+        changes.append(
+            {
+                "number": after.number,
+                "reason": after.reason,
+                "at": after.created_at,
+                "actor": after.actor,
+                "fields": fields,
+            }
+        )
+    return changes
+
+
+def changed_fields(contract: Contract, actor: Actor, sent: Mapping[str, str]) -> dict[str, str]:
+    """The record fields a form changed: those whose sent value differs from what the actor
+    was shown. A masked personal ID sent back as shown is no change, so the stored number
+    stays (a seller never sees, and so never re-sends, the full number)."""
+    shown = contract_record(contract, actor)
+    return {k: v for k, v in sent.items() if k in shown and v != shown[k]}
+
+
+def record_with_changes(contract: Contract, changes: Mapping[str, str]) -> dict[str, str]:
+    """The full stored record with the changes laid over it: what a correction or an
+    amendment submits. Server-side only; never shown (it holds unmasked IDs)."""
+    return {**row_from_contract(contract), **changes}
+
+
+def organisation_of(actor: Actor) -> Party | None:
+    """The seller organisation the actor acts for (None for agency staff)."""
+    if actor.role is not Role.SELLER or actor.party_id is None:
+        return None
+    return Party.objects.filter(pk=actor.party_id).first()
+
+
+def organisation_members(party: Party) -> list[Profile]:
+    """The people who act for an organisation, by username."""
+    return list(
+        Profile.objects.filter(party=party).select_related("user").order_by("user__username")
+    )

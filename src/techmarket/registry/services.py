@@ -7,7 +7,7 @@ this actor, applies it and appends the audit event, all in one transaction.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils import timezone
 from techmarket.accounts.models import Agency
 from techmarket.codes.lists import code_list
 from techmarket.codes.workdays import WorkingCalendar
+from techmarket.domain.fields import RECORD_FIELDS
 from techmarket.domain.problems import (
     Conflict,
     DomainError,
@@ -40,6 +41,8 @@ from techmarket.registry.models import (
 from techmarket.registry.parties import get_or_create_party
 from techmarket.registry.permissions import contract_not_found, ensure_can_act, ensure_can_object
 from techmarket.registry.records import contract_fields, row_from_contract
+
+RECORD_KEYS = [f.key for f in RECORD_FIELDS]
 
 
 def working_calendar() -> WorkingCalendar:
@@ -320,19 +323,31 @@ def request_correction(
     actor: Actor,
     now: datetime,
     note: str,
+    fields: Sequence[str] = (),
     expected_version: int | None = None,
 ) -> Contract:
+    """补正: the clock stops; `fields` names the record fields at fault (contract-format keys),
+    which the seller's correction form highlights."""
     _require_note(
         note,
         Action.REQUEST_CORRECTION,
         "要求补正时须说明需补正的内容",
         "a correction request must say what is to be corrected",
     )
+    unknown = [f for f in fields if f not in RECORD_KEYS]
+    if unknown:
+        raise DomainError(
+            f"不是合同登记表的字段：{', '.join(unknown)}",
+            f"not fields of the contract record: {', '.join(unknown)}",
+            code="unknown_record_field",
+            field="fields",
+        )
+    at_fault = sorted(set(fields), key=RECORD_KEYS.index)
 
     def change(contract: Contract) -> dict[str, object]:
         contract.note = note
         contract.deadline = None  # the clock stops until the corrected material arrives
-        return {"note": note}
+        return {"note": note, "fields": at_fault} if at_fault else {"note": note}
 
     return _step(
         contract_id,

@@ -6,7 +6,7 @@ front end can offer `POST …/actions/{action}` without a branch per action of i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from techmarket.domain.problems import DomainError
@@ -50,8 +50,10 @@ def run_step(
     note: str | None = None,
     reason: str | None = None,
     record: ContractRecord | None = None,
+    fields: Sequence[str] | None = None,
 ) -> Contract:
-    """Run the named step; input a step does not take is refused rather than ignored."""
+    """Run the named step; input a step does not take is refused rather than ignored.
+    `fields` (the record fields at fault) goes with a correction request only."""
     try:
         service, takes_note, takes_reason, takes_record = STEPS[Action(action)]
     except (ValueError, KeyError):
@@ -61,8 +63,13 @@ def run_step(
             code="unknown_action",
             field="action",
         ) from None
-    given = {"note": note, "reason": reason, "record": record}
-    takes = {"note": takes_note, "reason": takes_reason, "record": takes_record}
+    given = {"note": note, "reason": reason, "record": record, "fields": fields}
+    takes = {
+        "note": takes_note,
+        "reason": takes_reason,
+        "record": takes_record,
+        "fields": service is services.request_correction,
+    }
     extra = [name for name, value in given.items() if value is not None and not takes[name]]
     if extra:
         raise DomainError(
@@ -83,5 +90,7 @@ def run_step(
         kwargs["note"] = note or ""
     if takes_reason:
         kwargs["reason"] = reason or ""
+    if fields:
+        kwargs["fields"] = tuple(fields)
     args: tuple[object, ...] = (contract_id, record) if takes_record else (contract_id,)
     return service(*args, **kwargs)

@@ -31,7 +31,7 @@ def save_user(
     """Create or update a user with one role at an agency or for a seller party; with a
     party name and region, a seller organisation that is new is created (its identifier
     checked)."""
-    username = _checked_username(username)
+    username = checked_username(username)
     try:
         role_value = Role(role)
     except ValueError:
@@ -92,7 +92,7 @@ def save_user(
     return profile
 
 
-def _checked_username(username: str) -> str:
+def checked_username(username: str) -> str:
     """Django's own rule for usernames, so the login form accepts what the CLI created."""
     model = get_user_model()
     limit = model._meta.get_field(model.USERNAME_FIELD).max_length

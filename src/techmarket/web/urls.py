@@ -3,11 +3,45 @@
 from django.urls import path
 
 from techmarket.registry.certificates import VERIFY_PATH
-from techmarket.web import views
+from techmarket.web import (
+    account_pages,
+    contract_forms,
+    contract_lists,
+    contract_pages,
+    file_pages,
+    pages,
+    views,
+)
 
 app_name = "web"
 
 urlpatterns = [
+    path("", pages.landing, name="landing"),
+    path("home/", pages.home, name="home"),
+    path("login/", account_pages.login_view, name="login"),
+    path("logout/", account_pages.logout_view, name="logout"),
+    path("password/", account_pages.password_change, name="password_change"),
+    path("password/done/", account_pages.password_change_done, name="password_change_done"),
+    path("signup/", account_pages.signup, name="signup"),
+    path("organisation/", account_pages.organisation, name="organisation"),
+    path("contracts/", contract_lists.contracts, name="contracts"),
+    path("contracts/new/", contract_forms.new_contract, name="contract_new"),
+    path("contracts/check/", contract_forms.check_contract, name="contract_check"),
+    path("contracts/batch/", contract_pages.batch, name="batch"),
+    path("contracts/<int:contract_id>/", contract_pages.contract_page, name="contract"),
+    path("contracts/<int:contract_id>/edit/", contract_forms.edit_contract, name="contract_edit"),
+    path("contracts/<int:contract_id>/act/<str:action>/", contract_pages.act, name="act"),
+    path("contracts/<int:contract_id>/attachments/", file_pages.attach, name="attach"),
+    path(
+        "contracts/<int:contract_id>/attachments/<int:attachment_id>/",
+        file_pages.attachment,
+        name="attachment",
+    ),
+    path(
+        "contracts/<int:contract_id>/certificate.pdf",
+        file_pages.certificate,
+        name="certificate",
+    ),
     # The printed QR codes open this address: its path is fixed with the certificate.
     path(f"{VERIFY_PATH.strip('/')}/<str:code>", views.verify, name="verify"),
 ]

@@ -1,15 +1,29 @@
-"""Display filters shared by the pages; the same formats as the printed papers."""
+"""Display filters shared by the pages; the same formats as the printed papers.
+
+The pages speak Chinese first and English second. Every text the platform already keeps as a
+(Chinese, English) pair — workflow labels, code lists, refusal messages — is shown through
+`pick`; texts of the pages themselves go through `{% tr "中文" "English" %}`, so both languages
+of a label sit side by side in the template (docs/decisions.md, "Page languages").
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from techmarket.domain.money import amount_in_capitals
+from techmarket.domain.workflow import STATUS_LABELS, Status
 from techmarket.exports.certificate import yuan_figures
 
 register = template.Library()
+
+
+def english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 @register.filter
@@ -19,6 +33,56 @@ def yuan(amount: Decimal) -> str:
 
 
 @register.filter
+def money(amount: Decimal | str | None) -> str:
+    """1,234,567.80 (no unit: a table column names it); text that is no amount stays as it is."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        return f"{Decimal(amount):,.2f}"
+    except (ArithmeticError, ValueError):
+        return str(amount)
+
+
+@register.filter
 def capitals(amount: Decimal) -> str:
     """壹佰贰拾叁万肆仟伍佰陆拾柒元捌角整"""
     return amount_in_capitals(amount)
+
+
+@register.simple_tag
+def tr(zh: str, en: str) -> str:
+    """The page's own words in the reader's language."""
+    return en if english() else zh
+
+
+@register.filter
+def pick(pair: Any) -> str:
+    """A (Chinese, English) pair, or anything with `.name`/`.name_en` or `.message`/`.message_en`."""
+    if isinstance(pair, tuple | list) and len(pair) == 2:
+        return str(pair[1] if english() else pair[0])
+    for zh, en in (("message", "message_en"), ("name", "name_en"), ("label_zh", "label_en")):
+        if hasattr(pair, zh):
+            return str(
+                getattr(pair, en) if english() and getattr(pair, en, "") else getattr(pair, zh)
+            )
+    return str(pair)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return pick(STATUS_LABELS[Status(status)])
+    except ValueError:
+        return status
+
+
+@register.inclusion_tag("web/parts/status_badge.html")
+def status_badge(status: str) -> dict[str, str]:
+    """One colour per workflow state, the same in queue, page and timeline."""
+    return {"status": status, "label": status_label(status)}
+
+
+@register.inclusion_tag("web/parts/deadline.html")
+def deadline(day: date | None, left: int | None) -> dict[str, Any]:
+    """ "还剩 3 个工作日" with the date in a tooltip; overdue in red."""
+    return {"day": day, "left": left, "overdue": left is not None and left < 0}

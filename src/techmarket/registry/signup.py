@@ -1,0 +1,66 @@
+"""A seller organisation signs itself up: the organisation checked, its first user created.
+
+The organisation's identifier, name and region go through `parties.register_organisation`
+(the USCC check digit, a region in use); the password through Django's validators. All or
+nothing: a refused password leaves no organisation behind.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+
+from techmarket.accounts.models import Profile
+from techmarket.domain.problems import Conflict, DomainError
+from techmarket.domain.workflow import Role
+from techmarket.registry.parties import register_organisation
+from techmarket.registry.users import checked_username
+
+
+def _password_problem(password: str, username: str) -> DomainError | None:
+    user = get_user_model()(username=username)
+    messages = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                messages[language] = " ".join(error.messages)
+    if not messages:
+        return None
+    return DomainError(
+        messages["zh-hans"], messages["en"], code="password_too_weak", field="password"
+    )
+
+
+def sign_up(
+    *,
+    identifier: str,
+    name: str,
+    region: str,
+    username: str,
+    password: str,
+    email: str = "",
+    today: date,
+) -> Profile:
+    """The organisation and its first seller user, or a refusal naming the field at fault."""
+    username = checked_username(username)
+    if get_user_model().objects.filter(username=username).exists():
+        raise Conflict(
+            f"用户名 {username} 已被使用，请换一个",
+            f"the username {username} is taken; choose another",
+            code="username_taken",
+            field="username",
+        )
+    weak = _password_problem(password, username)
+    if weak is not None:
+        raise weak
+    with transaction.atomic():
+        party = register_organisation(identifier, name=name, region=region, today=today)
+        user = get_user_model().objects.create_user(username, email=email, password=password)
+        return Profile.objects.create(user=user, role=Role.SELLER, party=party)

@@ -1,0 +1,65 @@
+"""What waits for the actor (待办): counts per waiting state, due soon and overdue.
+
+Counted over the open states only (a few thousand rows at most, read through the (agency,
+status) index), never over the registered bulk, so the counts can sit on every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+
+from techmarket.domain.workflow import Role, Status
+from techmarket.registry.actors import Actor
+from techmarket.registry.contract_list import OPEN_STATUSES, due_by
+from techmarket.registry.permissions import visible_contracts
+
+# A deadline this many working days away or nearer is announced (the issue's "two days").
+DUE_SOON_WORKING_DAYS = 2
+
+# The states in which a contract waits for someone of the role to act.
+WAITING_FOR: dict[Role, tuple[Status, ...]] = {
+    Role.SELLER: (Status.DRAFT, Status.CORRECTION_REQUESTED),
+    Role.REGISTRAR: OPEN_STATUSES,
+    Role.AGENCY_ADMIN: OPEN_STATUSES,
+}
+
+
+@dataclass(frozen=True)
+class Worklist:
+    by_status: dict[str, int] = field(default_factory=dict)
+    due_soon: int = 0  # open, deadline within DUE_SOON_WORKING_DAYS working days, not yet past
+    overdue: int = 0  # open and past the deadline
+    due_soon_by: date | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def worklist(actor: Actor, today: date) -> Worklist:
+    """The actor's to-do counts; empty for roles nothing waits for (analysts)."""
+    waiting = WAITING_FOR.get(actor.role, ())
+    if not waiting:
+        return Worklist()
+    soon = due_by(DUE_SOON_WORKING_DAYS, today)
+    contracts = visible_contracts(actor).filter(status__in=waiting)
+    if actor.role is not Role.SELLER:
+        # A registrar acts on the own agency's contracts only (permissions.ensure_can_act);
+        # the sub-agencies' queues are theirs to work, not this one's to-do.
+        contracts = contracts.filter(agency_id=actor.agency.pk if actor.agency else None)
+    rows = contracts.values("status").annotate(
+        n=Count("id"),
+        soon=Count("id", filter=Q(deadline__gte=today, deadline__lte=soon)),
+        late=Count("id", filter=Q(deadline__lt=today)),
+    )
+    by_status = {s.value: 0 for s in waiting}
+    due_soon = overdue = 0
+    for row in rows:
+        by_status[row["status"]] = row["n"]
+        if row["status"] in OPEN_STATUSES:
+            due_soon += row["soon"]
+            overdue += row["late"]
+    return Worklist(by_status, due_soon, overdue, soon)

@@ -1,0 +1,210 @@
+"""One contract's page, its workflow buttons, and batch steps over a selected list.
+
+Every button is a real workflow step through `steps.run_step`, the dispatcher the API uses;
+the page only shows the steps `workflow.available_actions` offers and the actor may take.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from techmarket.codes.lists import code_list
+from techmarket.domain.problems import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    PermissionDenied,
+    StaleObject,
+)
+from techmarket.domain.workflow import Action, Role, available_actions
+from techmarket.registry import permissions, steps
+from techmarket.registry.actors import Actor
+from techmarket.registry.attachments import list_attachments
+from techmarket.registry.certificates import tax_items
+from techmarket.registry.models import Contract
+from techmarket.registry.selectors import (
+    content_changes,
+    contract_events,
+    contract_record,
+    correction_request,
+    find_contract,
+    open_objection,
+)
+from techmarket.registry.services import working_calendar
+from techmarket.web.access import with_actor
+from techmarket.web.record_fields import LABELS_EN, sections
+from techmarket.web.rows import days_left
+from techmarket.web.templatetags.web_format import pick
+
+# Steps that need the whole record: they open the form page instead of a dialog.
+FORM_STEPS = frozenset({Action.RESUBMIT, Action.AMEND})
+# Irreversible steps: their dialog asks for the reason, and the button is marked as such.
+GRAVE_STEPS = frozenset({Action.REFUSE, Action.CANCEL, Action.WITHDRAW})
+# Batch steps offered on the queue (each one is still a step of its own, audited alone).
+BATCH_STEPS = frozenset({Action.ACCEPT, Action.REGISTER})
+
+
+def _may_act(actor: Actor, contract: Contract, action: Action) -> bool:
+    try:
+        if action is Action.OBJECT:
+            permissions.ensure_can_object(actor, contract)
+        else:
+            permissions.ensure_can_act(actor, contract)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _offered(actor: Actor, contract: Contract) -> list[dict[str, Any]]:
+    """The steps to show as buttons, with what each asks for (steps.STEPS)."""
+    offered = []
+    for transition in available_actions(contract.status, actor.role):
+        if transition.action not in steps.STEPS or not _may_act(actor, contract, transition.action):
+            continue
+        _, note, reason, _record = steps.STEPS[transition.action]
+        offered.append(
+            {
+                "action": str(transition.action),
+                "label": (transition.label_zh, transition.label_en),
+                "note": note,
+                "reason": reason,
+                "form": transition.action in FORM_STEPS,
+                "grave": transition.action in GRAVE_STEPS,
+                "fields": transition.action is Action.REQUEST_CORRECTION,
+                "refusal": transition.action is Action.REFUSE,
+            }
+        )
+    primary = next((o for o in offered if not o["grave"] and not o["form"]), None)
+    for o in offered:
+        o["primary"] = o is primary
+    return offered
+
+
+def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
+    """Everything the contract page shows, read through the selectors."""
+    record = contract_record(contract, actor)
+    correction = correction_request(contract)
+    at_fault = frozenset(correction["fields"]) if correction else frozenset()
+    today = timezone.localdate()
+    return {
+        "contract": contract,
+        "record": record,
+        "sections": sections(record, at_fault=at_fault),
+        "events": contract_events(contract),
+        "attachments": list_attachments(contract.pk, actor),
+        "actions": _offered(actor, contract),
+        "correction": correction,
+        "changes": content_changes(contract, actor),
+        "objection": open_objection(contract),
+        "tax_items": tax_items(contract) if contract.registration_number else (),
+        "days_left": days_left(working_calendar(), today, contract.deadline)
+        if contract.deadline
+        else None,
+        "refusal_reasons": code_list("refusal_reasons"),
+        "field_choices": [(k, (v_zh, LABELS_EN[k])) for k, v_zh in _record_labels()],
+        "may_attach": _may_act(actor, contract, Action.EDIT)
+        and contract.status in ("draft", "correction_requested"),
+        "is_seller": actor.role is Role.SELLER,
+        "certificate": contract.certificates.filter(superseded_at=None).exists(),
+    }
+
+
+def _record_labels() -> list[tuple[str, str]]:
+    from techmarket.domain.fields import RECORD_FIELDS
+
+    return [(f.key, f.label_zh) for f in RECORD_FIELDS]
+
+
+@require_safe
+@with_actor
+def contract_page(request: HttpRequest, contract_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    contract = find_contract(contract_id, actor)
+    return render(request, "web/contract.html", contract_context(actor, contract))
+
+
+@require_POST
+@with_actor
+def act(request: HttpRequest, contract_id: int, action: str) -> HttpResponse:
+    """One workflow step from its dialog; a refusal re-shows the page with the input kept."""
+    actor = request.actor  # type: ignore[attr-defined]
+    version = request.POST.get("version", "")
+    try:
+        steps.run_step(
+            action,
+            contract_id,
+            actor=actor,
+            now=timezone.now(),
+            expected_version=int(version) if version.isdigit() else None,
+            note=request.POST.get("note") if _takes(action, 1) else None,
+            reason=request.POST.get("reason") if _takes(action, 2) else None,
+            fields=request.POST.getlist("fields") or None
+            if action == Action.REQUEST_CORRECTION
+            else None,
+        )
+    except DomainError as error:
+        if isinstance(error, PermissionDenied) or error.code == "contract_not_found":
+            raise
+        contract = find_contract(contract_id, actor)
+        context = contract_context(actor, contract)
+        context.update(action_error=error, failed_action=action, posted=request.POST)
+        return render(request, "web/contract.html", context, status=_status_of(error))
+    label = next((t for t in _all_labels() if t[0] == action), (action, action, action))
+    messages.success(request, f"{pick((label[1], label[2]))} ✓")
+    return redirect("web:contract", contract_id=contract_id)
+
+
+def _takes(action: str, index: int) -> bool:
+    try:
+        return steps.STEPS[Action(action)][index]
+    except (ValueError, KeyError):
+        return False
+
+
+def _all_labels() -> list[tuple[str, str, str]]:
+    from techmarket.domain.workflow import TRANSITIONS
+
+    return [(str(t.action), t.label_zh, t.label_en) for t in TRANSITIONS]
+
+
+def _status_of(error: DomainError) -> int:
+    """A page re-shown after a refusal: 409 when the contract moved on, else 422."""
+    return 409 if isinstance(error, InvalidTransition | StaleObject | Conflict) else 422
+
+
+@require_POST
+@with_actor
+def batch(request: HttpRequest) -> HttpResponse:
+    """Accept or register each selected contract: one audited step each, reported one by one.
+    A contract that cannot take the step is named with the reason; the others go ahead."""
+    actor = request.actor  # type: ignore[attr-defined]
+    action = request.POST.get("action", "")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/contracts/"
+    if action not in {str(a) for a in BATCH_STEPS} or not ids:
+        messages.error(
+            request,
+            pick(("请先勾选合同，再选择批量操作", "select contracts first, then a batch step")),
+        )
+        return redirect(back)
+    done, failed = 0, []
+    for contract_id in ids[:200]:
+        try:
+            steps.run_step(action, contract_id, actor=actor, now=timezone.now())
+            done += 1
+        except DomainError as error:
+            failed.append(f"#{contract_id}: {pick(error)}")
+    if done:
+        messages.success(request, pick((f"已处理 {done} 份合同", f"{done} contracts done")))
+    for line in failed:
+        messages.error(request, line)
+    return redirect(back)

@@ -1,0 +1,50 @@
+"""The first page: a landing page for visitors, each role's to-do list once signed in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from techmarket.domain.workflow import Role
+from techmarket.registry import contract_list
+from techmarket.registry.actors import actor_for_user
+from techmarket.registry.worklist import WAITING_FOR, worklist
+from techmarket.web.access import with_actor
+from techmarket.web.rows import table_rows
+
+
+@require_safe
+def landing(request: HttpRequest) -> HttpResponse:
+    """Visitors see what the platform is and how to get in; the signed-in go to their work."""
+    if request.user.is_authenticated and actor_for_user(request.user) is not None:
+        return redirect("web:home")
+    return render(
+        request, "web/landing.html", {"demo_logins": getattr(settings, "DEMO_LOGINS", False)}
+    )
+
+
+@require_safe
+@with_actor
+def home(request: HttpRequest) -> HttpResponse:
+    """待办: what waits for this person, most urgent first."""
+    actor = request.actor  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    waiting = WAITING_FOR.get(actor.role, ())
+    if not waiting:
+        return redirect("web:contracts")
+    todo = worklist(actor, today)
+    filters = contract_list.ContractFilter(statuses=tuple(waiting))
+    if actor.role is not Role.SELLER:
+        filters = contract_list.ContractFilter(
+            statuses=tuple(waiting), agency_code=actor.agency.code if actor.agency else "-"
+        )
+    sort = "-id" if actor.role is Role.SELLER else "deadline"
+    page = contract_list.list_contracts(actor, filters, sort=sort, limit=20)
+    return render(
+        request,
+        "web/home.html",
+        {"todo": todo, "rows": table_rows(page.items, today), "more": page.next_cursor},
+    )
