@@ -61,6 +61,10 @@ class PartyAdmin(ReadOnlyAdmin):
     list_display = ("name", "masked_identifier", "nature", "region_code", "country")
     search_fields = ("name", "identifier")
 
+    @admin.display(description="证件号", ordering="identifier")
+    def masked_identifier(self, party: Party) -> str:
+        return party.masked_identifier
+
 
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):

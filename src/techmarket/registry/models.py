@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from techmarket.accounts.models import Agency
+from techmarket.domain.fields import FIELDS_BY_KEY
 from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.workflow import Status
@@ -14,16 +15,23 @@ from techmarket.registry import rules
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
 
 
+def _label(key: str) -> str:
+    """A record field's Chinese header (domain/fields.py), so the admin spells it as files do."""
+    return FIELDS_BY_KEY[key].label_zh
+
+
 class Party(models.Model):
     """An organisation (USCC) or natural person (resident ID) shared by many contracts."""
 
-    identifier = models.CharField(max_length=18, null=True, blank=True, unique=True)
-    name = models.CharField(max_length=200)
-    nature = models.CharField(max_length=3)
-    region_code = models.CharField(max_length=6, blank=True, default="")
-    country = models.CharField(max_length=3, default="CHN")
+    identifier = models.CharField("证件号", max_length=18, null=True, blank=True, unique=True)
+    name = models.CharField("名称", max_length=200)
+    nature = models.CharField("性质", max_length=3)
+    region_code = models.CharField("所在地区", max_length=6, blank=True, default="")
+    country = models.CharField("国别", max_length=3, default="CHN")
 
     class Meta:
+        verbose_name = "当事人单位"
+        verbose_name_plural = "当事人单位"
         constraints = [
             models.UniqueConstraint(
                 fields=["name", "country"],
@@ -47,65 +55,84 @@ class Contract(models.Model):
     # No index of its own: the (agency, status) index below serves every lookup by agency, and
     # each index costs a bulk import a B-tree insert per row.
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="contracts", db_index=False
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        db_index=False,
+        verbose_name="登记机构",
     )
-    seller_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="sold")
-    buyer_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="bought")
+    seller_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="sold", verbose_name="卖方单位"
+    )
+    buyer_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="bought", verbose_name="买方单位"
+    )
 
-    external_id = models.CharField(max_length=100, blank=True, default="")
-    name = models.CharField(max_length=200)
-    contract_type = models.CharField(max_length=12)
-    subtype = models.CharField(max_length=30, blank=True, default="")
-    signed_on = models.DateField()
-    valid_from = models.DateField()
-    valid_to = models.DateField()
-    total_amount = models.DecimalField(**AMOUNT)
-    tech_amount = models.DecimalField(**AMOUNT)
-    non_tech_equipment = models.DecimalField(null=True, blank=True, **AMOUNT)
-    non_tech_materials = models.DecimalField(null=True, blank=True, **AMOUNT)
-    non_tech_other = models.DecimalField(null=True, blank=True, **AMOUNT)
-    payment_method = models.CharField(max_length=12)
-    tech_field = models.CharField(max_length=2)
-    ip_type = models.CharField(max_length=2)
-    patent_numbers = models.TextField(blank=True, default="")
-    objective = models.CharField(max_length=4, blank=True, default="")
-    plan_source = models.CharField(max_length=12, default="none")
+    external_id = models.CharField(_label("external_id"), max_length=100, blank=True, default="")
+    name = models.CharField(_label("name"), max_length=200)
+    contract_type = models.CharField(_label("contract_type"), max_length=12)
+    subtype = models.CharField(_label("subtype"), max_length=30, blank=True, default="")
+    signed_on = models.DateField(_label("signed_on"))
+    valid_from = models.DateField(_label("valid_from"))
+    valid_to = models.DateField(_label("valid_to"))
+    total_amount = models.DecimalField(_label("total_amount"), **AMOUNT)
+    tech_amount = models.DecimalField(_label("tech_amount"), **AMOUNT)
+    non_tech_equipment = models.DecimalField(
+        _label("non_tech_equipment"), null=True, blank=True, **AMOUNT
+    )
+    non_tech_materials = models.DecimalField(
+        _label("non_tech_materials"), null=True, blank=True, **AMOUNT
+    )
+    non_tech_other = models.DecimalField(_label("non_tech_other"), null=True, blank=True, **AMOUNT)
+    payment_method = models.CharField(_label("payment_method"), max_length=12)
+    tech_field = models.CharField(_label("tech_field"), max_length=2)
+    ip_type = models.CharField(_label("ip_type"), max_length=2)
+    patent_numbers = models.TextField(_label("patent_numbers"), blank=True, default="")
+    objective = models.CharField(_label("objective"), max_length=4, blank=True, default="")
+    plan_source = models.CharField(_label("plan_source"), max_length=12, default="none")
     # The parties as written in this contract (a party's current name or region may differ later).
-    seller_name = models.CharField(max_length=200)
-    seller_id = models.CharField(max_length=18, blank=True, default="")
-    seller_nature = models.CharField(max_length=3)
-    seller_region = models.CharField(max_length=6, blank=True, default="")
-    seller_country = models.CharField(max_length=3, default="CHN")
-    buyer_name = models.CharField(max_length=200)
-    buyer_id = models.CharField(max_length=18, blank=True, default="")
-    buyer_nature = models.CharField(max_length=3)
-    buyer_region = models.CharField(max_length=6, blank=True, default="")
-    buyer_country = models.CharField(max_length=3, default="CHN")
+    seller_name = models.CharField(_label("seller_name"), max_length=200)
+    seller_id = models.CharField(_label("seller_id"), max_length=18, blank=True, default="")
+    seller_nature = models.CharField(_label("seller_nature"), max_length=3)
+    seller_region = models.CharField(_label("seller_region"), max_length=6, blank=True, default="")
+    seller_country = models.CharField(_label("seller_country"), max_length=3, default="CHN")
+    buyer_name = models.CharField(_label("buyer_name"), max_length=200)
+    buyer_id = models.CharField(_label("buyer_id"), max_length=18, blank=True, default="")
+    buyer_nature = models.CharField(_label("buyer_nature"), max_length=3)
+    buyer_region = models.CharField(_label("buyer_region"), max_length=6, blank=True, default="")
+    buyer_country = models.CharField(_label("buyer_country"), max_length=3, default="CHN")
 
     status = models.CharField(
-        max_length=24, default=Status.DRAFT, choices=[(s.value, s.value) for s in Status]
+        _label("status"),
+        max_length=24,
+        default=Status.DRAFT,
+        choices=[(s.value, s.value) for s in Status],
     )
-    rule_set = models.CharField(max_length=10, blank=True, default="")
-    applied_on = models.DateField(null=True, blank=True)
-    accepted_on = models.DateField(null=True, blank=True)
-    clock_started_on = models.DateField(null=True, blank=True)
-    deadline = models.DateField(null=True, blank=True)
-    decided_on = models.DateField(null=True, blank=True)
-    registration_number = models.CharField(max_length=40, null=True, blank=True, unique=True)
-    registered_on = models.DateField(null=True, blank=True)
-    is_large = models.BooleanField(default=False)
-    vat_exempt = models.BooleanField(default=False)
-    income_tax_transfer = models.BooleanField(default=False)
-    risk_flags = models.JSONField(default=list, blank=True)
-    refusal_reason = models.CharField(max_length=4, blank=True, default="")
-    note = models.TextField(blank=True, default="")
-    fingerprint = models.CharField(max_length=64)
-    version = models.PositiveIntegerField(default=1)
-    reviewed_by = models.CharField(max_length=150, blank=True, default="")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    rule_set = models.CharField("适用规则版本", max_length=10, blank=True, default="")
+    applied_on = models.DateField("申请日期", null=True, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    clock_started_on = models.DateField("审查时限起算日", null=True, blank=True)
+    deadline = models.DateField("审查截止日", null=True, blank=True)
+    decided_on = models.DateField("办结日期", null=True, blank=True)
+    registration_number = models.CharField(
+        _label("registration_number"), max_length=40, null=True, blank=True, unique=True
+    )
+    registered_on = models.DateField(_label("registered_on"), null=True, blank=True)
+    is_large = models.BooleanField("大额合同", default=False)
+    vat_exempt = models.BooleanField("可免征增值税", default=False)
+    income_tax_transfer = models.BooleanField("可享技术转让所得税优惠", default=False)
+    risk_flags = models.JSONField("风险提示", default=list, blank=True)
+    refusal_reason = models.CharField("不予登记原因", max_length=4, blank=True, default="")
+    note = models.TextField("备注", blank=True, default="")
+    fingerprint = models.CharField("内容指纹", max_length=64)
+    version = models.PositiveIntegerField("版本号", default=1)
+    reviewed_by = models.CharField("审查人", max_length=150, blank=True, default="")
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("更新时间")
 
     class Meta:
+        verbose_name = "技术合同"
+        verbose_name_plural = "技术合同"
         indexes = [
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["registered_on"]),
@@ -134,14 +161,18 @@ class Contract(models.Model):
 class ContractVersion(models.Model):
     """The content as submitted each time, so changes can be diffed and amounts read as of a date."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    reason = models.CharField(max_length=24)
-    content = models.JSONField()
-    created_at = models.DateTimeField()
-    actor = models.CharField(max_length=150)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="versions", verbose_name="技术合同"
+    )
+    number = models.PositiveIntegerField("版本号")
+    reason = models.CharField("原因", max_length=24)
+    content = models.JSONField("合同内容")
+    created_at = models.DateTimeField("创建时间")
+    actor = models.CharField("操作人", max_length=150)
 
     class Meta:
+        verbose_name = "合同历史版本"
+        verbose_name_plural = "合同历史版本"
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="version_unique_number")
         ]
@@ -154,21 +185,28 @@ class AppendOnlyError(Exception):
 class AuditEvent(models.Model):
     """One step in a global, gap-free, hash-chained sequence. Rows are never changed."""
 
-    seq = models.BigIntegerField(primary_key=True)
+    seq = models.BigIntegerField("序号", primary_key=True)
     contract = models.ForeignKey(
-        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name="技术合同",
     )
-    actor = models.CharField(max_length=150)
-    action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=24, blank=True, default="")
-    to_status = models.CharField(max_length=24, blank=True, default="")
-    at = models.DateTimeField()
-    payload = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    actor = models.CharField("操作人", max_length=150)
+    action = models.CharField("操作", max_length=30)
+    from_status = models.CharField("原状态", max_length=24, blank=True, default="")
+    to_status = models.CharField("新状态", max_length=24, blank=True, default="")
+    at = models.DateTimeField("时间")
+    payload = models.JSONField("详情", default=dict)
+    prev_hash = models.CharField("前一事件哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64)
 
     class Meta:
         ordering = ["seq"]
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:
@@ -184,18 +222,24 @@ class AuditHead(models.Model):
     """The chain's tip, row-locked by every writer so sequence numbers never repeat or skip."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64)
+    last_seq = models.BigIntegerField("最后序号", default=0)
+    last_hash = models.CharField("最后哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "审计链末端"
+        verbose_name_plural = "审计链末端"
 
 
 class NumberCounter(models.Model):
     """(agency, year) -> last serial issued; row-locked when a number is issued."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
-    year = models.PositiveIntegerField()
-    last_serial = models.PositiveIntegerField(default=0)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name="登记机构")
+    year = models.PositiveIntegerField("年度")
+    last_serial = models.PositiveIntegerField("最后流水号", default=0)
 
     class Meta:
+        verbose_name = "登记编号计数器"
+        verbose_name_plural = "登记编号计数器"
         constraints = [
             models.UniqueConstraint(fields=["agency", "year"], name="counter_unique_agency_year")
         ]
@@ -204,13 +248,19 @@ class NumberCounter(models.Model):
 class Certificate(models.Model):
     """技术合同登记证明: issued at registration, superseded by an amendment or a cancellation."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="certificates")
-    registration_number = models.CharField(max_length=40)
-    verification_code = models.CharField(max_length=20, unique=True)
-    total_amount = models.DecimalField(**AMOUNT)
-    tech_amount = models.DecimalField(**AMOUNT)
-    issued_at = models.DateTimeField()
-    superseded_at = models.DateTimeField(null=True, blank=True)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="certificates", verbose_name="技术合同"
+    )
+    registration_number = models.CharField(_label("registration_number"), max_length=40)
+    verification_code = models.CharField("验证码", max_length=20, unique=True)
+    total_amount = models.DecimalField(_label("total_amount"), **AMOUNT)
+    tech_amount = models.DecimalField(_label("tech_amount"), **AMOUNT)
+    issued_at = models.DateTimeField("出具时间")
+    superseded_at = models.DateTimeField("失效时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登记证明"
+        verbose_name_plural = "登记证明"
 
 
 class BatchList(models.Model):
@@ -220,26 +270,41 @@ class BatchList(models.Model):
     tell that a listed contract was amended or cancelled since.
     """
 
-    verification_code = models.CharField(max_length=20, unique=True)
-    seller_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="batch_lists")
-    is_large = models.BooleanField()  # a list holds large contracts only, or none at all
-    created_at = models.DateTimeField()
-    created_by = models.CharField(max_length=150)
-    contracts = models.ManyToManyField(
-        Contract, through="BatchListEntry", related_name="batch_lists"
+    verification_code = models.CharField("验证码", max_length=20, unique=True)
+    seller_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="batch_lists", verbose_name="卖方单位"
     )
+    # A list holds large contracts only, or none at all.
+    is_large = models.BooleanField("大额合同清单")
+    created_at = models.DateTimeField("创建时间")
+    created_by = models.CharField("创建人", max_length=150)
+    contracts = models.ManyToManyField(
+        Contract, through="BatchListEntry", related_name="batch_lists", verbose_name="技术合同"
+    )
+
+    class Meta:
+        verbose_name = "登记清单"
+        verbose_name_plural = "登记清单"
 
 
 class BatchListEntry(models.Model):
     """One line of a batch list: the contract and the certificate printed for it."""
 
-    batch_list = models.ForeignKey(BatchList, on_delete=models.PROTECT, related_name="entries")
-    position = models.PositiveIntegerField()
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+")
+    batch_list = models.ForeignKey(
+        BatchList, on_delete=models.PROTECT, related_name="entries", verbose_name="登记清单"
+    )
+    position = models.PositiveIntegerField("序号")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="+", verbose_name="技术合同"
+    )
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="+", verbose_name="登记证明"
+    )
 
     class Meta:
         ordering = ["position"]
+        verbose_name = "登记清单条目"
+        verbose_name_plural = "登记清单条目"
         constraints = [
             models.UniqueConstraint(
                 fields=["batch_list", "contract"], name="batch_entry_unique_contract"
@@ -257,26 +322,37 @@ class Objection(models.Model):
     corrects it by an amendment or a cancellation. Names are copied, as in the audit trail.
     """
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="objections")
-    raised_by = models.CharField(max_length=150)
-    raised_by_role = models.CharField(max_length=20)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="objections", verbose_name="技术合同"
+    )
+    raised_by = models.CharField("提出人", max_length=150)
+    raised_by_role = models.CharField("提出人角色", max_length=20)
     # The supervising agency whose staff objected; null when the seller did.
     raised_by_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="提出机构",
     )
-    raised_at = models.DateTimeField()
-    reason = models.TextField()
+    raised_at = models.DateTimeField("提出时间")
+    reason = models.TextField("异议理由")
     status = models.CharField(
+        "状态",
         max_length=10,
         default=ObjectionStatus.OPEN.value,
         choices=[(s.value, s.value) for s in ObjectionStatus],
     )
-    decided_by = models.CharField(max_length=150, blank=True, default="")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True, default="")
-    correction = models.CharField(max_length=12, blank=True, default="")  # amend / cancel
+    decided_by = models.CharField("复核人", max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField("复核时间", null=True, blank=True)
+    decision_note = models.TextField("复核意见", blank=True, default="")
+    # amend / cancel
+    correction = models.CharField("更正方式", max_length=12, blank=True, default="")
 
     class Meta:
+        verbose_name = "异议"
+        verbose_name_plural = "异议"
         constraints = [
             models.UniqueConstraint(
                 fields=["contract"],
@@ -289,21 +365,29 @@ class Objection(models.Model):
 class CalendarOverride(models.Model):
     """An admin's correction to the working-day calendar (holiday arrangements come yearly)."""
 
-    day = models.DateField(unique=True)
-    is_working_day = models.BooleanField()
-    note = models.CharField(max_length=200, blank=True, default="")
+    day = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("工作日")
+    note = models.CharField("依据", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
 
 
 class DraftRequest(models.Model):
     """An `Idempotency-Key` a caller sent with a new draft: a retry returns the same contract."""
 
-    actor = models.CharField(max_length=150)
-    key = models.CharField(max_length=200)
-    fingerprint = models.CharField(max_length=64)
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
+    actor = models.CharField("操作人", max_length=150)
+    key = models.CharField("幂等键", max_length=200)
+    fingerprint = models.CharField("内容指纹", max_length=64)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="+", verbose_name="技术合同"
+    )
+    created_at = models.DateTimeField("创建时间")
 
     class Meta:
+        verbose_name = "草稿创建请求"
+        verbose_name_plural = "草稿创建请求"
         constraints = [
             models.UniqueConstraint(fields=["actor", "key"], name="draft_request_unique_key")
         ]
@@ -316,16 +400,20 @@ class Attachment(models.Model):
     person's file name, cleaned, shown and offered on download only. Rows are never deleted.
     """
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="attachments")
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=100, unique=True)
-    uploaded_at = models.DateTimeField()
-    uploaded_by = models.CharField(max_length=150)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="attachments", verbose_name="技术合同"
+    )
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    storage_name = models.CharField("存储名", max_length=100, unique=True)
+    uploaded_at = models.DateTimeField("上传时间")
+    uploaded_by = models.CharField("上传人", max_length=150)
 
     class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
         indexes = [models.Index(fields=["contract", "sha256"])]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from django.conf import settings
 class Config(AppConfig):
     name = "techmarket.stats"
     label = "stats"
+    verbose_name = "统计与计划"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -14,14 +14,16 @@ from django.db.models import Q
 class StoredPlan(models.Model):
     """An imported action plan: the TOML text as imported, parsed again whenever it is used."""
 
-    code = models.CharField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    source_toml = models.TextField()
-    imported_at = models.DateTimeField()
-    imported_by = models.CharField(max_length=150, blank=True)
+    code = models.CharField("计划代码", max_length=100, unique=True)
+    name = models.CharField("计划名称", max_length=200)
+    source_toml = models.TextField("计划原文(TOML)")
+    imported_at = models.DateTimeField("导入时间")
+    imported_by = models.CharField("导入人", max_length=150, blank=True)
 
     class Meta:
         ordering = ["code"]
+        verbose_name = "行动计划"
+        verbose_name_plural = "行动计划"
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -30,14 +32,19 @@ class StoredPlan(models.Model):
 class EnteredFigure(models.Model):
     """A figure someone entered, with its history: in force until superseded or withdrawn."""
 
-    value = models.DecimalField(max_digits=24, decimal_places=4)
-    entered_by = models.CharField(max_length=150)
-    entered_at = models.DateTimeField()
-    superseded_at = models.DateTimeField(null=True, blank=True)
+    value = models.DecimalField("数值", max_digits=24, decimal_places=4)
+    entered_by = models.CharField("录入人", max_length=150)
+    entered_at = models.DateTimeField("录入时间")
+    superseded_at = models.DateTimeField("失效时间", null=True, blank=True)
     superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="替代记录",
     )
-    withdrawn_by = models.CharField(max_length=150, blank=True)
+    withdrawn_by = models.CharField("撤回人", max_length=150, blank=True)
 
     class Meta:
         abstract = True
@@ -50,13 +57,15 @@ class EnteredFigure(models.Model):
 class EnteredActual(EnteredFigure):
     """An actual entered for a plan indicator and a period: 2020-06, 2020-Q2 or 2020."""
 
-    plan_code = models.CharField(max_length=100)
-    indicator = models.CharField(max_length=100)
-    period = models.CharField(max_length=7)
-    note = models.TextField(blank=True)
+    plan_code = models.CharField("计划代码", max_length=100)
+    indicator = models.CharField("指标", max_length=100)
+    period = models.CharField("期间", max_length=7)
+    note = models.TextField("备注", blank=True)
 
     class Meta:
         ordering = ["plan_code", "indicator", "period", "entered_at", "id"]
+        verbose_name = "计划指标实际值"
+        verbose_name_plural = "计划指标实际值"
         indexes = [models.Index(fields=["plan_code", "indicator", "period"])]
         constraints = [
             models.UniqueConstraint(
@@ -74,14 +83,16 @@ class EnteredActual(EnteredFigure):
 class IndicatorValue(EnteredFigure):
     """A region's yearly figure that statistics compare with, such as GDP (亿元)."""
 
-    indicator = models.CharField(max_length=50)
-    region_code = models.CharField(max_length=6)
-    year = models.PositiveSmallIntegerField()
-    unit = models.CharField(max_length=10)
-    source_note = models.TextField(blank=True)
+    indicator = models.CharField("指标", max_length=50)
+    region_code = models.CharField("行政区划代码", max_length=6)
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.CharField("单位", max_length=10)
+    source_note = models.TextField("数据来源", blank=True)
 
     class Meta:
         ordering = ["indicator", "year", "region_code", "entered_at", "id"]
+        verbose_name = "地区指标值"
+        verbose_name_plural = "地区指标值"
         indexes = [models.Index(fields=["indicator", "year", "region_code"])]
         constraints = [
             models.UniqueConstraint(
