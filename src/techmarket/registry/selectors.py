@@ -188,7 +188,7 @@ def correction_request(contract: Contract) -> dict[str, object] | None:
     payload = event.payload or {}
     return {
         "note": payload.get("note", contract.note),
-        "fields": list(payload.get("fields", [])),
+        "fields": [f for f in str(payload.get("fields", "")).split(",") if f],
         "at": event.at,
         "actor": event.actor,
     }

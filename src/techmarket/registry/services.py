@@ -347,7 +347,8 @@ def request_correction(
     def change(contract: Contract) -> dict[str, object]:
         contract.note = note
         contract.deadline = None  # the clock stops until the corrected material arrives
-        return {"note": note, "fields": at_fault} if at_fault else {"note": note}
+        # Audit payloads hold text: the fields as "buyer_name,tech_amount", as an edit does.
+        return {"note": note, "fields": ",".join(at_fault)}
 
     return _step(
         contract_id,

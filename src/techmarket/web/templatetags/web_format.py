@@ -8,11 +8,12 @@ of a label sit side by side in the template (docs/decisions.md, "Page languages"
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from techmarket.domain.money import amount_in_capitals
@@ -86,3 +87,32 @@ def status_badge(status: str) -> dict[str, str]:
 def deadline(day: date | None, left: int | None) -> dict[str, Any]:
     """ "还剩 3 个工作日" with the date in a tooltip; overdue in red."""
     return {"day": day, "left": left, "overdue": left is not None and left < 0}
+
+
+# Audit actions that are not workflow steps (workflow steps take their label from the table).
+OTHER_ACTIONS: dict[str, tuple[str, str]] = {
+    "create": ("起草", "drafted"),
+    "edit": ("修改草稿", "draft edited"),
+    "import": ("导入", "imported"),
+    "attach": ("上传附件", "file attached"),
+    "migrate": ("迁入", "migrated"),
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    from techmarket.domain.workflow import TRANSITIONS
+
+    for transition in TRANSITIONS:
+        if str(transition.action) == action:
+            return pick((transition.label_zh, transition.label_en))
+    return pick(OTHER_ACTIONS.get(action, (action, action)))
+
+
+@register.filter
+def when(value: str | datetime | None) -> str:
+    """An ISO timestamp as local `YYYY-MM-DD HH:MM`."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
