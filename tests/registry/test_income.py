@@ -147,6 +147,8 @@ def test_a_year_outside_the_contracts_life_is_refused(contract, seller, year, co
     ("received", "technical", "code"),
     [
         ("600000.00", "600000.01", "technical_income_exceeds_received"),
+        ("1000000.01", "500000.00", "received_exceeds_total_amount"),
+        ("9" * 16, "500000.00", "received_exceeds_total_amount"),
         ("600000.001", "500000.00", "income_amount_invalid"),
         ("六十万", "500000.00", "income_amount_invalid"),
         ("600000.00", "0", "income_amount_not_positive"),

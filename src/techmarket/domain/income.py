@@ -136,6 +136,20 @@ def check_amounts(received: object, technical: object) -> tuple[Decimal, Decimal
     return received_amount, technical_income
 
 
+def ensure_within_total_amount(received_amount: Decimal, total_amount: Decimal) -> None:
+    """One year's receipts under a contract cannot be more than its whole price (成交额)."""
+    if received_amount > total_amount:
+        raise DomainError(
+            f"当年到账金额 {format_yuan(received_amount)} 元超过合同成交额 "
+            f"{format_yuan(total_amount)} 元",
+            f"the amount received, {format_yuan(received_amount)} yuan, is more than the "
+            f"contract's total amount of {format_yuan(total_amount)} yuan",
+            code="received_exceeds_total_amount",
+            field="received",
+            total_amount=format_yuan(total_amount),
+        )
+
+
 def ensure_within_tech_amount(
     technical_income: Decimal, standing: Iterable[Decimal], tech_amount: Decimal
 ) -> None:

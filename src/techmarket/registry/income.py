@@ -64,6 +64,7 @@ def declare_income(
                 "year", "technical_income"
             )
         )
+        rules.ensure_within_total_amount(received_amount, contract.total_amount)
         rules.ensure_year_free(year, (y for y, _ in standing), contract.pk)
         rules.ensure_within_tech_amount(
             technical_income, (t for _, t in standing), contract.tech_amount
