@@ -216,6 +216,23 @@ def test_a_cancelled_contract_takes_no_new_declarations(contract, seller, regist
     assert refused.value.code == "income_contract_cancelled"
 
 
+@needs_pdftotext
+def test_a_cancelled_contract_still_prints_the_years_verified_before_marked_cancelled(
+    contract, seller, registrar
+):
+    verify_income(declare(contract, seller).pk, actor=registrar, now=LATER)
+    pending = declare(contract, seller, year=2026, technical="100000.00")
+    services.cancel(contract.pk, actor=registrar, now=LATER, note="双方解除合同")
+    with pytest.raises(InvalidTransition) as refused:
+        verify_income(pending.pk, actor=registrar, now=LATER)
+    assert refused.value.code == "income_contract_cancelled"
+    assert return_income(pending.pk, actor=registrar, now=LATER, note="合同已注销").status == (
+        "returned"
+    )
+    text = pdf_text(income_sheet_pdf(contract.pk, seller))
+    assert "已注销" in text and "500,000.00" in text
+
+
 def test_a_return_must_say_why(contract, seller, registrar):
     declared = declare(contract, seller)
     with pytest.raises(DomainError) as refused:
