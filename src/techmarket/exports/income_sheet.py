@@ -86,7 +86,7 @@ def income_sheet_html(data: IncomeSheetData) -> str:
     )
     columns = "".join(
         f"<th>{label}</th>"
-        for label in ("年度", "当年到账金额（元）", "其中技术性收入（元）", "核定日期", "核定人")
+        for label in ("年度", "当年到账金额", "其中技术性收入", "核定日期", "核定人")
     )
     lines = "".join(
         f"<tr><td class='n'>{line.year}</td>"
@@ -100,7 +100,7 @@ def income_sheet_html(data: IncomeSheetData) -> str:
         f"<tr><td>合计</td><td class='n'>{escape(yuan_figures(data.received_total))}</td>"
         f"<td class='n'>{escape(yuan_figures(data.technical_total))}</td><td></td><td></td></tr>"
     )
-    total = _rows([("核定技术性收入合计", _amount(data.technical_total))])
+    total = _rows([("核定的技术性收入合计", _amount(data.technical_total))])
     void = "<div class='void'>合同登记已注销 REGISTRATION CANCELLED</div>" if data.cancelled else ""
     body = (
         f"{void}<h1>技术性收入核定表</h1>"
