@@ -53,6 +53,7 @@ class Row:
     query: str = ""
     snapshot: bool = False  # a statistics snapshot is published first
     batch_list: bool = False  # the seller lists the target first (its id fills {batch_list_id})
+    income: str = ""  # the seller declares a year first ("declared"), verified ("verified")
 
 
 CITY_DRAFT = {"agency_code": "C440100", "record": record_body(external_id="NEW-1")}
@@ -74,6 +75,16 @@ STATISTICS_OF_440100 = answers(
     agency_admin=200,
     other_district_registrar=403,
     analyst=200,
+)
+
+# 核定 and 退回 are the contract's own agency's; the seller who declared decides nothing.
+INCOME_DECISION = answers(
+    seller=403,
+    outsider=404,
+    registrar=200,
+    agency_admin=200,
+    other_district_registrar=404,
+    analyst=403,
 )
 
 TABLE: tuple[Row, ...] = (
@@ -162,6 +173,50 @@ TABLE: tuple[Row, ...] = (
             analyst=403,
         ),
         action="accept",
+    ),
+    Row("GET", "/api/v1/contracts/{contract_id}/income", "registered", SAME_FOR_READERS),
+    Row(
+        "POST",
+        "/api/v1/contracts/{contract_id}/income",
+        "registered",
+        answers(
+            seller=201,
+            outsider=404,
+            registrar=403,
+            agency_admin=403,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        body={"year": 2025, "received": "600000.00", "technical": "500000.00"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/contracts/{contract_id}/income/{declaration_id}/verify",
+        "registered",
+        INCOME_DECISION,
+        income="declared",
+    ),
+    Row(
+        "POST",
+        "/api/v1/contracts/{contract_id}/income/{declaration_id}/return",
+        "registered",
+        INCOME_DECISION,
+        body={"note": "回单与申报金额不符"},
+        income="declared",
+    ),
+    Row(
+        "GET",
+        "/api/v1/contracts/{contract_id}/income-sheet.pdf",
+        "registered",
+        answers(
+            seller=200,
+            outsider=404,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        income="verified",
     ),
     Row(
         "POST",
@@ -295,6 +350,8 @@ def test_each_role_gets_exactly_its_answer(
 
         listed = create_batch_list([target.pk], people["seller"], now)
         path = path.replace("{batch_list_id}", str(listed.pk))
+    if row.income:
+        path = path.replace("{declaration_id}", str(_declare(row.income, target, people)))
     body = row.body
     if body == {"contract_ids": ["{contract_id}"]}:
         body = {"contract_ids": [target.pk]}
@@ -355,3 +412,24 @@ def _attach(contract, seller, now) -> int:  # type: ignore[no-untyped-def]
     return add_attachment(
         contract.pk, io.BytesIO(pdf_bytes("signed")), "signed.pdf", actor=seller, now=now
     ).pk
+
+
+def _declare(state: str, contract, people) -> int:  # type: ignore[no-untyped-def]
+    """A year of income declared by the seller (and verified by the registrar when asked)."""
+    from datetime import datetime
+
+    from techmarket.registry.income import declare_income, verify_income
+    from tests.conftest import SHANGHAI
+
+    when = datetime(2026, 2, 1, 9, 0, tzinfo=SHANGHAI)
+    declaration = declare_income(
+        contract.pk,
+        year=2025,
+        received="600000.00",
+        technical="500000.00",
+        actor=people["seller"],
+        now=when,
+    )
+    if state == "verified":
+        verify_income(declaration.pk, actor=people["registrar"], now=when)
+    return declaration.pk

@@ -13,6 +13,7 @@ from techmarket.api import (
     batch_lists,
     contracts,
     imports,
+    income,
     problems,
     reference,
     stats,
@@ -53,6 +54,7 @@ api.add_router("/contracts", contracts.router)
 api.add_router("/imports", imports.router)
 api.add_router("/batch-lists", batch_lists.router)
 api.add_router("/contracts", attachments.router)
+api.add_router("/contracts", income.router)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
 

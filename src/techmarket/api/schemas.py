@@ -168,3 +168,38 @@ class AttachmentOut(Schema):
     sha256: str = Field(description="hex SHA-256 of the bytes")
     uploaded_at: str
     uploaded_by: str
+
+
+class IncomeIn(Schema):
+    """A year's income after performance, declared by the contract's seller."""
+
+    model_config = ConfigDict(extra="forbid")
+    year: int = Field(description="the year the money came in")
+    received: str = Field(description="amount received that year, yuan (at most 2 decimals)")
+    technical: str = Field(description="of it, technical income (技术性收入), yuan")
+    note: str = Field(default="", max_length=2000, description="e.g. the bank receipts")
+
+
+class IncomeDecisionIn(Schema):
+    """The agency's verification note, or the reason a declaration is returned (required)."""
+
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(default="", max_length=2000)
+
+
+class IncomeOut(Schema):
+    """One declaration; `version` is its ETag, for `If-Match` on verify and return."""
+
+    id: int
+    contract: int
+    year: int
+    received_amount: str = Field(description="yuan")
+    technical_income: str = Field(description="yuan")
+    note: str
+    status: str = Field(description="declared, verified or returned")
+    declared_by: str
+    declared_at: str
+    decided_by: str | None
+    decided_at: str | None
+    decision_note: str | None
+    version: int

@@ -38,6 +38,7 @@ def _register() -> None:
         certificates,
         contract_list,
         contracts,
+        income,
         stats,
         targets,
         tokens,
@@ -53,6 +54,7 @@ def _register() -> None:
     app.add_typer(users.app, name="users")
     app.add_typer(tokens.app, name="tokens")
     app.add_typer(audit.app, name="audit")
+    app.add_typer(income.app, name="income")
     app.add_typer(stats.app, name="stats")
     app.add_typer(targets.app, name="targets")
     app.add_typer(calendar.app, name="calendar")

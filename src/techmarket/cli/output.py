@@ -161,6 +161,23 @@ HINTS: dict[str, tuple[str, str]] = {
         "--number-format 只能使用 {year} {region} {agency} {serial}",
         "--number-format may only use {year} {region} {agency} {serial}",
     ),
+    "income_year_already_declared": (
+        "可用 techmarket income list 查看已申报的年度；被退回后方可重新申报",
+        "see the declared years with techmarket income list; a year is declared again once "
+        "it is returned",
+    ),
+    "no_verified_income": (
+        "可用 techmarket income list 查看各年度的申报及其状态",
+        "see each year's declaration and its status with techmarket income list",
+    ),
+    "income_declared_by_seller": (
+        "请以合同卖方单位的用户（--as）申报",
+        "declare as a user of the contract's seller (--as)",
+    ),
+    "income_decided_by_agency": (
+        "请以合同登记机构的登记员（--as）核定或退回",
+        "verify or return as a registrar of the contract's agency (--as)",
+    ),
     "not_one_record": (
         "草稿、补正和变更各读取一个只含一条记录的文件",
         "draft, resubmit and amend each read a file holding one record",
@@ -168,7 +185,21 @@ HINTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Where the fix depends on what was refused: (code, a detail the refusal carries) → hint.
+SUBJECT_HINTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("stale_version", "declaration"): (
+        "请先用 techmarket income list 查看申报的当前状态，再以上面给出的当前版本作为 "
+        "--expected-version 重试",
+        "check the declaration with techmarket income list, then retry with the current "
+        "version given above as --expected-version",
+    ),
+}
+
+
 def hint_for(error: DomainError) -> tuple[str, str] | None:
+    for (code, subject), hint in SUBJECT_HINTS.items():
+        if error.code == code and subject in error.details:
+            return hint
     return HINTS.get(error.code)
 
 

@@ -13,6 +13,7 @@ from techmarket.registry.models import (
     CalendarOverride,
     Certificate,
     Contract,
+    IncomeDeclaration,
     Objection,
     Party,
 )
@@ -82,6 +83,21 @@ class CertificateAdmin(ReadOnlyAdmin):
 class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ("contract", "raised_by", "raised_at", "status", "decided_by", "decided_at")
     list_filter = ("status",)
+    list_select_related = ("contract",)
+
+
+@admin.register(IncomeDeclaration)
+class IncomeDeclarationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "contract",
+        "year",
+        "received_amount",
+        "technical_income",
+        "status",
+        "declared_by",
+        "decided_by",
+    )
+    list_filter = ("status", "year")
     list_select_related = ("contract",)
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from techmarket.accounts.models import Agency
 from techmarket.domain.fields import FIELDS_BY_KEY
 from techmarket.domain.identifiers import masked_party_id
+from techmarket.domain.income import STANDING, IncomeStatus
 from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.workflow import Status
 from techmarket.registry import rules
@@ -418,3 +419,44 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IncomeDeclaration(models.Model):
+    """技术性收入核定: a year's income after performance, declared by the seller and verified
+    (or returned) by the contract's agency. Never deleted: a returned declaration stays as
+    history and frees its year for a new declaration, so at most one per contract and year is
+    declared or verified at a time."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="income_declarations"
+    )
+    year = models.PositiveSmallIntegerField()
+    received_amount = models.DecimalField(**AMOUNT)  # 当年到账金额
+    technical_income = models.DecimalField(**AMOUNT)  # 其中技术性收入
+    note = models.TextField(blank=True, default="")
+    status = models.CharField(
+        max_length=10,
+        default=IncomeStatus.DECLARED.value,
+        choices=[(s.value, s.value) for s in IncomeStatus],
+    )
+    declared_by = models.CharField(max_length=150)
+    declared_at = models.DateTimeField()
+    decided_by = models.CharField(max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "year"],
+                condition=Q(status__in=sorted(s.value for s in STANDING)),
+                name="income_one_standing_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(received_amount__gt=0)
+                & Q(technical_income__gt=0)
+                & Q(technical_income__lte=models.F("received_amount")),
+                name="income_technical_within_received",
+            ),
+        ]
