@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0007_objections"),
+        ("registry", "0008_verbose_names_zh"),
     ]
 
     operations = [
