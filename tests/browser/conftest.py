@@ -100,9 +100,9 @@ def open_page(browser, live_server, watch, request):  # type: ignore[no-untyped-
         page = context.new_page()
         page.on(
             "console",
-            lambda message: watch.console_errors.append(message.text)
-            if message.type == "error"
-            else None,
+            lambda message: (
+                watch.console_errors.append(message.text) if message.type == "error" else None
+            ),
         )
         page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
         contexts.append((context, page))
