@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from techmarket.codes.lists import code_list
+from techmarket.domain.income import INCOME_STATUS_LABELS
 from techmarket.domain.problems import (
     Conflict,
     DomainError,
@@ -23,11 +24,12 @@ from techmarket.domain.problems import (
     PermissionDenied,
     StaleObject,
 )
-from techmarket.domain.workflow import Action, Role, available_actions
+from techmarket.domain.workflow import REGISTRAR_ROLES, Action, Role, available_actions
 from techmarket.registry import permissions, steps
 from techmarket.registry.actors import Actor
 from techmarket.registry.attachments import list_attachments
 from techmarket.registry.certificates import tax_items
+from techmarket.registry.income import income_of
 from techmarket.registry.models import Contract
 from techmarket.registry.selectors import (
     content_changes,
@@ -113,6 +115,23 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         and contract.status in ("draft", "correction_requested"),
         "is_seller": actor.role is Role.SELLER,
         "certificate": contract.certificates.filter(superseded_at=None).exists(),
+        **_income(actor, contract),
+    }
+
+
+def _income(actor: Actor, contract: Contract) -> dict[str, Any]:
+    """The income declarations of a registered (or since cancelled) contract."""
+    if not contract.registration_number:
+        return {}
+    declarations = income_of(contract.pk, actor)
+    return {
+        "income": declarations,
+        "income_open": contract.status == "registered",
+        "may_declare": actor.role is Role.SELLER and contract.status == "registered",
+        "may_decide_income": actor.role in REGISTRAR_ROLES
+        and _may_act(actor, contract, Action.AMEND),
+        "income_sheet": any(d.status == "verified" for d in declarations),
+        "income_labels": INCOME_STATUS_LABELS,
     }
 
 

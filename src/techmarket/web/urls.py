@@ -9,6 +9,7 @@ from techmarket.web import (
     contract_lists,
     contract_pages,
     file_pages,
+    income_pages,
     pages,
     views,
 )
@@ -42,6 +43,13 @@ urlpatterns = [
         file_pages.certificate,
         name="certificate",
     ),
+    path("contracts/<int:contract_id>/income/", income_pages.declare, name="income_declare"),
+    path(
+        "contracts/<int:contract_id>/income/<int:declaration_id>/<str:decision>/",
+        income_pages.decide,
+        name="income_decide",
+    ),
+    path("contracts/<int:contract_id>/income-sheet.pdf", income_pages.sheet, name="income_sheet"),
     # The printed QR codes open this address: its path is fixed with the certificate.
     path(f"{VERIFY_PATH.strip('/')}/<str:code>", views.verify, name="verify"),
 ]
