@@ -149,6 +149,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:landing"
+# E-mail notices go out only where an SMTP server is named (TECHMARKET_SMTP_HOST).
+EMAIL_HOST = os.environ.get("TECHMARKET_SMTP_HOST", "")
+EMAIL_HOST_CONFIGURED = bool(EMAIL_HOST)
+EMAIL_PORT = int(os.environ.get("TECHMARKET_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TECHMARKET_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TECHMARKET_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("TECHMARKET_SMTP_TLS", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("TECHMARKET_MAIL_FROM", "techmarket@localhost")
 # The landing page names the demo users and their password (scripts/demo sets this).
 DEMO_LOGINS = os.environ.get("TECHMARKET_DEMO_LOGINS", "0") == "1"
 

@@ -195,3 +195,21 @@ def test_the_language_switch_turns_the_pages_english(browser_as, registrar):
 def test_an_unknown_page_is_the_house_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "回到首页" in response.content.decode()
+
+
+def test_a_notice_shows_in_the_frame_and_opens_its_contract(
+    browser_as, registrar, seller, agencies, now
+):
+    from techmarket.registry.notices import collect
+
+    collect(now, now.date())
+    contract = submitted(seller, agencies["city"], now, external_id="WEB-N")
+    collect(now, now.date())
+    client = browser_as(registrar)
+    frame = client.get("/home/").content.decode()
+    assert re.search(r'class="bell">提醒 <span class="count">1</span>', frame)
+    assert "新申请待受理" in client.get("/notices/").content.decode()
+    notice = contract.notices.get()
+    opened = client.post("/notices/read/", {"notice": notice.pk, "contract": contract.pk})
+    assert opened["Location"] == f"/contracts/{contract.pk}/"
+    assert 'class="bell">提醒</a>' in client.get("/home/").content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -460,3 +461,49 @@ class IncomeDeclaration(models.Model):
                 name="income_technical_within_received",
             ),
         ]
+
+
+class Notice(models.Model):
+    """A message to one person that something waits for them (在页面和邮件中提醒).
+
+    Written from the audit trail by `notices.collect` (so a step never fails for want of a
+    notice, and none is lost), and by the daily deadline reminder; `key` makes both idempotent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name="收件人",
+    )
+    contract = models.ForeignKey(
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name="技术合同",
+    )
+    kind = models.CharField("类别", max_length=20)
+    text = models.CharField("内容", max_length=300)
+    text_en = models.CharField("内容（英文）", max_length=300)
+    key = models.CharField("去重键", max_length=120, unique=True)
+    created_at = models.DateTimeField("时间")
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class NoticeCursor(models.Model):
+    """How far `notices.collect` has read the audit trail (one row, locked while it reads)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField("已处理到的审计序号", default=0)
+
+    class Meta:
+        verbose_name = "提醒进度"
+        verbose_name_plural = "提醒进度"

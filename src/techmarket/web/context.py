@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from techmarket.domain.workflow import Role
 from techmarket.registry.actors import actor_for_user
+from techmarket.registry.notices import unread_count
 from techmarket.registry.worklist import Worklist, worklist
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {
@@ -34,6 +35,7 @@ def frame(request: HttpRequest) -> dict[str, Any]:
         return worklist(actor, timezone.localdate())
 
     return {
+        "frame_unread": SimpleLazyObject(lambda: unread_count(actor)),
         "frame_actor": actor,
         "frame_role": ROLE_NAMES.get(actor.role, (actor.role, actor.role)),
         "frame_todo": SimpleLazyObject(todo),

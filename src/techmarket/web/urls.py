@@ -10,6 +10,7 @@ from techmarket.web import (
     contract_pages,
     file_pages,
     income_pages,
+    notice_pages,
     pages,
     views,
 )
@@ -25,6 +26,8 @@ urlpatterns = [
     path("password/done/", account_pages.password_change_done, name="password_change_done"),
     path("signup/", account_pages.signup, name="signup"),
     path("organisation/", account_pages.organisation, name="organisation"),
+    path("notices/", notice_pages.notices, name="notices"),
+    path("notices/read/", notice_pages.read, name="notices_read"),
     path("contracts/", contract_lists.contracts, name="contracts"),
     path("contracts/new/", contract_forms.new_contract, name="contract_new"),
     path("contracts/check/", contract_forms.check_contract, name="contract_check"),
