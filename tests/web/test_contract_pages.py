@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from techmarket.registry import services
 from techmarket.registry.models import Contract
 from techmarket.registry.selectors import correction_request
-from tests.domain.builders import valid_row
+from tests.domain.builders import valid_record, valid_row
 from tests.registry.flow import registered, submitted
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,16 @@ def test_a_notice_shows_in_the_frame_and_opens_its_contract(
     opened = client.post("/notices/read/", {"notice": notice.pk, "contract": contract.pk})
     assert opened["Location"] == f"/contracts/{contract.pk}/"
     assert 'class="bell">提醒</a>' in client.get("/home/").content.decode()
+
+
+def test_a_draft_shows_the_check_list_with_the_missing_contract_text(
+    browser_as, seller, agencies, now
+):
+    contract = services.create_draft(
+        valid_record(),
+        agency=agencies["city"],
+        actor=seller,
+        now=now,
+    )
+    page = browser_as(seller).get(f"/contracts/{contract.pk}/").content.decode()
+    assert "提交前检查" in page and "请上传签章后的合同文本" in page

@@ -87,3 +87,16 @@ def test_income_above_the_technology_value_is_refused_with_the_reason(browser_as
     )
     assert not IncomeDeclaration.objects.filter(contract=done).exists()
     assert "技术交易额" in response.content.decode()
+
+
+def test_the_agency_sees_a_signed_up_organisation_as_new(
+    client, browser_as, other_district_registrar, registrar
+):
+    client.post("/signup/", form())
+    client.logout()
+    assert "广州示例新材料有限公司" in browser_as(registrar).get("/home/").content.decode()
+    # Huangpu's station does not cover Tianhe (440106).
+    assert (
+        "广州示例新材料有限公司"
+        not in browser_as(other_district_registrar).get("/home/").content.decode()
+    )

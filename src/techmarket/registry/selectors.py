@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
 from techmarket.accounts.models import Agency, Profile
 from techmarket.codes.lists import code_list
+from techmarket.codes.regions import is_within
 from techmarket.domain.identifiers import masked_party_id
 from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.problems import NotFound
-from techmarket.domain.workflow import Role, Status
+from techmarket.domain.workflow import REGISTRAR_ROLES, Role, Status
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract, Objection, Party
 from techmarket.registry.permissions import (
@@ -248,3 +250,25 @@ def organisation_members(party: Party) -> list[Profile]:
     return list(
         Profile.objects.filter(party=party).select_related("user").order_by("user__username")
     )
+
+
+def new_organisations(actor: Actor, since: datetime) -> list[Profile]:
+    """Seller organisations that signed up since `since` in the actor's jurisdiction (the
+    agency sees them as new): their first user's profile, newest first."""
+    if actor.role not in REGISTRAR_ROLES or actor.agency is None:
+        return []
+    region = actor.agency.region_code
+    profiles = (
+        Profile.objects.filter(role=Role.SELLER, user__date_joined__gte=since)
+        .exclude(party=None)
+        .select_related("party", "user")
+        .order_by("-user__date_joined")
+    )
+    seen: set[int] = set()
+    found = []
+    for profile in profiles[:500]:
+        party = profile.party
+        if party.pk not in seen and party.region_code and is_within(party.region_code, region):
+            seen.add(party.pk)
+            found.append(profile)
+    return found

@@ -29,6 +29,7 @@ from techmarket.registry import permissions, steps
 from techmarket.registry.actors import Actor
 from techmarket.registry.attachments import list_attachments
 from techmarket.registry.certificates import tax_items
+from techmarket.registry.checklist import pre_submission_checks
 from techmarket.registry.income import income_of
 from techmarket.registry.models import Contract
 from techmarket.registry.selectors import (
@@ -116,6 +117,9 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "is_seller": actor.role is Role.SELLER,
         "certificate": contract.certificates.filter(superseded_at=None).exists(),
         **_income(actor, contract),
+        "checklist": pre_submission_checks(contract, today)
+        if contract.status == "draft" and actor.role is Role.SELLER
+        else (),
     }
 
 

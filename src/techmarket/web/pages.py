@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,9 +13,13 @@ from django.views.decorators.http import require_safe
 from techmarket.domain.workflow import Role
 from techmarket.registry import contract_list
 from techmarket.registry.actors import actor_for_user
+from techmarket.registry.selectors import new_organisations
 from techmarket.registry.worklist import WAITING_FOR, worklist
 from techmarket.web.access import with_actor
 from techmarket.web.rows import table_rows
+
+# An organisation counts as new on the agency's first page this many days after signing up.
+NEW_ORGANISATION_DAYS = 30
 
 
 @require_safe
@@ -46,5 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"todo": todo, "rows": table_rows(page.items, today), "more": page.next_cursor},
+        {
+            "todo": todo,
+            "rows": table_rows(page.items, today),
+            "more": page.next_cursor,
+            "new_organisations": new_organisations(
+                actor, timezone.now() - timedelta(days=NEW_ORGANISATION_DAYS)
+            ),
+        },
     )
