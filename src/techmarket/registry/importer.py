@@ -778,6 +778,14 @@ def _target(actor: Actor, agency: Agency | None) -> Agency:
     return target
 
 
+def import_target(actor: Actor, agency: Agency | None = None) -> Agency:
+    """The agency `actor` would import into (the one named, else their own), refused exactly
+    as `import_records` refuses it: for a check before the import itself runs (a queued job)."""
+    target = _target(actor, agency)
+    _may_import(actor, target)
+    return target
+
+
 @contextmanager
 def _rows_of(source: Source, name: str | None) -> Iterator[Rows]:
     """The rows of a path, of an uploaded binary file (read as a file named `name`), or rows
@@ -820,7 +828,7 @@ def import_records(
     writes.
     """
     agency = _target(actor, agency)
-    jurisdiction = _may_import(actor, agency)
+    jurisdiction = _may_import(actor, agency)  # `import_target` refuses the same way
     with _rows_of(source, name) as rows:
         return _import(
             rows,
