@@ -190,3 +190,29 @@ def test_the_worker_loop_stops_when_asked(registrar, now):
     stop = threading.Event()
     stop.set()
     assert work(stop=stop) == 0
+
+
+def test_a_worker_stopped_mid_import_puts_the_job_back_in_the_queue(registrar, now, monkeypatch):
+    job = queue_import(good_csv(), "a.csv", actor=registrar, now=now)
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(import_jobs, "import_records", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_next_job()
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.started_at) == ("queued", 0, None)
+
+
+def test_the_jobs_work_command_runs_the_waiting_imports_once(registrar, now):
+    from typer.testing import CliRunner
+
+    from techmarket.cli.main import app
+
+    job = queue_import(good_csv(2), "a.csv", actor=registrar, now=now)
+    result = CliRunner().invoke(app, ["jobs", "work", "--once", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"jobs_run": 1' in result.stdout
+    job.refresh_from_db()
+    assert (job.status, job.created) == ("done", 2)

@@ -39,6 +39,7 @@ def _register() -> None:
         contract_list,
         contracts,
         income,
+        jobs,
         stats,
         targets,
         tokens,
@@ -58,6 +59,7 @@ def _register() -> None:
     app.add_typer(stats.app, name="stats")
     app.add_typer(targets.app, name="targets")
     app.add_typer(calendar.app, name="calendar")
+    app.add_typer(jobs.app, name="jobs")
     admin.register(app)
 
 

@@ -292,6 +292,9 @@ def run_job(job: ImportJob, *, now: datetime | None = None) -> ImportJob:
         )
     except DomainError as error:
         _fail(job, error.code, error.message, error.message_en, now=now)
+    except (KeyboardInterrupt, SystemExit):
+        _requeue(job)  # stopped, not broken: the import rolled back, the job waits again
+        raise
     except Exception:
         log.exception("import job %s failed", job.pk)
         _fail(
@@ -369,6 +372,13 @@ def _settle(job: ImportJob, *, now: datetime | None, **outcome: object) -> None:
     ).update(finished_at=now or timezone.now(), **outcome)
     if not stored:
         log.warning("import job %s was taken from this worker before it ended", job.pk)
+
+
+def _requeue(job: ImportJob) -> None:
+    ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts).update(
+        status=Status.QUEUED, started_at=None, rows_processed=0, attempts=F("attempts") - 1
+    )
+    _beside(job, ".progress").unlink(missing_ok=True)
 
 
 def recover_stalled(*, now: datetime) -> list[int]:
