@@ -1,6 +1,6 @@
 """Routes of the browser front end."""
 
-from django.urls import path
+from django.urls import include, path
 
 from techmarket.registry.certificates import VERIFY_PATH
 from techmarket.web import (
@@ -42,6 +42,7 @@ urlpatterns = [
         file_pages.certificate,
         name="certificate",
     ),
+    path("imports/", include("techmarket.web.import_urls")),
     # The printed QR codes open this address: its path is fixed with the certificate.
     path(f"{VERIFY_PATH.strip('/')}/<str:code>", views.verify, name="verify"),
 ]
