@@ -148,14 +148,28 @@ def serve(
 
     record_in_batches(1.0)  # token uses in one write a second, not one per request
     refresher = _refresh_statistics_after_commits()
+    worker = _run_import_jobs()
+    notifier = _send_notices()
     console.print(
         f"techmarket 在 {options.url} 提供服务（{options.workers} 进程 × {threads} 线程）"
     )
     try:
         run(options)
     finally:
-        refresher.terminate()
-        refresher.wait(30)
+        _stop(refresher, worker, notifier)
+
+
+def _stop(*processes: subprocess.Popen[bytes]) -> None:
+    """Ask the helper processes to stop (an import worker rolls back a running import and puts
+    its job back in the queue); kill one that does not within 30 seconds."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _refresh_statistics_after_commits() -> subprocess.Popen[bytes]:
@@ -168,6 +182,23 @@ def _refresh_statistics_after_commits() -> subprocess.Popen[bytes]:
     subscribe_after_audit_commit(request_refresh_after_commit)
     return subprocess.Popen(
         [sys.executable, "-m", "techmarket.cli", "stats", "refresh", "--watch"],
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _run_import_jobs() -> subprocess.Popen[bytes]:
+    """The one process that runs the imports queued from the web pages, never a web worker:
+    an import can take minutes, far longer than a request may."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "techmarket.cli", "jobs", "work"], stdout=subprocess.DEVNULL
+    )
+
+
+def _send_notices() -> subprocess.Popen[bytes]:
+    """Notices from new audit events and near deadlines, every 30 seconds, mailed where SMTP
+    is configured (registry/notices.py)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "techmarket.cli", "notify", "--watch", "--every", "30"],
         stdout=subprocess.DEVNULL,
     )
 

@@ -39,6 +39,7 @@ def _register() -> None:
         contract_list,
         contracts,
         income,
+        jobs,
         notify,
         stats,
         targets,
@@ -60,6 +61,7 @@ def _register() -> None:
     app.add_typer(targets.app, name="targets")
     app.add_typer(calendar.app, name="calendar")
     app.command("notify")(notify.notify_command)
+    app.add_typer(jobs.app, name="jobs")
     admin.register(app)
 
 

@@ -841,3 +841,24 @@ def _check_xlsx(src: Source, stream: IO[bytes]) -> RecordSource:
 def _is_filled(cell: object) -> bool:
     value = getattr(cell, "value", None)
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def record_format(name: str) -> str | None:
+    """The format a file name's suffix says (csv, jsonl, xlsx), or None."""
+    return _SUFFIXES.get(Path(name).suffix.lower())
+
+
+def estimated_rows(path: Path) -> int | None:
+    """About how many records a file holds, for a progress bar, without reading them: the lines
+    of a JSON Lines file, or of a CSV file less its header (a cell with line breaks makes that
+    an overestimate). None for xlsx, whose sheets often do not state their size."""
+    fmt = record_format(path.name)
+    if fmt not in ("csv", "jsonl"):
+        return None
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines += last != b"\n"  # a last line without its line break
+    return max(lines - (fmt == "csv"), 0)

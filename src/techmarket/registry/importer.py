@@ -744,18 +744,26 @@ Rows = Iterable[tuple[int, Mapping[str, object]]]
 Source = Path | BinaryIO | Rows
 
 
-def _may_import(actor: Actor, agency: Agency) -> str | None:
-    """Refuse an actor who may not import into `agency`; the region every row's agency must
-    lie in (None: anywhere, for the operator)."""
-    if actor.role is Role.OPERATOR:
-        return None
-    if actor.role not in REGISTRAR_ROLES or actor.agency is None:
+def _ensure_importer(actor: Actor) -> None:
+    """Refuse anyone but the operator and an agency's registrar or administrator."""
+    if actor.role is not Role.OPERATOR and (
+        actor.role not in REGISTRAR_ROLES or actor.agency is None
+    ):
         raise PermissionDenied(
             "只有登记机构的登记员或机构管理员可以导入合同",
             "only an agency's registrar or administrator may import contracts",
             code="import_not_allowed",
             role=str(actor.role),
         )
+
+
+def _may_import(actor: Actor, agency: Agency) -> str | None:
+    """Refuse an actor who may not import into `agency`; the region every row's agency must
+    lie in (None: anywhere, for the operator)."""
+    if actor.role is Role.OPERATOR:
+        return None
+    _ensure_importer(actor)
+    assert actor.agency is not None
     if agency.pk != actor.agency.pk:
         raise PermissionDenied(
             f"只能向本登记机构导入合同，不能向 {agency.code} 导入",
@@ -775,6 +783,15 @@ def _target(actor: Actor, agency: Agency | None) -> Agency:
             "no registering agency was given for the import",
             code="import_agency_required",
         )
+    return target
+
+
+def import_target(actor: Actor, agency: Agency | None = None) -> Agency:
+    """The agency `actor` would import into (the one named, else their own), refused exactly
+    as `import_records` refuses it: for a check before the import itself runs (a queued job)."""
+    _ensure_importer(actor)  # first: a seller has no agency to name, and is told why
+    target = _target(actor, agency)
+    _may_import(actor, target)
     return target
 
 
@@ -820,7 +837,7 @@ def import_records(
     writes.
     """
     agency = _target(actor, agency)
-    jurisdiction = _may_import(actor, agency)
+    jurisdiction = _may_import(actor, agency)  # `import_target` refuses the same way
     with _rows_of(source, name) as rows:
         return _import(
             rows,

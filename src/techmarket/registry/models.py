@@ -507,3 +507,61 @@ class NoticeCursor(models.Model):
     class Meta:
         verbose_name = "提醒进度"
         verbose_name_plural = "提醒进度"
+
+
+class ImportJob(models.Model):
+    """A file import run in the background (`registry/import_jobs.py`): queued by a page, run
+    by the `jobs work` process, its outcome kept for the person who queued it.
+
+    The upload lies outside the web root under `storage_name`; `file_name` is the person's
+    name for it, shown only. While the job runs, its progress is kept in a file beside the
+    upload, not in this row: the import holds one long transaction, and on SQLite no other
+    write (this row's) could pass it. Rows are never deleted.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    username = models.CharField("提交人", max_length=150)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="登记机构"
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    storage_name = models.CharField("存储名", max_length=100, unique=True)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    as_registered = models.BooleanField("迁移已登记合同", default=False)
+    dry_run = models.BooleanField("只检查不导入", default=False)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default="queued")
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
+    rows_total = models.PositiveIntegerField("行数(估计)", null=True, blank=True)
+    rows_processed = models.PositiveIntegerField("已处理行数", default=0)
+    created_at = models.DateTimeField("提交时间")
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    committed = models.BooleanField("已写入", default=False)
+    created = models.PositiveIntegerField("新增", default=0)
+    skipped = models.PositiveIntegerField("跳过", default=0)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    error_code = models.CharField("失败代码", max_length=100, blank=True, default="")
+    error_message = models.TextField("失败原因", blank=True, default="")
+    error_message_en = models.TextField("失败原因(英文)", blank=True, default="")
+
+    class Meta:
+        verbose_name = "批量导入任务"
+        verbose_name_plural = "批量导入任务"
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["username", "created_at"]),
+            models.Index(fields=["agency", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

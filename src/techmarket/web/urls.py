@@ -1,6 +1,6 @@
 """Routes of the browser front end."""
 
-from django.urls import path
+from django.urls import include, path
 
 from techmarket.registry.certificates import VERIFY_PATH
 from techmarket.web import (
@@ -53,6 +53,7 @@ urlpatterns = [
         name="income_decide",
     ),
     path("contracts/<int:contract_id>/income-sheet.pdf", income_pages.sheet, name="income_sheet"),
+    path("imports/", include("techmarket.web.import_urls")),
     # The printed QR codes open this address: its path is fixed with the certificate.
     path(f"{VERIFY_PATH.strip('/')}/<str:code>", views.verify, name="verify"),
 ]
