@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
 from techmarket.registry import services
@@ -226,3 +227,28 @@ def test_a_draft_shows_the_check_list_with_the_missing_contract_text(
     )
     page = browser_as(seller).get(f"/contracts/{contract.pk}/").content.decode()
     assert "提交前检查" in page and "请上传签章后的合同文本" in page
+
+
+def test_an_oversized_attachment_is_refused_with_a_message_not_a_server_error(
+    seller, agencies, now, settings, attachment_dir
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    contract = services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(get_user_model().objects.get(username="seller"))
+    page = client.get(f"/contracts/{contract.pk}/")
+    token = page.cookies["csrftoken"].value
+    big = SimpleUploadedFile(
+        "合同.pdf", b"%PDF-1.4\n" + b"0" * 200_000, content_type="application/pdf"
+    )
+    response = client.post(
+        f"/contracts/{contract.pk}/attachments/",
+        {"csrfmiddlewaretoken": token, "file": big},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert contract.attachments.count() == 0
+    assert "flash-error" in response.content.decode()

@@ -38,7 +38,7 @@ class Limit(NamedTuple):
 # The uploads that have a limit; other uploads pass untouched.
 LIMITS: tuple[Limit, ...] = (
     Limit(re.compile(r"/api/v1/contracts/[^/]+/attachments/?"), max_bytes),
-    Limit(re.compile(r"/contracts/\d+/attachments/?"), max_bytes),  # the contract page's upload
+    Limit(re.compile(r"/contracts/\d+/attachments/?"), max_bytes, page=True),  # contract page
     Limit(re.compile(r"/imports/"), max_bytes, import_too_large, page=True),  # bulk import page
 )
 

@@ -22,6 +22,9 @@ from techmarket.web.templatetags.web_format import pick
 def attach(request: HttpRequest, contract_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     try:
+        refused: DomainError | None = getattr(request, "refused_upload", None)
+        if refused is not None:  # over the size limit: dropped while it arrived
+            raise refused
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("请选择要上传的文件", "choose a file to upload", code="file_missing")
