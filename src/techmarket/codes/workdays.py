@@ -25,6 +25,15 @@ def covers(year: int) -> bool:
     return True
 
 
+@cache
+def _package_workday(d: date) -> bool:
+    """The package's answer (it scans its whole holiday table on each call, ~30 µs): asked once
+    per day for the life of the process; a page counting fifty deadlines asks a thousand."""
+    if covers(d.year):
+        return bool(chinese_calendar.is_workday(d))
+    return d.weekday() < 5
+
+
 def _as_date(d: date) -> date:
     """Plain date (a datetime would never equal the dates in the override sets)."""
     return d.date() if isinstance(d, datetime) else d
@@ -49,9 +58,7 @@ class WorkingCalendar:
             return False
         if d in self.extra_workdays:
             return True
-        if covers(d.year):
-            return bool(chinese_calendar.is_workday(d))
-        return d.weekday() < 5
+        return _package_workday(d)
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (not counted); n<0 goes backwards, n=0 is start."""

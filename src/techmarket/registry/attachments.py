@@ -102,7 +102,11 @@ def add_attachment(
 
 def list_attachments(contract_id: int, actor: Actor) -> list[Attachment]:
     """The contract's attachments, oldest first, for anyone who may read the contract."""
-    contract = find_contract(contract_id, actor)
+    return attachments_of(find_contract(contract_id, actor))
+
+
+def attachments_of(contract: Contract) -> list[Attachment]:
+    """The attachments of a contract the caller has already found through `find_contract`."""
     return list(contract.attachments.order_by("pk"))
 
 

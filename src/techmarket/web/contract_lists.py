@@ -24,7 +24,7 @@ from techmarket.interchange.writers import write_records
 from techmarket.registry import contract_list
 from techmarket.registry.records import EXPORT_KEYS
 from techmarket.registry.selectors import export_selected
-from techmarket.registry.worklist import WAITING_FOR, worklist
+from techmarket.registry.worklist import WAITING_FOR
 from techmarket.web.access import with_actor
 from techmarket.web.rows import table_rows
 
@@ -107,7 +107,6 @@ def contracts(request: HttpRequest) -> HttpResponse:
         "chosen_statuses": request.GET.getlist("status"),
         "types": code_list("contract_types"),
         "sorts": SORT_LABELS,
-        "todo": worklist(actor, today),
         "queue": bool(request.GET.get("queue")),
     }
     try:

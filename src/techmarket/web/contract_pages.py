@@ -27,7 +27,7 @@ from techmarket.domain.problems import (
 from techmarket.domain.workflow import REGISTRAR_ROLES, Action, Role, available_actions
 from techmarket.registry import permissions, steps
 from techmarket.registry.actors import Actor
-from techmarket.registry.attachments import list_attachments
+from techmarket.registry.attachments import attachments_of
 from techmarket.registry.certificates import tax_items
 from techmarket.registry.checklist import pre_submission_checks
 from techmarket.registry.income import income_of
@@ -101,7 +101,7 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "record": record,
         "sections": sections(record, at_fault=at_fault),
         "events": contract_events(contract),
-        "attachments": list_attachments(contract.pk, actor),
+        "attachments": attachments_of(contract),
         "actions": _offered(actor, contract),
         "correction": correction,
         "changes": content_changes(contract, actor),

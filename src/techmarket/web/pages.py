@@ -14,7 +14,7 @@ from techmarket.domain.workflow import Role
 from techmarket.registry import contract_list
 from techmarket.registry.actors import actor_for_user
 from techmarket.registry.selectors import new_organisations
-from techmarket.registry.worklist import WAITING_FOR, worklist
+from techmarket.registry.worklist import WAITING_FOR
 from techmarket.web.access import with_actor
 from techmarket.web.rows import table_rows
 
@@ -41,7 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
     waiting = WAITING_FOR.get(actor.role, ())
     if not waiting:
         return redirect("web:contracts")
-    todo = worklist(actor, today)
     filters = contract_list.ContractFilter(statuses=tuple(waiting))
     if actor.role is not Role.SELLER:
         filters = contract_list.ContractFilter(
@@ -53,7 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            "todo": todo,
             "rows": table_rows(page.items, today),
             "more": page.next_cursor,
             "new_organisations": new_organisations(
