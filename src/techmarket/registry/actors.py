@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from techmarket.accounts.models import Agency
+from techmarket.accounts.models import Agency, Profile
 from techmarket.domain.problems import NotFound
 from techmarket.domain.workflow import Role
 
@@ -45,7 +45,10 @@ def system_actor(agency: Agency | None = None, *, login: str = "operator") -> Ac
 
 def actor_for_user(user: object) -> Actor | None:
     """The Actor of a signed-in user or a token's user; None for a user without a role."""
-    profile = getattr(user, "profile", None)
-    if profile is None or not getattr(user, "is_active", False):
+    if not getattr(user, "is_active", False):
+        return None
+    # The profile and its agency in one query (every page and API call asks).
+    profile = Profile.objects.select_related("agency").filter(user_id=user.pk).first()  # type: ignore[attr-defined]
+    if profile is None:
         return None
     return Actor(user.username, Role(profile.role), profile.agency, profile.party_id, user.pk)  # type: ignore[attr-defined]

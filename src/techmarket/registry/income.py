@@ -149,7 +149,11 @@ def return_income(
 
 def income_of(contract_id: int | str, actor: Actor) -> list[IncomeDeclaration]:
     """Every declaration of the contract, returned ones too, by year: for anyone who may read it."""
-    contract = find_contract(contract_id, actor)
+    return declarations_of(find_contract(contract_id, actor))
+
+
+def declarations_of(contract: Contract) -> list[IncomeDeclaration]:
+    """`income_of` for a contract the caller has already found through `find_contract`."""
     return list(contract.income_declarations.order_by("year", "pk"))
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from techmarket.domain.workflow import Role
-from techmarket.registry.actors import actor_for_user
+from techmarket.registry.actors import Actor, actor_for_user
 from techmarket.registry.notices import unread_count
 from techmarket.registry.worklist import Worklist, worklist
 
@@ -27,16 +27,22 @@ def frame(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    actor = actor_for_user(user)
+    actor = getattr(request, "actor", None) or actor_for_user(user)  # with_actor's, if set
     if actor is None:
         return {}
-
-    def todo() -> Worklist:
-        return worklist(actor, timezone.localdate())
 
     return {
         "frame_unread": SimpleLazyObject(lambda: unread_count(actor)),
         "frame_actor": actor,
         "frame_role": ROLE_NAMES.get(actor.role, (actor.role, actor.role)),
-        "frame_todo": SimpleLazyObject(todo),
+        "frame_todo": SimpleLazyObject(lambda: todo_of(request, actor)),
     }
+
+
+def todo_of(request: HttpRequest, actor: Actor) -> Worklist:
+    """The actor's to-do counts, read once per request (the frame and the page both show them)."""
+    found = getattr(request, "_techmarket_todo", None)
+    if found is None:
+        found = worklist(actor, timezone.localdate())
+        request._techmarket_todo = found  # type: ignore[attr-defined]
+    return found

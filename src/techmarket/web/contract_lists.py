@@ -19,13 +19,14 @@ from django.views.decorators.http import require_safe
 
 from techmarket.codes.lists import code_list
 from techmarket.domain.problems import DomainError
-from techmarket.domain.workflow import STATUS_LABELS, Role, Status
+from techmarket.domain.workflow import Role, Status
 from techmarket.interchange.writers import write_records
 from techmarket.registry import contract_list
 from techmarket.registry.records import EXPORT_KEYS
 from techmarket.registry.selectors import export_selected
 from techmarket.registry.worklist import WAITING_FOR
 from techmarket.web.access import with_actor
+from techmarket.web.context import todo_of
 from techmarket.web.rows import table_rows
 
 # An export is written while the reader waits: beyond this, narrow the filters or use the CLI.
@@ -101,9 +102,10 @@ def list_request(actor: Any, query: QueryDict, today: date) -> ListRequest:
 def contracts(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     today = timezone.localdate()
+    counts = todo_of(request, actor).by_status
     context: dict[str, Any] = {
         "q": request.GET,
-        "statuses": [(s.value, STATUS_LABELS[s]) for s in Status],
+        "statuses": [(s.value, counts.get(s.value)) for s in Status],
         "chosen_statuses": request.GET.getlist("status"),
         "types": code_list("contract_types"),
         "sorts": SORT_LABELS,

@@ -30,7 +30,7 @@ from techmarket.registry.actors import Actor
 from techmarket.registry.attachments import attachments_of
 from techmarket.registry.certificates import tax_items
 from techmarket.registry.checklist import pre_submission_checks
-from techmarket.registry.income import income_of
+from techmarket.registry.income import declarations_of
 from techmarket.registry.models import Contract
 from techmarket.registry.selectors import (
     content_changes,
@@ -127,7 +127,7 @@ def _income(actor: Actor, contract: Contract) -> dict[str, Any]:
     """The income declarations of a registered (or since cancelled) contract."""
     if not contract.registration_number:
         return {}
-    declarations = income_of(contract.pk, actor)
+    declarations = declarations_of(contract)
     return {
         "income": declarations,
         "income_open": contract.status == "registered",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from techmarket.codes.lists import Code, code_list
 from techmarket.codes.regions import full_name
@@ -126,6 +127,9 @@ SECTIONS: tuple[tuple[str, tuple[str, str], tuple[str, ...]], ...] = (
 )
 
 
+MONOSPACED = frozenset({"seller_id", "buyer_id", "patent_numbers", "external_id"})
+
+
 @dataclass(frozen=True)
 class FieldView:
     """One field as a page shows or asks for it."""
@@ -154,6 +158,23 @@ class FieldView:
     @property
     def label(self) -> tuple[str, str]:
         return (self.field.label_zh, self.label_en)
+
+    @property
+    def display(self) -> str:
+        """The value as the contract page prints it: amounts 1,234.00, others as read."""
+        if self.field.kind == "amount" and self.value:
+            try:
+                return f"{Decimal(self.value):,.2f}"
+            except ArithmeticError:
+                return self.value
+        return self.shown or "—"
+
+    @property
+    def css(self) -> str:
+        """Amounts right-aligned, identifiers in the monospace font."""
+        if self.field.kind == "amount":
+            return "num"
+        return "mono" if self.key in MONOSPACED else ""
 
 
 def shown_value(key: str, value: str) -> str:

@@ -130,3 +130,11 @@ def when(value: str | datetime | None) -> str:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@register.simple_tag(name="rows_html")
+def rows_html_tag(rows: Any, selectable: bool = False) -> str:
+    """The contract table's rows (web/rows.py builds them without the template engine)."""
+    from techmarket.web.rows import rows_html
+
+    return rows_html(rows, selectable=bool(selectable))
