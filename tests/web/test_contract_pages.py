@@ -252,3 +252,19 @@ def test_an_oversized_attachment_is_refused_with_a_message_not_a_server_error(
     assert response.status_code == 200
     assert contract.attachments.count() == 0
     assert "flash-error" in response.content.decode()
+
+
+def test_a_seller_prints_a_registration_list_of_chosen_contracts(
+    browser_as, seller, registrar, agencies, now
+):
+    from tests.pdf_text import pdf_text
+
+    one = registered(seller, registrar, agencies["city"], now, external_id="L-1")
+    two = registered(seller, registrar, agencies["city"], now, external_id="L-2")
+    client = browser_as(seller)
+    listed = client.post(
+        "/contracts/batch/", {"action": "batch_list", "ids": [one.pk, two.pk]}, follow=True
+    )
+    assert listed["Content-Type"] == "application/pdf"
+    text = pdf_text(listed.content)
+    assert one.registration_number in text and two.registration_number in text

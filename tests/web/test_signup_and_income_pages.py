@@ -100,3 +100,15 @@ def test_the_agency_sees_a_signed_up_organisation_as_new(
         "广州示例新材料有限公司"
         not in browser_as(other_district_registrar).get("/home/").content.decode()
     )
+
+
+def test_a_seller_adds_a_colleague_who_acts_for_the_same_organisation(browser_as, seller, outsider):
+    client = browser_as(seller)
+    added = client.post(
+        "/organisation/", {"username": "colleague", "password": "another-long-pass-9"}
+    )
+    assert added.status_code == 302
+    profile = get_user_model().objects.get(username="colleague").profile
+    assert profile.party_id == seller.party_id and profile.role == "seller"
+    taken = client.post("/organisation/", {"username": "outsider", "password": "x-long-pass-99"})
+    assert taken.status_code == 422 and "已被使用" in taken.content.decode()

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import translation
 
 from techmarket.accounts.models import Profile
-from techmarket.domain.problems import Conflict, DomainError
+from techmarket.domain.problems import Conflict, DomainError, PermissionDenied
 from techmarket.domain.workflow import Role
+from techmarket.registry.actors import Actor
 from techmarket.registry.parties import register_organisation
 from techmarket.registry.users import checked_username
 
@@ -64,3 +65,27 @@ def sign_up(
         party = register_organisation(identifier, name=name, region=region, today=today)
         user = get_user_model().objects.create_user(username, email=email, password=password)
         return Profile.objects.create(user=user, role=Role.SELLER, party=party)
+
+
+def add_colleague(actor: Actor, *, username: str, password: str, email: str = "") -> Profile:
+    """A seller adds a colleague who acts for the same organisation (its own users only)."""
+    if actor.role is not Role.SELLER or actor.party_id is None:
+        raise PermissionDenied(
+            "只有卖方单位的用户可以为本单位添加用户",
+            "only a seller organisation's users add its users",
+            code="colleagues_sellers_only",
+        )
+    username = checked_username(username)
+    if get_user_model().objects.filter(username=username).exists():
+        raise Conflict(
+            f"用户名 {username} 已被使用，请换一个",
+            f"the username {username} is taken; choose another",
+            code="username_taken",
+            field="username",
+        )
+    weak = _password_problem(password, username)
+    if weak is not None:
+        raise weak
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(username, email=email, password=password)
+        return Profile.objects.create(user=user, role=Role.SELLER, party_id=actor.party_id)

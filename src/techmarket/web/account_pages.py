@@ -8,12 +8,13 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from techmarket.domain.problems import DomainError, ValidationFailed
 from techmarket.registry.selectors import organisation_members, organisation_of
-from techmarket.registry.signup import sign_up
+from techmarket.registry.signup import add_colleague, sign_up
 from techmarket.web.access import with_actor
+from techmarket.web.record_fields import shown_value
 from techmarket.web.templatetags.web_format import pick
 
 login_view = auth_views.LoginView.as_view(
@@ -91,15 +92,42 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @with_actor
 def organisation(request: HttpRequest) -> HttpResponse:
-    """The seller's organisation as the registry holds it, and the people who act for it."""
-    party = organisation_of(request.actor)  # type: ignore[attr-defined]
+    """The seller's organisation as the registry holds it, the people who act for it, and
+    adding a colleague."""
+    actor = request.actor  # type: ignore[attr-defined]
+    party = organisation_of(actor)
     if party is None:
         return redirect("web:home")
+    sent = {k: request.POST.get(k, "").strip() for k in ("username", "email")}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            add_colleague(
+                actor,
+                username=sent["username"],
+                password=request.POST.get("password", ""),
+                email=sent["email"],
+            )
+        except DomainError as error:
+            errors[FIELD_OF_CODE.get(error.code, "username")] = pick(error)
+        else:
+            messages.success(
+                request, pick((f"已添加用户 {sent['username']}", f"{sent['username']} added"))
+            )
+            return redirect("web:organisation")
     return render(
         request,
         "web/organisation.html",
-        {"party": party, "members": organisation_members(party)},
+        {
+            "party": party,
+            "region_name": shown_value("seller_region", party.region_code),
+            "nature_name": shown_value("seller_nature", party.nature),
+            "members": organisation_members(party),
+            "sent": sent,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
     )

@@ -128,6 +128,7 @@ def contracts(request: HttpRequest) -> HttpResponse:
         export_url=_with(request.GET, cursor=None, format="xlsx"),
         sort=page.sort,
         can_batch=actor.role in (Role.REGISTRAR, Role.AGENCY_ADMIN),
+        can_list=actor.role is Role.SELLER,
     )
     template = "web/parts/contract_table.html" if request.htmx else "web/contracts.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -21,6 +21,7 @@ from techmarket.domain.problems import (
     Conflict,
     DomainError,
     InvalidTransition,
+    NotFound,
     PermissionDenied,
     StaleObject,
 )
@@ -28,6 +29,8 @@ from techmarket.domain.workflow import REGISTRAR_ROLES, Action, Role, available_
 from techmarket.registry import permissions, steps
 from techmarket.registry.actors import Actor
 from techmarket.registry.attachments import attachments_of
+from techmarket.registry.batch_lists import batch_list_pdf as render_batch_list
+from techmarket.registry.batch_lists import create_batch_list
 from techmarket.registry.certificates import tax_items
 from techmarket.registry.checklist import pre_submission_checks
 from techmarket.registry.income import declarations_of
@@ -184,6 +187,27 @@ def act(request: HttpRequest, contract_id: int, action: str) -> HttpResponse:
     return redirect("web:contract", contract_id=contract_id)
 
 
+def _batch_list(request: HttpRequest, actor: Actor, ids: list[int], back: str) -> HttpResponse:
+    """登记清单: the seller's selected registered contracts on one printed list."""
+    try:
+        batch_list = create_batch_list(ids, actor, timezone.now())
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, pick(error))
+        return redirect(back)
+    return redirect("web:batch_list_pdf", batch_list_id=batch_list.pk)
+
+
+@require_safe
+@with_actor
+def batch_list_pdf(request: HttpRequest, batch_list_id: int) -> HttpResponse:
+    pdf = render_batch_list(batch_list_id, request.actor)  # type: ignore[attr-defined]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="batch-list-{batch_list_id}.pdf"'
+    return response
+
+
 def _takes(action: str, index: int) -> bool:
     try:
         return steps.STEPS[Action(action)][index]
@@ -213,6 +237,8 @@ def batch(request: HttpRequest) -> HttpResponse:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/contracts/"
+    if action == "batch_list" and ids:
+        return _batch_list(request, actor, ids, back)
     if action not in {str(a) for a in BATCH_STEPS} or not ids:
         messages.error(
             request,

@@ -32,6 +32,11 @@ urlpatterns = [
     path("contracts/new/", contract_forms.new_contract, name="contract_new"),
     path("contracts/check/", contract_forms.check_contract, name="contract_check"),
     path("contracts/batch/", contract_pages.batch, name="batch"),
+    path(
+        "batch-lists/<int:batch_list_id>.pdf",
+        contract_pages.batch_list_pdf,
+        name="batch_list_pdf",
+    ),
     path("contracts/<int:contract_id>/", contract_pages.contract_page, name="contract"),
     path("contracts/<int:contract_id>/edit/", contract_forms.edit_contract, name="contract_edit"),
     path("contracts/<int:contract_id>/act/<str:action>/", contract_pages.act, name="act"),
