@@ -72,6 +72,7 @@ def test_a_contract_goes_from_sign_up_to_a_verified_certificate(
     document(seller, "signup")
     seller.click("main form button[type=submit]")
     seller.wait_for_url("**/home/")
+    document(seller, "seller-home")
 
     # It fills a contract with a mistake: the technology value above the turnover.
     seller.click("nav.mainnav >> text=新建合同")
@@ -121,6 +122,7 @@ def test_a_contract_goes_from_sign_up_to_a_verified_certificate(
     # The district registrar finds it in the queue, accepts it and asks for a correction.
     registrar = open_page()
     sign_in(registrar, tianhe_registrar, PASSWORD)
+    document(registrar, "registrar-home")
     registrar.goto("/contracts/?queue=1")
     document(registrar, "registrar-queue")
     registrar.click("text=锂电池隔膜涂覆工艺技术开发合同")
@@ -151,6 +153,9 @@ def test_a_contract_goes_from_sign_up_to_a_verified_certificate(
     assert status_of(registrar) == "已登记"
     seller.reload()
     document(seller, "seller-contract-registered")
+    seller.goto("/contracts/")
+    document(seller, "seller-contracts")
+    seller.goto(contract_url)
     with seller.expect_download() as download:
         seller.click("text=下载登记证明")
     certificate = pdf_text(open(download.value.path(), "rb").read())  # noqa: SIM115

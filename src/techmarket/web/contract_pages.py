@@ -53,6 +53,8 @@ from techmarket.web.templatetags.web_format import pick
 FORM_STEPS = frozenset({Action.RESUBMIT, Action.AMEND})
 # Irreversible steps: their dialog asks for the reason, and the button is marked as such.
 GRAVE_STEPS = frozenset({Action.REFUSE, Action.CANCEL, Action.WITHDRAW})
+# The page's one primary button: the step that moves the application forward.
+PRIMARY_ORDER = ("submit", "accept", "register", "resubmit", "start_review")
 # Batch steps offered on the queue (each one is still a step of its own, audited alone).
 BATCH_STEPS = frozenset({Action.ACCEPT, Action.REGISTER})
 
@@ -87,7 +89,8 @@ def _offered(actor: Actor, contract: Contract) -> list[dict[str, Any]]:
                 "refusal": transition.action is Action.REFUSE,
             }
         )
-    primary = next((o for o in offered if not o["grave"] and not o["form"]), None)
+    buttons = {o["action"]: o for o in offered if not (o["note"] or o["reason"] or o["form"])}
+    primary = next((buttons[a] for a in PRIMARY_ORDER if a in buttons), None)
     for o in offered:
         o["primary"] = o is primary
     return offered

@@ -48,11 +48,15 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     sort = "-id" if actor.role is Role.SELLER else "deadline"
     page = contract_list.list_contracts(actor, filters, sort=sort, limit=20)
+    recent = None
+    if not page.items and actor.role is Role.SELLER:  # nothing waits: show where things stand
+        recent = contract_list.list_contracts(actor, sort="-id", limit=20).items
     return render(
         request,
         "web/home.html",
         {
             "rows": table_rows(page.items, today),
+            "recent": table_rows(recent, today) if recent else None,
             "more": page.next_cursor,
             "new_organisations": new_organisations(
                 actor, timezone.now() - timedelta(days=NEW_ORGANISATION_DAYS)
