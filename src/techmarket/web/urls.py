@@ -1,6 +1,6 @@
 """Routes of the browser front end."""
 
-from django.urls import path
+from django.urls import include, path
 
 from techmarket.registry.certificates import VERIFY_PATH
 from techmarket.web import (
@@ -24,6 +24,7 @@ urlpatterns = [
     path("password/done/", account_pages.password_change_done, name="password_change_done"),
     path("signup/", account_pages.signup, name="signup"),
     path("organisation/", account_pages.organisation, name="organisation"),
+    path("agency/", include("techmarket.web.agency_urls")),
     path("contracts/", contract_lists.contracts, name="contracts"),
     path("contracts/new/", contract_forms.new_contract, name="contract_new"),
     path("contracts/check/", contract_forms.check_contract, name="contract_check"),
