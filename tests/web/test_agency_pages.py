@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from techmarket.accounts.models import Agency
 from techmarket.registry.models import AuditEvent, CalendarOverride
@@ -247,12 +248,12 @@ def settings_form(**changes: str) -> dict[str, str]:
 
 def test_the_settings_page_previews_the_next_number(admin_client):
     text = admin_client.get(reverse("web:agency_settings")).content.decode()
-    assert f"{date.today().year}440100000001" in text
+    assert f"{timezone.localdate().year}440100000001" in text
     preview = admin_client.get(
         reverse("web:agency_settings_preview"),
         {"number_format": "{agency}-{year}-{serial:05d}"},
     ).content.decode()
-    assert f"C440100-{date.today().year}-00001" in preview
+    assert f"C440100-{timezone.localdate().year}-00001" in preview
 
 
 def test_the_preview_says_what_is_wrong_with_a_format(admin_client):
@@ -321,3 +322,17 @@ def test_settings_of_the_agency_are_refused_to_a_registrar(client, registrar):
     )
     assert response.status_code == 403
     assert Agency.objects.get(code="C440100").review_limit_days is None
+
+
+def test_the_pages_speak_english_when_asked(admin_client, settings):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for name, words in (
+        ("agency_users", "Add a person"),
+        ("agency_calendar", "Working days"),
+        ("agency_settings", "Number format"),
+    ):
+        assert words in admin_client.get(reverse(f"web:{name}")).content.decode()
+    response = admin_client.post(
+        reverse("web:agency_settings"), settings_form(number_format="{year}{serial}")
+    )
+    assert "the number format must contain {region} or {agency}" in response.content.decode()
