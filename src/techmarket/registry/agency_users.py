@@ -13,7 +13,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from techmarket.accounts.models import Profile
 from techmarket.domain.problems import Conflict, DomainError, NotFound, PermissionDenied
@@ -73,21 +73,19 @@ def add_member(
         )
     username = checked_username(username)
     if get_user_model().objects.filter(username=username).exists():
-        raise Conflict(
-            f"用户名 {username} 已被使用，请换一个",
-            f"the username {username} is taken; choose another",
-            code="username_taken",
-            field="username",
-        )
+        raise _taken(username)
     email = _checked_email(email)
     weak = password_problem(password, username)
     if weak is not None:
         raise weak
     with transaction.atomic():
-        profile = save_user(username, role=role, password=password, agency_code=agency.code)
-        if email:
-            profile.user.email = email
-            profile.user.save(update_fields=["email"])
+        # Created here, not found: `save_user` would take over an account made a moment ago.
+        try:
+            with transaction.atomic():
+                get_user_model().objects.create_user(username, email=email, password=password)
+        except IntegrityError:
+            raise _taken(username) from None
+        profile = save_user(username, role=role, agency_code=agency.code)
         record(
             actor,
             "user_add",
@@ -139,6 +137,15 @@ def reset_password(actor: Actor, username: str, *, password: str, now: datetime)
             {"agency": profile.agency.code if profile.agency else "", "user": username},
         )
     return profile
+
+
+def _taken(username: str) -> Conflict:
+    return Conflict(
+        f"用户名 {username} 已被使用，请换一个",
+        f"the username {username} is taken; choose another",
+        code="username_taken",
+        field="username",
+    )
 
 
 def _changeable(actor: Actor, username: str) -> Profile:
