@@ -85,6 +85,23 @@ def other_district_registrar(agencies):
 
 
 @pytest.fixture
+def agency_admin(agencies):
+    """The Guangzhou city agency's administrator (its agency has a parent: the province)."""
+    return _person("agency_admin", "agency_admin", agency="C440100")
+
+
+@pytest.fixture
+def other_agency_admin(agencies):
+    return _person("other_agency_admin", "agency_admin", agency="D440112")
+
+
+@pytest.fixture
+def province_admin(agencies):
+    """The administrator of the top-level agency, who alone may correct the shared calendar."""
+    return _person("province_admin", "agency_admin", agency="P440000")
+
+
+@pytest.fixture
 def analyst(agencies):
     return _person("analyst", "analyst", agency="P440000")
 

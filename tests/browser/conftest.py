@@ -137,10 +137,13 @@ def audit_rows_removable_after_the_test(transactional_db):  # type: ignore[no-un
     """A live-server test commits for real, and its teardown empties the tables. SQLite's
     flush deletes row by row, which the append-only guard on audit events refuses: lift the
     guard for that cleanup only, and put it back at once (PostgreSQL truncates, unguarded).
-    The flush also empties the audit chain's head row that a migration seeded: seed it again."""
+
+    That cleanup empties every table, the audit chain's head row too (a migration seeds it): a
+    later live-server test finds it put back first."""
+    from techmarket.domain.audit import GENESIS_HASH
     from techmarket.registry.models import AuditHead
 
-    AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": "0" * 64})
+    AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
     yield
     from importlib import import_module
 

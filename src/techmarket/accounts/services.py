@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
 from techmarket.accounts.models import Agency
 from techmarket.codes.regions import get_region, is_within
+from techmarket.domain.money import FEN, AmountError, parse_amount
 from techmarket.domain.numbering import DEFAULT_FORMAT, validate_format
-from techmarket.domain.problems import Conflict, DomainError, NotFound
+from techmarket.domain.problems import (
+    Conflict,
+    DomainError,
+    NotFound,
+    Problem,
+    ValidationFailed,
+)
 
 _LEVELS = {
     "province": Agency.Level.PROVINCE,
@@ -179,3 +188,104 @@ def _refuse_clashing_numbers(code: str, region: str, number_format: str) -> None
             code="number_format_clash",
             agency=clash.code,
         )
+
+
+# A review limit longer than a year is a typing mistake, not a policy.
+LIMIT_DAYS_MAX = 365
+_THRESHOLD = Agency._meta.get_field("large_threshold")
+THRESHOLD_MAX = Decimal(10) ** (_THRESHOLD.max_digits - _THRESHOLD.decimal_places) - FEN  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """An agency's own review limits and large-contract threshold; None: the rule set's."""
+
+    review_limit_days: int | None
+    large_review_limit_days: int | None
+    large_threshold: Decimal | None
+
+
+def parse_deadlines(
+    review_limit_days: str, large_review_limit_days: str, large_threshold: str
+) -> Deadlines:
+    """The limits as a form or a file writes them (blank: the rule set's default); every
+    problem is reported at once, each naming its field."""
+    problems: list[Problem] = []
+    days = [
+        _limit_days(text, name, problems)
+        for name, text in (
+            ("review_limit_days", review_limit_days),
+            ("large_review_limit_days", large_review_limit_days),
+        )
+    ]
+    threshold = _threshold(large_threshold, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    return Deadlines(days[0], days[1], threshold)
+
+
+def _limit_days(text: str, name: str, problems: list[Problem]) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= LIMIT_DAYS_MAX:
+        problems.append(
+            Problem(
+                0,
+                name,
+                "limit_days_invalid",
+                f"审查时限应为 1 到 {LIMIT_DAYS_MAX} 之间的整数天数，而不是 {text!r}；"
+                "留空则采用认定规则的规定",
+                f"a review limit is a whole number of days from 1 to {LIMIT_DAYS_MAX}, not "
+                f"{text!r}; leave it blank for the rules' default",
+            )
+        )
+        return None
+    return int(text)
+
+
+def _threshold(text: str, problems: list[Problem]) -> Decimal | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        amount = parse_amount(text)
+    except AmountError as error:
+        problems.append(
+            Problem(
+                0, "large_threshold", "large_threshold_invalid", error.message, error.message_en
+            )
+        )
+        return None
+    if not 0 < amount <= THRESHOLD_MAX:
+        problems.append(
+            Problem(
+                0,
+                "large_threshold",
+                "large_threshold_out_of_range",
+                f"大额合同标准应大于 0 元、不超过 {THRESHOLD_MAX:,} 元",
+                f"the large-contract threshold must be above 0 and at most {THRESHOLD_MAX:,} yuan",
+            )
+        )
+        return None
+    return amount
+
+
+def save_deadlines(code: str, deadlines: Deadlines) -> tuple[Agency, dict[str, tuple[str, str]]]:
+    """Set an agency's review limits and threshold; returns it with what changed, as
+    field -> (old, new) texts ("" for the rule set's default)."""
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().filter(code=code).first()
+        if agency is None:
+            raise NotFound(
+                f"登记机构 {code} 不存在", f"no agency {code}", code="agency_not_found", agency=code
+            )
+        changed: dict[str, tuple[str, str]] = {}
+        for name in ("review_limit_days", "large_review_limit_days", "large_threshold"):
+            old, new = getattr(agency, name), getattr(deadlines, name)
+            if old != new:
+                changed[name] = ("" if old is None else str(old), "" if new is None else str(new))
+                setattr(agency, name, new)
+        if changed:
+            agency.save(update_fields=list(changed))
+    return agency, changed

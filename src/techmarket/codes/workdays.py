@@ -82,3 +82,16 @@ class WorkingCalendar:
             d += _DAY
             count += self.is_working_day(d)
         return count
+
+
+def holiday_name(d: date) -> tuple[str, str] | None:
+    """The (Chinese, English) name of the holiday ``d`` belongs to in the package's table, as a
+    day off or as its make-up working day (调休); None for an ordinary day or an uncovered year."""
+    d = _as_date(d)
+    if not covers(d.year):
+        return None
+    _, name = chinese_calendar.get_holiday_detail(d)
+    for holiday in chinese_calendar.Holiday:
+        if holiday.value == name:
+            return holiday.chinese, holiday.value
+    return None

@@ -76,3 +76,14 @@ def reserve_migrated(agency: Agency, year: int, numbers: list[str]) -> None:
     counter = _locked_counter(agency, year)
     if max(serials) > counter.last_serial:
         NumberCounter.objects.filter(pk=counter.pk).update(last_serial=max(serials))
+
+
+def next_serial(agency: Agency, year: int) -> int:
+    """The serial the agency's next number of ``year`` will carry (read only, no lock: a
+    preview, which a registration at the same moment may take first)."""
+    last = (
+        NumberCounter.objects.filter(agency=agency, year=year)
+        .values_list("last_serial", flat=True)
+        .first()
+    )
+    return (last or 0) + 1

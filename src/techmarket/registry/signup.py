@@ -10,33 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 
 from techmarket.accounts.models import Profile
-from techmarket.domain.problems import Conflict, DomainError, PermissionDenied
+from techmarket.domain.problems import Conflict, PermissionDenied
 from techmarket.domain.workflow import Role
 from techmarket.registry.actors import Actor
 from techmarket.registry.parties import register_organisation
-from techmarket.registry.users import checked_username
-
-
-def _password_problem(password: str, username: str) -> DomainError | None:
-    user = get_user_model()(username=username)
-    messages = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            try:
-                validate_password(password, user)
-            except ValidationError as error:
-                messages[language] = " ".join(error.messages)
-    if not messages:
-        return None
-    return DomainError(
-        messages["zh-hans"], messages["en"], code="password_too_weak", field="password"
-    )
+from techmarket.registry.users import checked_username, password_problem
 
 
 def sign_up(
@@ -58,7 +39,7 @@ def sign_up(
             code="username_taken",
             field="username",
         )
-    weak = _password_problem(password, username)
+    weak = password_problem(password, username)
     if weak is not None:
         raise weak
     with transaction.atomic():
@@ -83,7 +64,7 @@ def add_colleague(actor: Actor, *, username: str, password: str, email: str = ""
             code="username_taken",
             field="username",
         )
-    weak = _password_problem(password, username)
+    weak = password_problem(password, username)
     if weak is not None:
         raise weak
     with transaction.atomic():

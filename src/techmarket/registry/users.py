@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from techmarket.accounts.models import Agency, Profile
 from techmarket.domain.problems import DomainError, NotFound
@@ -114,3 +116,21 @@ def checked_username(username: str) -> str:
             code="username_too_long",
         )
     return username
+
+
+def password_problem(password: str, username: str) -> DomainError | None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), their messages in
+    both languages; None for an acceptable password."""
+    user = get_user_model()(username=username)
+    messages = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                messages[language] = " ".join(error.messages)
+    if not messages:
+        return None
+    return DomainError(
+        messages["zh-hans"], messages["en"], code="password_too_weak", field="password"
+    )

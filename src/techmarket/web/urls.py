@@ -28,6 +28,7 @@ urlpatterns = [
     path("organisation/", account_pages.organisation, name="organisation"),
     path("notices/", notice_pages.notices, name="notices"),
     path("notices/read/", notice_pages.read, name="notices_read"),
+    path("agency/", include("techmarket.web.agency_urls")),
     path("contracts/", contract_lists.contracts, name="contracts"),
     path("contracts/new/", contract_forms.new_contract, name="contract_new"),
     path("contracts/check/", contract_forms.check_contract, name="contract_check"),
