@@ -397,12 +397,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(kind: str, workers: int | None) -> tuple[subprocess.Popen, int]:
+def start_server(
+    kind: str, workers: int | None, threads: int | None = None
+) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     python = [sys.executable, "-m"]
     if kind == "gunicorn":
         command = [*python, "techmarket.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(workers)] if workers else []
+        command += ["--threads", str(threads)] if threads else []
     else:
         command = [*python, "django", "runserver", f"127.0.0.1:{port}", "--noreload"]
     import techmarket

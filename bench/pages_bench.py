@@ -272,7 +272,7 @@ def scenarios(state: dict, port: int, cookie: str) -> list[tuple[str, Work]]:
 
 
 def measure(kind: str, state: dict, args: argparse.Namespace) -> dict[str, Result]:
-    server, port = api_bench.start_server(kind, args.workers)
+    server, port = api_bench.start_server(kind, args.workers, args.threads)
     pids = lambda: api_bench._descendants(server.pid)  # noqa: E731
     results: dict[str, Result] = {}
     try:
@@ -378,6 +378,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Result]]:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker")
     parser.add_argument("--servers", default="gunicorn,runserver", help="gunicorn,runserver")
     parser.add_argument("--weigh-on", default="gunicorn", help="the server pages are weighed on")
     parser.add_argument("--max-page-bytes", type=int, default=MAX_PAGE_BYTES)
