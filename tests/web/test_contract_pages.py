@@ -268,3 +268,27 @@ def test_a_seller_prints_a_registration_list_of_chosen_contracts(
     assert listed["Content-Type"] == "application/pdf"
     text = pdf_text(listed.content)
     assert one.registration_number in text and two.registration_number in text
+
+
+def test_the_flagged_filter_keeps_contracts_with_a_risk_flag_and_names_it(
+    browser_as, registrar, seller, agencies, now
+):
+    plain = submitted(seller, agencies["city"], now, external_id="F-1", name="普通合同")
+    abroad = submitted(
+        seller,
+        agencies["city"],
+        now,
+        external_id="F-2",
+        name="出口合同",
+        buyer_country="DEU",
+        buyer_region="",
+        buyer_id="",
+        buyer_nature="900",
+    )
+    Contract.objects.filter(pk=plain.pk).update(risk_flags=[])
+    assert "technology_export" in abroad.risk_flags
+    page = browser_as(registrar).get("/contracts/?flagged=1").content.decode()
+    assert "出口合同" in page and "普通合同" not in page
+    detail = browser_as(registrar).get(f"/contracts/{abroad.pk}/").content.decode()
+    assert "技术出口" in detail
+    assert "name_type_mismatch" not in detail  # a warning reads as its message, not its code

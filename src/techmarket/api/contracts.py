@@ -50,6 +50,7 @@ class ListQuery(Schema):
     due_within: int | None = Field(default=None, ge=0, le=365, description="working days")
     overdue: bool = False
     large: bool | None = None
+    flagged: bool | None = Field(default=None, description="with (true) or without any risk flag")
     q: str = Field(default="", max_length=200, description="name, number or party name")
     sort: str = "-id"
     cursor: str | None = Field(default=None, max_length=500)
@@ -105,6 +106,7 @@ def list_contracts(request: HttpRequest, query: Query[ListQuery]) -> HttpRespons
         else None,
         overdue_on=today if query.overdue else None,
         large=query.large,
+        flagged=query.flagged,
         text=query.q,
     )
     page = contract_list.list_contracts(

@@ -223,6 +223,16 @@ def has_low_tech_share(record: ContractRecord) -> bool:
     return record.tech_amount < record.total_amount * LOW_TECH_SHARE
 
 
+# What each flag means, for the registrar reading the contract page.
+RISK_FLAG_LABELS: dict[str, tuple[str, str]] = {
+    "large_contract": ("重大合同（技术交易额达到重大合同标准）", "large contract"),
+    "technology_import": ("技术进口（境外卖方）", "technology import (seller abroad)"),
+    "technology_export": ("技术出口（境外买方）", "technology export (buyer abroad)"),
+    "low_tech_share": ("技术交易额占成交额比例偏低", "low share of technology value"),
+    "individual_seller": ("卖方为自然人", "the seller is a natural person"),
+}
+
+
 def _risk_flags(record: ContractRecord, large: bool) -> tuple[str, ...]:
     seller_domestic = record.seller_country == DOMESTIC
     buyer_domestic = record.buyer_country == DOMESTIC

@@ -85,6 +85,7 @@ class ContractFilter:
     due_by: date | None = None  # deadline on or before this date (front ends count working days)
     overdue_on: date | None = None  # open and past its deadline on this date
     large: bool | None = None
+    flagged: bool | None = None  # carries at least one risk flag (recognition._risk_flags)
     text: str = ""  # name, registration number, external id, seller or buyer name
 
 
@@ -141,6 +142,9 @@ def filtered(actor: Actor, filters: ContractFilter) -> QuerySet[Contract]:
         contracts = contracts.filter(status__in=OPEN_STATUSES, deadline__lt=filters.overdue_on)
     if filters.large is not None:
         contracts = contracts.filter(is_large=filters.large)
+    if filters.flagged is not None:
+        no_flags = Q(risk_flags=[])
+        contracts = contracts.exclude(no_flags) if filters.flagged else contracts.filter(no_flags)
     text = filters.text.strip()
     if text:
         contracts = contracts.filter(

@@ -272,3 +272,25 @@ def new_organisations(actor: Actor, since: datetime) -> list[Profile]:
             seen.add(party.pk)
             found.append(profile)
     return found
+
+
+def flag_texts(contract: Contract) -> list[tuple[str, str]]:
+    """The contract's flags as a registrar reads them: the risk flags by their names, the
+    recognition warnings with their own messages (recognised again from the stored record)."""
+    from techmarket.domain.recognition import RISK_FLAG_LABELS, recognise
+    from techmarket.domain.record import parse_record
+
+    flags = list(contract.risk_flags or [])
+    texts = [RISK_FLAG_LABELS[f] for f in flags if f in RISK_FLAG_LABELS]
+    others = [f for f in flags if f not in RISK_FLAG_LABELS]
+    if others:
+        record, _ = parse_record(row_from_contract(contract), 1)
+        found: dict[str, tuple[str, str]] = {}
+        if record is not None:
+            applied = contract.applied_on or contract.signed_on
+            recognition = recognise(
+                record, agency_region=contract.agency.region_code, applied_on=applied
+            )
+            found = {p.code: (p.message, p.message_en) for p in recognition.problems}
+        texts += [found.get(code, (code, code)) for code in others]
+    return texts

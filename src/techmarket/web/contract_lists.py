@@ -91,6 +91,7 @@ def list_request(actor: Any, query: QueryDict, today: date) -> ListRequest:
         due_by=contract_list.due_by(due_within, today) if due_within is not None else None,
         overdue_on=today if query.get("overdue") else None,
         large=large,
+        flagged=True if query.get("flagged") == "1" else None,
         text=query.get("q", "")[:200],
     )
     default_sort = "deadline" if query.get("queue") else "-id"

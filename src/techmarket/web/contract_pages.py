@@ -41,6 +41,7 @@ from techmarket.registry.selectors import (
     contract_record,
     correction_request,
     find_contract,
+    flag_texts,
     open_objection,
 )
 from techmarket.registry.services import working_calendar
@@ -112,6 +113,7 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "correction": correction,
         "changes": content_changes(contract, actor),
         "objection": open_objection(contract),
+        "flags": flag_texts(contract),
         "tax_items": tax_items(contract) if contract.registration_number else (),
         "days_left": days_left(working_calendar(), today, contract.deadline)
         if contract.deadline
