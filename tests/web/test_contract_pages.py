@@ -292,3 +292,11 @@ def test_the_flagged_filter_keeps_contracts_with_a_risk_flag_and_names_it(
     detail = browser_as(registrar).get(f"/contracts/{abroad.pk}/").content.decode()
     assert "技术出口" in detail
     assert "name_type_mismatch" not in detail  # a warning reads as its message, not its code
+
+
+def test_the_form_explains_the_five_contract_types_and_starts_with_the_sellers_own_details(
+    browser_as, seller
+):
+    form = browser_as(seller).get("/contracts/new/").content.decode()
+    assert "五类合同怎么选" in form and "尚未掌握" in form
+    assert 'value="广州新锂科技有限公司"' in form and "readonly" in form
