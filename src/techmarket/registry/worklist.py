@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from techmarket.domain.workflow import Role, Status
 from techmarket.registry.actors import Actor
 from techmarket.registry.contract_list import OPEN_STATUSES, due_by
+from techmarket.registry.models import Contract
 from techmarket.registry.permissions import visible_contracts
 
 # A deadline this many working days away or nearer is announced (the issue's "two days").
@@ -45,11 +46,14 @@ def worklist(actor: Actor, today: date) -> Worklist:
     if not waiting:
         return Worklist()
     soon = due_by(DUE_SOON_WORKING_DAYS, today)
-    contracts = visible_contracts(actor).filter(status__in=waiting)
-    if actor.role is not Role.SELLER:
+    if actor.role is Role.SELLER:
+        contracts = visible_contracts(actor).filter(status__in=waiting)
+    else:
         # A registrar acts on the own agency's contracts only (permissions.ensure_can_act);
-        # the sub-agencies' queues are theirs to work, not this one's to-do.
-        contracts = contracts.filter(agency_id=actor.agency.pk if actor.agency else None)
+        # the sub-agencies' queues are theirs to work, not this one's to-do. The own agency
+        # is always within reach, so the permission filter's agency list is not needed here.
+        own = actor.agency.pk if actor.agency else None
+        contracts = Contract.objects.filter(agency_id=own, status__in=waiting)
     rows = contracts.values("status").annotate(
         n=Count("id"),
         soon=Count("id", filter=Q(deadline__gte=today, deadline__lte=soon)),

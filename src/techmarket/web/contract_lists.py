@@ -123,6 +123,7 @@ def contracts(request: HttpRequest) -> HttpResponse:
         context["error"] = error
         return render(request, "web/contracts.html", context, status=400)
     context.update(
+        chosen_statuses=list(wanted.filters.statuses),  # the queue's own, when none is chosen
         rows=table_rows(page.items, today),
         next_url=_with(request.GET, cursor=page.next_cursor) if page.next_cursor else None,
         first_url=_with(request.GET, cursor=None) if wanted.cursor else None,
