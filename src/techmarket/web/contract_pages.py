@@ -6,6 +6,7 @@ the page only shows the steps `workflow.available_actions` offers and the actor 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -60,22 +61,36 @@ PRIMARY_ORDER = ("submit", "accept", "register", "resubmit", "start_review")
 BATCH_STEPS = frozenset({Action.ACCEPT, Action.REGISTER})
 
 
-def _may_act(actor: Actor, contract: Contract, action: Action) -> bool:
+class Permits:
+    """Whether the actor may act on the contract (one check, whatever the step) and may object
+    to it: asked once per page, not once per button."""
+
+    def __init__(self, actor: Actor, contract: Contract) -> None:
+        self.act = _allowed(permissions.ensure_can_act, actor, contract)
+        self._object: bool | None = None
+        self._actor, self._contract = actor, contract
+
+    def may(self, action: Action) -> bool:
+        if action is not Action.OBJECT:
+            return self.act
+        if self._object is None:
+            self._object = _allowed(permissions.ensure_can_object, self._actor, self._contract)
+        return self._object
+
+
+def _allowed(check: Callable[[Actor, Contract], None], actor: Actor, contract: Contract) -> bool:
     try:
-        if action is Action.OBJECT:
-            permissions.ensure_can_object(actor, contract)
-        else:
-            permissions.ensure_can_act(actor, contract)
+        check(actor, contract)
     except PermissionDenied:
         return False
     return True
 
 
-def _offered(actor: Actor, contract: Contract) -> list[dict[str, Any]]:
+def _offered(actor: Actor, contract: Contract, permits: Permits) -> list[dict[str, Any]]:
     """The steps to show as buttons, with what each asks for (steps.STEPS)."""
     offered = []
     for transition in available_actions(contract.status, actor.role):
-        if transition.action not in steps.STEPS or not _may_act(actor, contract, transition.action):
+        if transition.action not in steps.STEPS or not permits.may(transition.action):
             continue
         _, note, reason, _record = steps.STEPS[transition.action]
         offered.append(
@@ -99,6 +114,7 @@ def _offered(actor: Actor, contract: Contract) -> list[dict[str, Any]]:
 
 def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
     """Everything the contract page shows, read through the selectors."""
+    permits = Permits(actor, contract)
     record = contract_record(contract, actor)
     correction = correction_request(contract)
     at_fault = frozenset(correction["fields"]) if correction else frozenset()
@@ -109,10 +125,11 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "sections": sections(record, at_fault=at_fault),
         "events": contract_events(contract),
         "attachments": attachments_of(contract),
-        "actions": _offered(actor, contract),
+        "actions": _offered(actor, contract, permits),
         "correction": correction,
         "changes": content_changes(contract, actor),
-        "objection": open_objection(contract),
+        # Only a registration can be objected to or carry a certificate: no query otherwise.
+        "objection": open_objection(contract) if contract.registration_number else None,
         "flags": flag_texts(contract),
         "tax_items": tax_items(contract) if contract.registration_number else (),
         "days_left": days_left(working_calendar(), today, contract.deadline)
@@ -120,18 +137,18 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         else None,
         "refusal_reasons": code_list("refusal_reasons"),
         "field_choices": [(k, (v_zh, LABELS_EN[k])) for k, v_zh in _record_labels()],
-        "may_attach": _may_act(actor, contract, Action.EDIT)
-        and contract.status in ("draft", "correction_requested"),
+        "may_attach": permits.act and contract.status in ("draft", "correction_requested"),
         "is_seller": actor.role is Role.SELLER,
-        "certificate": contract.certificates.filter(superseded_at=None).exists(),
-        **_income(actor, contract),
+        "certificate": bool(contract.registration_number)
+        and contract.certificates.filter(superseded_at=None).exists(),
+        **_income(actor, contract, permits),
         "checklist": pre_submission_checks(contract, today)
         if contract.status == "draft" and actor.role is Role.SELLER
         else (),
     }
 
 
-def _income(actor: Actor, contract: Contract) -> dict[str, Any]:
+def _income(actor: Actor, contract: Contract, permits: Permits) -> dict[str, Any]:
     """The income declarations of a registered (or since cancelled) contract."""
     if not contract.registration_number:
         return {}
@@ -140,8 +157,7 @@ def _income(actor: Actor, contract: Contract) -> dict[str, Any]:
         "income": declarations,
         "income_open": contract.status == "registered",
         "may_declare": actor.role is Role.SELLER and contract.status == "registered",
-        "may_decide_income": actor.role in REGISTRAR_ROLES
-        and _may_act(actor, contract, Action.AMEND),
+        "may_decide_income": actor.role in REGISTRAR_ROLES and permits.act,
         "income_sheet": any(d.status == "verified" for d in declarations),
         "income_labels": INCOME_STATUS_LABELS,
     }
