@@ -39,8 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     today = timezone.localdate()
     waiting = WAITING_FOR.get(actor.role, ())
-    if not waiting:
-        return redirect("web:contracts")
+    if not waiting:  # analysts: the statistics are their work
+        return redirect("web:stats" if actor.role is Role.ANALYST else "web:contracts")
     filters = contract_list.ContractFilter(statuses=tuple(waiting))
     if actor.role is not Role.SELLER:
         filters = contract_list.ContractFilter(

@@ -12,6 +12,7 @@ from techmarket.web import (
     income_pages,
     notice_pages,
     pages,
+    stats_pages,
     views,
 )
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("password/done/", account_pages.password_change_done, name="password_change_done"),
     path("signup/", account_pages.signup, name="signup"),
     path("organisation/", account_pages.organisation, name="organisation"),
+    path("stats/", stats_pages.statistics, name="stats"),
     path("notices/", notice_pages.notices, name="notices"),
     path("notices/read/", notice_pages.read, name="notices_read"),
     path("agency/", include("techmarket.web.agency_urls")),

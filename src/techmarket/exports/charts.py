@@ -1,0 +1,82 @@
+"""ECharts options for a statistics table: the chart shows what the table below it holds.
+
+Pure data (no Django, no browser): the page embeds the option as JSON and the one chart
+script draws it. Amounts are charted in 万元 (the table keeps exact yuan); the title names the
+table, the period, the region and the view (UI.md), so a copied chart still says what it is.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from techmarket.exports.model import TableResult
+
+WAN = Decimal(10000)
+# Tables whose rows are categories worth a bar each; monthly is a line; others get no chart.
+BAR_TABLES = frozenset(
+    {
+        "by_type",
+        "by_subtype",
+        "by_field",
+        "by_seller_nature",
+        "by_buyer_nature",
+        "by_ip_type",
+        "by_plan_source",
+        "by_region",
+        "flows",
+        "top_sellers",
+    }
+)
+VIEW_NAMES = {
+    "registered": ("登记口径", "registered"),
+    "output": ("输出口径", "output"),
+    "absorbed": ("吸纳口径", "absorbed"),
+}
+
+
+def _wan(value: object) -> float:
+    return float((Decimal(str(value or 0)) / WAN).quantize(Decimal("0.01")))
+
+
+def chart_option(
+    result: TableResult, region_name: str, *, english: bool = False
+) -> dict[str, object] | None:
+    """The ECharts option for the table, or None when a table is better read as a table."""
+    if result.name not in BAR_TABLES and result.name != "monthly":
+        return None
+    if not result.rows:
+        return None
+    view = VIEW_NAMES.get(result.view, (result.view, result.view))[1 if english else 0]
+    title = f"{result.period} {result.title_en if english else result.title_zh}"
+    names = [str(row.get("name") or row.get("code") or "") for row in result.rows]
+    total = [_wan(row.get("total_amount")) for row in result.rows]
+    tech = [_wan(row.get("tech_amount")) for row in result.rows]
+    labels = (
+        ("Turnover (10k yuan)", "Technology value (10k yuan)")
+        if english
+        else (
+            "成交额（万元）",
+            "技术交易额（万元）",
+        )
+    )
+    line = result.name == "monthly"
+    option: dict[str, object] = {
+        # Drawn on the canvas, not as HTML: the page's CSP allows no inline style.
+        "tooltip": {"trigger": "axis", "renderMode": "richText"},
+        "title": {"text": title, "subtext": f"{region_name} · {view}", "left": "center"},
+        "legend": {"top": 58, "data": list(labels)},
+        "grid": {"top": 96, "left": 8, "right": 24, "bottom": 8, "containLabel": True},
+        "series": [
+            {"name": labels[0], "type": "line" if line else "bar", "data": total},
+            {"name": labels[1], "type": "line" if line else "bar", "data": tech},
+        ],
+    }
+    if line or len(names) <= 8:
+        option["xAxis"] = {"type": "category", "data": names, "axisLabel": {"interval": 0}}
+        option["yAxis"] = {"type": "value"}
+    else:  # many categories: horizontal bars, the largest on top
+        option["yAxis"] = {"type": "category", "data": names[::-1]}
+        option["xAxis"] = {"type": "value"}
+        for series in option["series"]:  # type: ignore[union-attr]
+            series["data"] = series["data"][::-1]  # type: ignore[index]
+    return option

@@ -1,0 +1,167 @@
+"""The analysts' statistics page: one standard table at a time, its chart above it, both
+exportable; every choice (table, period, region, view, unit) lives in the URL.
+
+The figures are the statistics engine's (`stats.queries.read_tables`), the same as
+`techmarket stats table NAME --json` and the API; the page formats, it computes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from techmarket.codes.regions import children, full_name
+from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
+from techmarket.exports.charts import VIEW_NAMES, chart_option
+from techmarket.exports.xlsx import write_report
+from techmarket.stats.access import readable_region
+from techmarket.stats.queries import parse_scope, read_tables
+from techmarket.stats.tables import ALL_TABLE_NAMES
+from techmarket.web.access import with_actor
+from techmarket.web.templatetags.web_format import english
+
+TABLE_NAMES: dict[str, tuple[str, str]] = {
+    "overview": ("总体情况", "Overview"),
+    "by_type": ("按合同类型", "By contract type"),
+    "by_subtype": ("按合同子类", "By sub-type"),
+    "by_field": ("按技术领域", "By technology field"),
+    "by_seller_nature": ("按卖方性质", "By seller"),
+    "by_buyer_nature": ("按买方性质", "By buyer"),
+    "by_ip_type": ("按知识产权类型", "By IP type"),
+    "by_plan_source": ("按计划来源", "By plan source"),
+    "by_region": ("按地区", "By region"),
+    "flows": ("技术流向", "Flows"),
+    "top_sellers": ("卖方排名", "Top sellers"),
+    "monthly": ("按月份", "Monthly"),
+    "large_contracts": ("大额合同", "Large contracts"),
+}
+UNITS: dict[str, tuple[Decimal, tuple[str, str]]] = {
+    "wan": (Decimal(10000), ("万元", "10k yuan")),
+    "yi": (Decimal(100000000), ("亿元", "100m yuan")),
+    "yuan": (Decimal(1), ("元", "yuan")),
+}
+YUAN_SUFFIX = re.compile(r"\s*[（(](元|yuan)[）)]")
+# Tables whose rows are regions: a row opens the same table for that region (drill-down).
+REGION_ROWS = frozenset({"by_region"})
+
+
+def _amount(value: object, divisor: Decimal) -> str:
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)) / divisor
+    places = Decimal("0.01") if divisor == 1 else Decimal("0.0001")
+    return f"{number.quantize(places):,}"
+
+
+def _cells(result: Any, divisor: Decimal, query: QueryDict) -> list[list[dict[str, str]]]:
+    rows = []
+    for row in result.rows:
+        cells = []
+        for column in result.columns:
+            value = row.get(column.key)
+            text = (
+                _amount(value, divisor)
+                if column.kind == "amount"
+                else ("" if value is None else f"{value}")
+            )
+            cell = {"text": text, "kind": column.kind, "href": ""}
+            if column.key == "name" and result.name in REGION_ROWS and row.get("code"):
+                drill = query.copy()
+                drill["region"] = str(row["code"])
+                cell["href"] = "?" + drill.urlencode()
+            cells.append(cell)
+        rows.append(cells)
+    return rows
+
+
+@require_safe
+@with_actor
+def statistics(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    query = request.GET
+    table = query.get("table", "by_type")
+    if table not in ALL_TABLE_NAMES:
+        raise NotFound(
+            f"没有统计表 {table}", f"no statistics table {table}", code="statistics_table_not_found"
+        )
+    period = query.get("period") or str(timezone.localdate().year)
+    view = query.get("view", "registered")
+    unit = query.get("unit", "wan") if query.get("unit", "wan") in UNITS else "wan"
+    region = readable_region(actor, query.get("region") or None)
+    context: dict[str, Any] = {
+        "tables": TABLE_NAMES,
+        "table": table,
+        "period": period,
+        "view": view,
+        "views": VIEW_NAMES,
+        "unit": unit,
+        "units": {k: v[1] for k, v in UNITS.items()},
+        "region": region,
+        "region_name": full_name(region) if region != "000000" else "全国",
+        "subregions": [(r.code, r.name) for r in children(region)],
+        "own_region": actor.agency.region_code if actor.agency else "",
+    }
+    try:
+        scope = parse_scope(period, region, view)
+        read = read_tables(actor, [table], scope)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        context["error"] = error
+        return render(request, "web/stats.html", context, status=422)
+    result = read.tables[0]
+    if query.get("format") == "xlsx":
+        return _workbook(result)
+    divisor, unit_label = UNITS[unit]
+    context.update(
+        result=result,
+        freshness=read.freshness,
+        columns=[
+            (
+                c.label_zh + (f"（{unit_label[0]}）" if c.kind == "amount" else ""),
+                c.label_en + (f" ({unit_label[1]})" if c.kind == "amount" else ""),
+                c.kind,
+            )
+            for c in result.columns
+        ],
+        rows=_cells(result, divisor, query),
+        chart=chart_option(result, context["region_name"], english=english()),
+        export_url="?" + _with(query, format="xlsx"),
+    )
+    return render(request, "web/stats.html", context)
+
+
+def _heading(column: Any, unit: tuple[str, str]) -> tuple[str, str, str]:
+    """The column's label with the unit the page shows amounts in (UI.md: in the header)."""
+    if column.kind != "amount":
+        return column.label_zh, column.label_en, column.kind
+    zh = YUAN_SUFFIX.sub("", column.label_zh)
+    en = YUAN_SUFFIX.sub("", column.label_en)
+    return f"{zh}（{unit[0]}）", f"{en} ({unit[1]})", column.kind
+
+
+def _with(query: QueryDict, **changes: str) -> str:
+    new = query.copy()
+    for key, value in changes.items():
+        new[key] = value
+    return new.urlencode()
+
+
+def _workbook(result: Any) -> HttpResponse:
+    """Exactly the table on screen, in exact yuan (the CLI's `stats report` workbook)."""
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    path = Path(handle.name)
+    write_report(path, [result])
+    stream = path.open("rb")
+    path.unlink()
+    name = f"{result.name}-{result.period}-{result.region}-{result.view}.xlsx"
+    return FileResponse(stream, as_attachment=True, filename=name)

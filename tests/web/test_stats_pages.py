@@ -1,0 +1,84 @@
+"""The statistics page: the engine's own figures, a chart where one helps, the workbook of
+exactly what is on screen, and a region out of reach refused."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from techmarket.exports.charts import chart_option
+from techmarket.stats.queries import parse_scope, read_tables
+from techmarket.stats.refresher import refresh
+from techmarket.synth.contracts import generate
+from tests.stats.helpers import import_registered
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def figures(agencies, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """120 registered Guangzhou contracts of 2024–2025, and the snapshot published."""
+    monkeypatch.setenv("TECHMARKET_STATS_PATH", str(tmp_path / "stats.duckdb"))
+    rows = generate(
+        120,
+        years=[2024, 2025],
+        region="440100",
+        seed=4,
+        as_registered=True,
+        agency_code="C440100",
+        today=date(2026, 1, 1),
+    )
+    import_registered(agencies["city"], rows)
+    refresh()
+
+
+def test_the_page_shows_the_engines_figures_with_a_chart(browser_as, analyst, figures):
+    page = browser_as(analyst).get("/stats/?table=by_type&period=2025&region=440100&unit=yuan")
+    html = page.content.decode()
+    expected = read_tables(analyst, ["by_type"], parse_scope("2025", "440100", "registered"))
+    row = expected.tables[0].rows[0]
+    assert f"{row['total_amount']:,.2f}" in html
+    assert 'data-chart="chart-option"' in html and "echarts.common.min.js" in html
+
+
+def test_a_table_without_a_chart_loads_no_chart_library(browser_as, analyst, figures):
+    html = browser_as(analyst).get("/stats/?table=overview&period=2025").content.decode()
+    assert "echarts" not in html
+
+
+def test_the_workbook_holds_the_same_figures_as_the_command_line(browser_as, analyst, figures):
+    response = browser_as(analyst).get(
+        "/stats/?table=by_type&period=2025&region=440100&format=xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    expected = read_tables(analyst, ["by_type"], parse_scope("2025", "440100", "registered"))
+    total = expected.tables[0].rows[0]["total_amount"]
+    assert any(
+        Decimal(str(v)) == total for line in values[2:] for v in line if isinstance(v, float)
+    )
+
+
+def test_another_regions_figures_are_refused(browser_as, analyst, figures):
+    response = browser_as(analyst).get("/stats/?region=110000")
+    assert response.status_code == 403
+
+
+def test_a_seller_reads_no_statistics(browser_as, seller, figures):
+    assert browser_as(seller).get("/stats/").status_code == 403
+
+
+def test_a_bad_period_is_explained(browser_as, analyst, figures):
+    response = browser_as(analyst).get("/stats/?period=2025H3")
+    assert response.status_code == 422 and "error-summary" in response.content.decode()
+
+
+def test_the_chart_names_what_when_where_and_which_view(analyst, figures):
+    result = read_tables(analyst, ["by_field"], parse_scope("2025", "440100", "output")).tables[0]
+    option = chart_option(result, "广州市")
+    assert option["title"]["text"].startswith("2025 按技术领域")
+    assert "广州市" in option["title"]["subtext"] and "输出口径" in option["title"]["subtext"]
