@@ -82,3 +82,17 @@ def test_the_chart_names_what_when_where_and_which_view(analyst, figures):
     option = chart_option(result, "广州市")
     assert option["title"]["text"].startswith("2025 按技术领域")
     assert "广州市" in option["title"]["subtext"] and "输出口径" in option["title"]["subtext"]
+
+
+def test_the_targets_page_shows_each_indicators_progress_and_verdict(browser_as, analyst, figures):
+    from techmarket.stats.plan_store import list_plans
+
+    plan = next(i.plan for i in list_plans() if i.plan.region.startswith("44"))
+    page = browser_as(analyst).get(f"/targets/?plan={plan.code}&as_of=2020-06-30")
+    html = page.content.decode()
+    assert page.status_code == 200 and plan.name in html
+    assert html.count("<tr>") >= 2 and "<progress" in html
+
+
+def test_the_targets_page_explains_a_bad_date(browser_as, analyst, figures):
+    assert browser_as(analyst).get("/targets/?as_of=30-06-2020").status_code == 422

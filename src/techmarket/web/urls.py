@@ -13,6 +13,7 @@ from techmarket.web import (
     notice_pages,
     pages,
     stats_pages,
+    target_pages,
     views,
 )
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("signup/", account_pages.signup, name="signup"),
     path("organisation/", account_pages.organisation, name="organisation"),
     path("stats/", stats_pages.statistics, name="stats"),
+    path("targets/", target_pages.targets, name="targets"),
     path("notices/", notice_pages.notices, name="notices"),
     path("notices/read/", notice_pages.read, name="notices_read"),
     path("agency/", include("techmarket.web.agency_urls")),
