@@ -42,7 +42,9 @@ def test_an_analyst_changes_the_table_and_period_and_drills_down(open_page, watc
     page.fill("#id_username", "province_analyst")
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/stats/")  # an analyst's first page
+    page.wait_for_url("**/overview/")  # an analyst's first page: the bureau overview
+    document(page, "bureau-overview")
+    page.click("nav.mainnav >> text=统计分析")
     page.fill("#s-period", "2025")
     page.select_option("#s-table", "by_field")
     page.click("text=查看")

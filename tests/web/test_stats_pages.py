@@ -96,3 +96,20 @@ def test_the_targets_page_shows_each_indicators_progress_and_verdict(browser_as,
 
 def test_the_targets_page_explains_a_bad_date(browser_as, analyst, figures):
     assert browser_as(analyst).get("/targets/?as_of=30-06-2020").status_code == 422
+
+
+def test_the_bureau_page_shows_the_year_the_plan_the_areas_and_the_backlog(
+    browser_as, analyst, seller, agencies, figures, now
+):
+    from tests.registry.flow import submitted
+
+    submitted(seller, agencies["city"], now)
+    page = browser_as(analyst).get("/overview/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "广州市技术合同登记处" in html  # the agency with an open application
+    assert "技术市场概览" in html and 'href="/stats/?table=overview' in html
+
+
+def test_an_analyst_lands_on_the_overview(browser_as, analyst, figures):
+    assert browser_as(analyst).get("/home/")["Location"] == "/overview/"

@@ -44,7 +44,9 @@ def _parse_years(text: str) -> list[int]:
 @fails_cleanly
 def demo(
     contracts: Annotated[int, typer.Option(help="number of registered contracts")] = 2000,
-    years: Annotated[str, typer.Option(help="e.g. 2023-2024")] = "2024-2025",
+    years: Annotated[
+        str, typer.Option(help="e.g. 2023-2024 [default: last year and this year]")
+    ] = "",
     region: Annotated[str, typer.Option(help="GB/T 2260 code of the demo city")] = "440100",
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -55,7 +57,8 @@ def demo(
     from techmarket.registry.demo import load_demo
 
     init_database()
-    year_list = _parse_years(years)
+    this_year = timezone.localdate().year
+    year_list = _parse_years(years or f"{this_year - 1}-{this_year}")
     with console.status("生成演示数据…"):
         summary = load_demo(
             contracts=contracts, years=year_list, region=region, seed=seed, now=timezone.now()

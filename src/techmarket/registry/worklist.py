@@ -67,3 +67,24 @@ def worklist(actor: Actor, today: date) -> Worklist:
             due_soon += row["soon"]
             overdue += row["late"]
     return Worklist(by_status, due_soon, overdue, soon)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    agency_code: str
+    agency_name: str
+    open: int
+    overdue: int
+
+
+def backlog_by_agency(actor: Actor, today: date) -> list[Backlog]:
+    """Open applications and overdue ones per agency within the actor's reach (the bureau's
+    view of who is behind), largest backlog first."""
+    rows = (
+        visible_contracts(actor)
+        .filter(status__in=OPEN_STATUSES)
+        .values("agency__code", "agency__name")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(deadline__lt=today)))
+        .order_by("-n", "agency__code")
+    )
+    return [Backlog(r["agency__code"], r["agency__name"], r["n"], r["late"]) for r in rows]

@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     waiting = WAITING_FOR.get(actor.role, ())
     if not waiting:  # analysts: the statistics are their work
-        return redirect("web:stats" if actor.role is Role.ANALYST else "web:contracts")
+        return redirect("web:bureau" if actor.role is Role.ANALYST else "web:contracts")
     filters = contract_list.ContractFilter(statuses=tuple(waiting))
     if actor.role is not Role.SELLER:
         filters = contract_list.ContractFilter(

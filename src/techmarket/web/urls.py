@@ -5,6 +5,7 @@ from django.urls import include, path
 from techmarket.registry.certificates import VERIFY_PATH
 from techmarket.web import (
     account_pages,
+    bureau_pages,
     contract_forms,
     contract_lists,
     contract_pages,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("password/done/", account_pages.password_change_done, name="password_change_done"),
     path("signup/", account_pages.signup, name="signup"),
     path("organisation/", account_pages.organisation, name="organisation"),
+    path("overview/", bureau_pages.bureau, name="bureau"),
     path("stats/", stats_pages.statistics, name="stats"),
     path("targets/", target_pages.targets, name="targets"),
     path("notices/", notice_pages.notices, name="notices"),

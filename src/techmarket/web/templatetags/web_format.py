@@ -46,6 +46,14 @@ def money(amount: Decimal | str | None) -> str:
 
 
 @register.filter
+def yi(amount: Decimal | str | None) -> str:
+    """Yuan as 亿元 to two places, for headline figures (tables keep exact yuan)."""
+    if amount is None or amount == "":
+        return "—"
+    return f"{Decimal(str(amount)) / Decimal(100_000_000):,.2f}"
+
+
+@register.filter
 def capitals(amount: Decimal) -> str:
     """壹佰贰拾叁万肆仟伍佰陆拾柒元捌角整"""
     return amount_in_capitals(amount)
