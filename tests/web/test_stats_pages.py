@@ -113,3 +113,11 @@ def test_the_bureau_page_shows_the_year_the_plan_the_areas_and_the_backlog(
 
 def test_an_analyst_lands_on_the_overview(browser_as, analyst, figures):
     assert browser_as(analyst).get("/home/")["Location"] == "/overview/"
+
+
+def test_the_pdf_export_prints_the_table_on_screen(browser_as, analyst, figures):
+    from tests.pdf_text import pdf_text
+
+    response = browser_as(analyst).get("/stats/?table=by_type&period=2025&region=440100&format=pdf")
+    text = pdf_text(b"".join(response.streaming_content))
+    assert "按合同类型" in text and "技术开发" in text

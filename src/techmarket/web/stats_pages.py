@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from techmarket.codes.regions import children, full_name
 from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.exports.charts import VIEW_NAMES, chart_option
+from techmarket.exports.pdf import write_pdf
 from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
 from techmarket.stats.queries import parse_scope, read_tables
@@ -118,8 +119,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         context["error"] = error
         return render(request, "web/stats.html", context, status=422)
     result = read.tables[0]
-    if query.get("format") == "xlsx":
-        return _workbook(result)
+    if query.get("format") in ("xlsx", "pdf"):
+        return _document(result, query["format"], context["region_name"])
     divisor, unit_label = UNITS[unit]
     context.update(
         result=result,
@@ -135,6 +136,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         rows=_cells(result, divisor, query),
         chart=chart_option(result, context["region_name"], english=english()),
         export_url="?" + _with(query, format="xlsx"),
+        pdf_url="?" + _with(query, format="pdf"),
     )
     return render(request, "web/stats.html", context)
 
@@ -155,13 +157,17 @@ def _with(query: QueryDict, **changes: str) -> str:
     return new.urlencode()
 
 
-def _workbook(result: Any) -> HttpResponse:
-    """Exactly the table on screen, in exact yuan (the CLI's `stats report` workbook)."""
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+def _document(result: Any, kind: str, region_name: str) -> HttpResponse:
+    """Exactly the table on screen: a workbook in exact yuan (the CLI's `stats report`
+    workbook) or a PDF with its chart (the CLI's PDF report)."""
+    handle = tempfile.NamedTemporaryFile(suffix=f".{kind}", delete=False)  # noqa: SIM115
     handle.close()
     path = Path(handle.name)
-    write_report(path, [result])
+    if kind == "pdf":
+        write_pdf(path, [result], title=f"{region_name} {result.period} {result.title_zh}")
+    else:
+        write_report(path, [result])
     stream = path.open("rb")
     path.unlink()
-    name = f"{result.name}-{result.period}-{result.region}-{result.view}.xlsx"
+    name = f"{result.name}-{result.period}-{result.region}-{result.view}.{kind}"
     return FileResponse(stream, as_attachment=True, filename=name)
