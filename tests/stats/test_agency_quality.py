@@ -180,3 +180,25 @@ def test_an_unreadable_period_is_refused_with_its_code(agencies, analyst):
     with pytest.raises(DomainError) as refused:
         agency_quality(analyst, "2026-13", today=TODAY)
     assert refused.value.code == "bad_period"
+
+
+def test_the_command_line_prints_the_same_document_as_json(april, analyst):
+    import json
+
+    from typer.testing import CliRunner
+
+    from techmarket.cli.main import app
+    from techmarket.stats.agency_quality import agency_quality_document
+
+    done = CliRunner().invoke(
+        app, ["stats", "agencies", "--period", "2026-04", "--as", "analyst", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    printed = json.loads(done.stdout)
+    assert printed["agencies"][0]["code"] == "D440106"
+    assert printed["agencies"][1]["within_limit_pct"] == "66.67"
+    # The backlog is counted at the period's end, whatever today is.
+    assert printed == agency_quality_document(analyst, "2026-04", today=TODAY)
+    table = CliRunner().invoke(app, ["stats", "agencies", "--period", "2026-04", "--as", "analyst"])
+    assert table.exit_code == 0, table.output
+    assert "登记机构服务质量 2026-04（积压截至 2026-04-30）" in table.stdout

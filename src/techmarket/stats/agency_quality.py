@@ -130,6 +130,22 @@ def agency_quality(
     return _ranked(list(rows.values()))
 
 
+def agency_quality_document(
+    actor: Actor, period: str, region: str | None = None, *, today: date
+) -> dict[str, object]:
+    """The figures as one JSON document (CLI `--json`, the API): the period's canonical label,
+    the region read, and the agencies in rank order."""
+    area = readable_region(actor, region)
+    parsed = parse_quality_period(period)
+    rows = agency_quality(actor, parsed, area, today=today)
+    return {
+        "period": parsed.label,
+        "region": area,
+        "as_of": min(parsed.end, today).isoformat(),
+        "agencies": [row.as_dict() for row in rows],
+    }
+
+
 def _instant(day: date) -> datetime:
     """Midnight opening ``day`` in the platform's time zone: periods are local dates."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
