@@ -91,3 +91,19 @@ def test_plan_progress_outside_the_readers_region_is_refused(
         "/targets/gz-sti-2019-2021/progress?as_of=2020-06-30"
     )
     assert (answer.status_code, answer.json()["code"]) == (403, "region_not_in_jurisdiction")
+
+
+def test_agency_quality_is_the_document_the_command_line_prints(
+    api_as, analyst, seller, registrar, agencies, now
+):
+    from tests.registry.flow import registered
+
+    registered(seller, registrar, agencies["city"], now)
+    answer = api_as(analyst).get("/stats/agencies?period=2025-06&region=440100")
+    assert answer.status_code == 200, answer.json()
+    done = CliRunner().invoke(
+        app, ["stats", "agencies", "--period", "2025-06", "--region", "440100", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    assert answer.json() == json.loads(done.stdout)
+    assert answer.json()["agencies"][0]["registered"] == 1

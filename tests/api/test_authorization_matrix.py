@@ -271,6 +271,13 @@ TABLE: tuple[Row, ...] = (
     ),
     Row(
         "GET",
+        "/api/v1/stats/agencies",
+        None,
+        STATISTICS_OF_440100,
+        query="?period=2025&region=440100",
+    ),
+    Row(
+        "GET",
         "/api/v1/targets/{code}/progress",
         None,
         STATISTICS_OF_440100,

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from techmarket.api.auth import actor_of
 from techmarket.api.schemas import ProblemOut
 from techmarket.stats.access import readable_region
+from techmarket.stats.agency_quality import agency_quality_document
 from techmarket.stats.plan_store import find_plan
 from techmarket.stats.queries import parse_scope, plan_progress, read_tables, table_document
 
@@ -43,6 +45,40 @@ class TableOut(Schema):
     rows: list[dict[str, Any]]
     notes: list[str]
     snapshot: dict[str, Any]
+
+
+class AgencyQualityQuery(Schema):
+    period: str = Field(description="2024, 2024H1, 2024Q3, 2024-03, 2024YTD06 or FROM..TO")
+    region: str | None = Field(default=None, description="GB/T 2260 code; default: your own")
+
+
+class AgencyQualityOut(Schema):
+    code: str
+    name: str
+    region: str
+    rank: int | None = Field(description="by share within the limit, then median; none if idle")
+    received: int
+    registered: int
+    refused: int
+    withdrawn: int
+    decided: int
+    median_working_days: float | None
+    p90_working_days: int | None
+    decided_within_limit: int
+    within_limit_pct: str | None
+    corrected: int
+    correction_rate_pct: str | None
+    refusal_rate_pct: str | None
+    backlog: int
+    overdue: int
+    registered_turnover: str = Field(description="yuan, two places")
+
+
+class AgenciesOut(Schema):
+    period: str
+    region: str
+    as_of: str = Field(description="the day backlog and overdue are counted at")
+    agencies: list[AgencyQualityOut]
 
 
 class IndicatorProgressOut(Schema):
@@ -78,6 +114,17 @@ def table(request: HttpRequest, name: str, query: Query[TableQuery]) -> dict[str
     )
     read = read_tables(actor, [name], scope)
     return table_document(read.tables[0], read.freshness)
+
+
+@router.get(
+    "/stats/agencies", response={200: AgenciesOut, **ERRORS}, summary="Agency service quality"
+)
+def agencies(request: HttpRequest, query: Query[AgencyQualityQuery]) -> dict[str, Any]:
+    """The same figures as `techmarket stats agencies --json`: each agency of the region with
+    its decisions, working days to decision, share within the legal limit and backlog, ranked;
+    read from the audit trail, so always current."""
+    actor = actor_of(request)
+    return agency_quality_document(actor, query.period, query.region, today=timezone.localdate())
 
 
 @router.get(

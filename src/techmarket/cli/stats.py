@@ -207,6 +207,70 @@ def report(
     console.print(f"已写入 {output}（{len(results)} 张表）")
 
 
+@app.command("agencies")
+@fails_cleanly
+def agencies(
+    period: PeriodOpt,
+    region: RegionOpt = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Agency service quality, ranked: decisions, working days to decision (median, P90), share
+    within the legal limit, correction and refusal rates, backlog, overdue and turnover.
+
+    Read from the audit trail (no snapshot refresh). Ranked by share within the limit, then the
+    median; agencies that decided nothing in the period are listed last, unranked.
+    """
+    from django.utils import timezone
+
+    from techmarket.registry.actors import actor_for, system_actor
+    from techmarket.stats.agency_quality import agency_quality_document
+
+    actor = actor_for(as_user) if as_user else system_actor()
+    document = agency_quality_document(actor, period, region, today=timezone.localdate())
+    if as_json:
+        print_json(document)
+        return
+    listing = Table(
+        "名次",
+        "机构",
+        "受理",
+        "登记",
+        "不予",
+        "撤回",
+        "用时中位",
+        "用时P90",
+        "按时率%",
+        "补正率%",
+        "不予率%",
+        "积压",
+        "超期",
+        "登记成交额",
+        title=f"登记机构服务质量 {document['period']}（积压截至 {document['as_of']}）",
+    )
+    for row in document["agencies"]:  # type: ignore[attr-defined]
+        listing.add_row(
+            str(row["rank"] or "—"),
+            f"{row['code']} {row['name']}",
+            *(str(row[k]) for k in ("received", "registered", "refused", "withdrawn")),
+            *(
+                "—" if row[k] is None else str(row[k])
+                for k in (
+                    "median_working_days",
+                    "p90_working_days",
+                    "within_limit_pct",
+                    "correction_rate_pct",
+                    "refusal_rate_pct",
+                )
+            ),
+            str(row["backlog"]),
+            str(row["overdue"]),
+            row["registered_turnover"],
+        )
+    console.print(listing)
+    console.print("用时按工作日计（提交至登记或不予登记）。", style="dim")
+
+
 def _gdp_json(row) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
         "region": row.region_code,
