@@ -121,3 +121,16 @@ def test_the_pdf_export_prints_the_table_on_screen(browser_as, analyst, figures)
     response = browser_as(analyst).get("/stats/?table=by_type&period=2025&region=440100&format=pdf")
     text = pdf_text(b"".join(response.streaming_content))
     assert "按合同类型" in text and "技术开发" in text
+
+
+def test_the_agency_page_ranks_the_agencies_as_the_command_line_does(
+    browser_as, analyst, seller, registrar, agencies, now
+):
+    from techmarket.stats.agency_quality import agency_quality
+    from tests.registry.flow import registered
+
+    registered(seller, registrar, agencies["city"], now)
+    html = browser_as(analyst).get("/stats/agencies/?period=2025").content.decode()
+    ranked = agency_quality(analyst, "2025", today=now.date())
+    assert ranked and ranked[0].name in html
+    assert browser_as(seller).get("/stats/agencies/").status_code == 403

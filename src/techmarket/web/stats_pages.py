@@ -24,6 +24,7 @@ from techmarket.exports.charts import VIEW_NAMES, chart_option
 from techmarket.exports.pdf import write_pdf
 from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
+from techmarket.stats.agency_quality import agency_quality
 from techmarket.stats.queries import parse_scope, read_tables
 from techmarket.stats.tables import ALL_TABLE_NAMES
 from techmarket.web.access import with_actor
@@ -171,3 +172,22 @@ def _document(result: Any, kind: str, region_name: str) -> HttpResponse:
     path.unlink()
     name = f"{result.name}-{result.period}-{result.region}-{result.view}.{kind}"
     return FileResponse(stream, as_attachment=True, filename=name)
+
+
+@require_safe
+@with_actor
+def agencies(request: HttpRequest) -> HttpResponse:
+    """Agency service quality (the measure behind "excellent registration agencies"), ranked:
+    `stats.agency_quality`, the same figures as `techmarket stats agencies`."""
+    actor = request.actor  # type: ignore[attr-defined]
+    period = request.GET.get("period") or str(timezone.localdate().year)
+    region = request.GET.get("region") or None
+    context: dict[str, Any] = {"period": period, "region": region or ""}
+    try:
+        context["agencies"] = agency_quality(actor, period, region, today=timezone.localdate())
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        context["error"] = error
+        return render(request, "web/stats_agencies.html", context, status=422)
+    return render(request, "web/stats_agencies.html", context)

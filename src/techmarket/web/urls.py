@@ -31,6 +31,7 @@ urlpatterns = [
     path("organisation/", account_pages.organisation, name="organisation"),
     path("overview/", bureau_pages.bureau, name="bureau"),
     path("stats/", stats_pages.statistics, name="stats"),
+    path("stats/agencies/", stats_pages.agencies, name="stats_agencies"),
     path("targets/", target_pages.targets, name="targets"),
     path("notices/", notice_pages.notices, name="notices"),
     path("notices/read/", notice_pages.read, name="notices_read"),
