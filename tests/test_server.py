@@ -52,7 +52,8 @@ def _wait_for(url: str, server: subprocess.Popen, seconds: float):
     while True:
         try:
             return _get(url)
-        except (urllib.error.URLError, ConnectionError):
+        # A slow first answer (a loaded machine, the first OpenAPI document) is "not yet" too.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
