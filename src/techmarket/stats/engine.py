@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -17,7 +17,13 @@ import duckdb
 
 from techmarket.codes.regions import ROOT, full_name, is_within
 from techmarket.exports.model import Column, TableResult
-from techmarket.stats.levels import LEVEL_NAMES, check_level, level_key_sql, level_note
+from techmarket.stats.levels import (
+    LEVEL_NAMES,
+    check_level,
+    level_key_sql,
+    level_note,
+    municipal_fold,
+)
 from techmarket.stats.periods import Period, growth_pct, share_pct
 from techmarket.stats.snapshot import contract_labels, region_rows
 from techmarket.stats.tables import ALL_TABLE_NAMES, TABLES, VIEWS, TableSpec, table_title
@@ -175,10 +181,26 @@ def _scan(con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope) -> Grou
         f"SELECT {key} AS k, COUNT(*), SUM(total_amount), SUM(tech_amount), {label} "
         f"FROM facts WHERE {where} GROUP BY 1"
     )
-    return {
+    grouped = {
         str(k or ""): (int(n), Decimal(t or 0), Decimal(x or 0), str(lab or ""))
         for k, n, t, x, lab in con.execute(sql, params).fetchall()
     }
+    fold = municipal_fold(scope.level, scope.region) if "{child}" in spec.key_sql else None
+    return _folded(grouped, fold) if fold else grouped
+
+
+def _folded(grouped: Grouped, fold: Callable[[str], str]) -> Grouped:
+    """Groups merged under their folded keys (a municipality's districts into the city)."""
+    merged: Grouped = {}
+    for key, (count, total, tech, label) in grouped.items():
+        into = fold(key) if key else key
+        had = merged.get(into)
+        merged[into] = (
+            (had[0] + count, had[1] + total, had[2] + tech, had[3])
+            if had
+            else (count, total, tech, label)
+        )
+    return merged
 
 
 def _columns(spec: TableSpec) -> list[Column]:

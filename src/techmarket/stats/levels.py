@@ -9,6 +9,7 @@ contracts under abolished codes roll up through the code history exactly as `by_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, get_args
 
 from techmarket.codes.regions import ROOT
@@ -21,6 +22,7 @@ LEVEL_NAMES = {
     "city": ("市级", "cities"),
     "county": ("县级", "counties"),
 }
+_MUNICIPAL_PREFIXES = frozenset(code[:2] for code in MUNICIPALITIES)
 _DEPTH = {"province": 1, "city": 2, "county": 3}
 
 
@@ -72,17 +74,24 @@ def level_key_sql(level: str, side: str) -> str:
     """The group key of a contract at a level, from the snapshot's resolved region columns.
 
     Contracts recorded only with a code above the level (a province's code, at city level) keep
-    that code, as `by_region` does; 省直辖县级单位 are their own key at city level.
+    that code, as `by_region` does; 省直辖县级单位 are their own key at city level. At city level
+    a municipality's districts are their own keys here and are folded into the municipality
+    afterwards (`municipal_fold`): grouping by the plain column and folding a few hundred groups
+    in Python measured a third faster than a CASE over every contract.
     """
     if level == "province":
         return f"{side}_province"
     if level == "city":
-        municipalities = ", ".join(MUNICIPALITIES)
-        return (
-            f"CASE WHEN {side}_province IN ({municipalities}) THEN {side}_province "
-            f"ELSE COALESCE({side}_city, {side}_current) END"
-        )
+        return f"COALESCE({side}_city, {side}_current)"
     return f"{side}_current"
+
+
+def municipal_fold(level: str | None, region: str) -> Callable[[str], str] | None:
+    """How to turn group keys into cities when the area holds a municipality (city level across
+    China), else None: a key within a municipality becomes the municipality itself."""
+    if level != "city" or region != ROOT:
+        return None  # a province holds no municipality; city level inside one is refused
+    return lambda key: f"{key[:2]}0000" if key[:2] in _MUNICIPAL_PREFIXES else key
 
 
 def level_note(level: str) -> str:
