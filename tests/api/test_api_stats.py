@@ -66,6 +66,25 @@ def test_an_analyst_cannot_read_another_provinces_figures(api_as, analyst, publi
     assert (answer.status_code, answer.json()["code"]) == (403, "region_not_in_jurisdiction")
 
 
+def test_an_analyst_ranks_every_county_of_the_province_as_the_command_line_does(
+    api_as, analyst, published
+):
+    query = "period=2025&view=output&level=county"
+    answer = api_as(analyst).get(f"/stats/tables/by_region?{query}")
+    assert answer.status_code == 200, answer.json()
+    args = ["--period", "2025", "--region", "440000", "--view", "output", "--level", "county"]
+    done = CliRunner().invoke(app, ["stats", "table", "by_region", *args, "--json"])
+    assert done.exit_code == 0, done.output
+    assert answer.json()["rows"] == json.loads(done.stdout)["rows"]
+    assert answer.json()["level"] == "county"
+    assert {r["code"][:4] for r in answer.json()["rows"]} == {"4401"}  # districts, not the city
+
+
+def test_a_level_not_below_the_region_is_a_problem(api_as, analyst, published):
+    bad = api_as(analyst).get("/stats/tables/by_region?period=2025&level=province")
+    assert (bad.status_code, bad.json()["code"]) == (422, "level_not_below_region")
+
+
 def test_a_seller_reads_no_statistics(api_as, seller, published):
     answer = api_as(seller).get("/stats/tables/overview?period=2025")
     assert (answer.status_code, answer.json()["code"]) == (403, "statistics_not_for_role")

@@ -101,6 +101,23 @@ def test_table_json_rows_carry_the_documented_keys(registry):
     assert isinstance(row["total_amount"], str) and row["total_amount"].count(".") == 1
 
 
+def test_all_cities_of_china_rank_with_municipalities_as_cities(registry):
+    def table(*args):
+        base = ["stats", "table", *args, "--period", "2025", "--view", "absorbed", "--json"]
+        done = runner.invoke(app, [*base, "--region", "000000"])
+        assert done.exit_code == 0, done.output
+        return json.loads(done.stdout)
+
+    cities = table("by_region", "--level", "city")
+    total = table("overview")["rows"][0]["total_amount"]
+    assert cities["level"] == "city" and len(cities["rows"]) > 1
+    assert sum(Decimal(r["total_amount"]) for r in cities["rows"]) == Decimal(total)
+    assert [r["rank"] for r in cities["rows"]] == list(range(1, len(cities["rows"]) + 1))
+    municipal = [r["code"] for r in cities["rows"] if r["code"][:2] in ("11", "12", "31", "50")]
+    assert all(code.endswith("0000") for code in municipal)
+    assert all(not r["code"].endswith("0000") or r["code"] in municipal for r in cities["rows"])
+
+
 def test_a_bad_period_is_a_readable_error(registry):
     done = runner.invoke(app, ["stats", "table", "overview", "--period", "2024Q5"])
     assert done.exit_code != 0
@@ -176,6 +193,17 @@ def test_a_bad_gdp_entry_is_a_readable_error(registry, args, exit_code, says):
         (["table", "no_such_table", "--period", "2025"], 4, "unknown_table"),
         (["table", "by_region", "--period", "2025Q5"], 1, "bad_period"),
         (["table", "by_region", "--period", "2025", "--view", "sideways"], 1, "bad_scope"),
+        (
+            ["table", "by_region", "--period", "2025", "--region", "440000", "--level", "province"],
+            1,
+            "level_not_below_region",
+        ),
+        (["table", "by_region", "--period", "2025", "--level", "town"], 1, "unknown_region_level"),
+        (
+            ["table", "by_type", "--period", "2025", "--level", "city"],
+            1,
+            "level_only_for_by_region",
+        ),
     ],
 )
 def test_a_bad_table_request_names_its_code(registry, args, exit_code, code):

@@ -32,6 +32,11 @@ class TableQuery(Schema):
     region: str | None = Field(default=None, description="GB/T 2260 code; default: your own")
     view: str = Field(default="registered", description="registered, output or absorbed")
     as_of: date | None = Field(default=None, description="amounts in force on this date")
+    level: str | None = Field(
+        default=None,
+        description="by_region only: rank every province, city or county within the region "
+        "(the four municipalities count as cities); default: the region's direct children",
+    )
 
 
 class TableOut(Schema):
@@ -41,6 +46,7 @@ class TableOut(Schema):
     period: str
     region: str
     view: str
+    level: str | None = None
     columns: list[str]
     rows: list[dict[str, Any]]
     notes: list[str]
@@ -110,7 +116,11 @@ def table(request: HttpRequest, name: str, query: Query[TableQuery]) -> dict[str
     actor = actor_of(request)
     region = readable_region(actor, query.region)
     scope = parse_scope(
-        query.period, region, query.view, query.as_of.isoformat() if query.as_of else None
+        query.period,
+        region,
+        query.view,
+        query.as_of.isoformat() if query.as_of else None,
+        query.level,
     )
     read = read_tables(actor, [name], scope)
     return table_document(read.tables[0], read.freshness)

@@ -38,10 +38,22 @@ AsOpt = Annotated[
 ViewOpt = Annotated[str, typer.Option(help="registered | output | absorbed")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="cancellations up to this date count")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
+LevelOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="by_region only: rank every province | city | county within the region "
+        "(the four municipalities count as cities); default: the region's direct children"
+    ),
+]
 
 
 def _reader_scope(  # type: ignore[no-untyped-def]
-    as_user: str | None, period: str, region: str | None, view: str, as_of: str | None
+    as_user: str | None,
+    period: str,
+    region: str | None,
+    view: str,
+    as_of: str | None,
+    level: str | None = None,
 ):
     """Who reads (`--as`, else the operator) and the scope in their jurisdiction.
 
@@ -54,7 +66,7 @@ def _reader_scope(  # type: ignore[no-untyped-def]
     from techmarket.stats.refresher import refresh as refresh_snapshot
 
     actor = actor_for(as_user) if as_user else system_actor()
-    scope = parse_scope(period, readable_region(actor, region), view, as_of)
+    scope = parse_scope(period, readable_region(actor, region), view, as_of, level)
     refresh_snapshot()
     return actor, scope
 
@@ -128,6 +140,7 @@ def table(
     period: PeriodOpt,
     region: RegionOpt = None,
     view: ViewOpt = "registered",
+    level: LevelOpt = None,
     as_of: AsOfOpt = None,
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
@@ -135,7 +148,8 @@ def table(
     """Compute one standard table (refreshing the snapshot first).
 
     For a whole year, overview and by_region show turnover as a share of the GDP entered with
-    `stats gdp set`.
+    `stats gdp set`. `by_region --level city` ranks every city within the region, as the press
+    does ("second among all cities, after Beijing").
     """
     from techmarket.domain.problems import NotFound
     from techmarket.stats.queries import read_tables, table_document
@@ -147,7 +161,7 @@ def table(
             f"no table {name}; known: {', '.join(ALL_TABLE_NAMES)}",
             code="unknown_table",
         )
-    actor, scope = _reader_scope(as_user, period, region, view, as_of)
+    actor, scope = _reader_scope(as_user, period, region, view, as_of, level)
     read = read_tables(actor, [name], scope)
     [result] = read.tables
     if as_json:

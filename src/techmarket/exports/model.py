@@ -33,3 +33,4 @@ class TableResult:
     columns: list[Column]
     rows: list[dict[str, object]]
     notes: list[str] = field(default_factory=list)
+    level: str | None = None  # by_region ranked at one level across the region (None: children)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -17,6 +17,13 @@ import duckdb
 
 from techmarket.codes.regions import ROOT, full_name, is_within
 from techmarket.exports.model import Column, TableResult
+from techmarket.stats.levels import (
+    LEVEL_NAMES,
+    check_level,
+    level_key_sql,
+    level_note,
+    municipal_fold,
+)
 from techmarket.stats.periods import Period, growth_pct, share_pct
 from techmarket.stats.snapshot import contract_labels, region_rows
 from techmarket.stats.tables import ALL_TABLE_NAMES, TABLES, VIEWS, TableSpec, table_title
@@ -56,12 +63,14 @@ class Scope:
     region: str = "000000"
     view: str = "registered"
     as_of: date | None = None  # cancellations after this date do not remove a contract
+    level: str | None = None  # by_region: every region at this level within; None: the children
 
     def __post_init__(self) -> None:
         if not (len(self.region) == 6 and self.region.isdigit()):
             raise ValueError(f"地区代码须为 6 位数字：{self.region}")
         if self.view not in VIEWS:
             raise ValueError(f"口径须为 {' | '.join(VIEWS)}：{self.view}")
+        check_level(self.region, self.level)  # a LevelError (a ValueError) with its own code
 
 
 @functools.cache
@@ -99,8 +108,11 @@ def _side(view: str) -> str:
     return {"registered": "agency", "output": "seller", "absorbed": "buyer"}[view]
 
 
-def _child_sql(region: str, side: str) -> str:
-    """The group key one level below the region (provinces of China, cities of a province…)."""
+def _child_sql(region: str, side: str, level: str | None = None) -> str:
+    """The group key one level below the region (provinces of China, cities of a province…),
+    or at the level asked for (every city of China…; see `stats.levels`)."""
+    if level is not None:
+        return level_key_sql(level, side)
     if region == "000000":
         return f"{side}_province"
     if region.endswith("0000"):
@@ -161,17 +173,34 @@ def _grouped(
 def _scan(con: duckdb.DuckDBPyConnection, spec: TableSpec, scope: Scope) -> Grouped:
     where, params = _where(scope, scope.period)
     key = spec.key_sql.format(
-        child=_child_sql(scope.region, _side(scope.view)), flow=_flow_sql(scope.region, scope.view)
+        child=_child_sql(scope.region, _side(scope.view), scope.level),
+        flow=_flow_sql(scope.region, scope.view),
     )
     label = f"any_value({spec.label_sql})" if spec.label_sql else "''"
     sql = (
         f"SELECT {key} AS k, COUNT(*), SUM(total_amount), SUM(tech_amount), {label} "
         f"FROM facts WHERE {where} GROUP BY 1"
     )
-    return {
+    grouped = {
         str(k or ""): (int(n), Decimal(t or 0), Decimal(x or 0), str(lab or ""))
         for k, n, t, x, lab in con.execute(sql, params).fetchall()
     }
+    fold = municipal_fold(scope.level, scope.region) if "{child}" in spec.key_sql else None
+    return _folded(grouped, fold) if fold else grouped
+
+
+def _folded(grouped: Grouped, fold: Callable[[str], str]) -> Grouped:
+    """Groups merged under their folded keys (a municipality's districts into the city)."""
+    merged: Grouped = {}
+    for key, (count, total, tech, label) in grouped.items():
+        into = fold(key) if key else key
+        had = merged.get(into)
+        merged[into] = (
+            (had[0] + count, had[1] + total, had[2] + tech, had[3])
+            if had
+            else (count, total, tech, label)
+        )
+    return merged
 
 
 def _columns(spec: TableSpec) -> list[Column]:
@@ -265,6 +294,8 @@ def compute(
     if spec.names_from:
         _relabel(con, spec.names_from, rows)
     notes = [_previous_note(scope.period)] if spec.growth else []
+    if scope.level is not None and name == "by_region":
+        notes.append(level_note(scope.level))
     if spec.gdp:
         notes += _gdp_notes(spec, scope, gdp_yuan, rows)
     return _result(name, scope, _columns(spec), rows, notes)
@@ -427,6 +458,9 @@ def _result(
     notes: list[str] | None = None,
 ) -> TableResult:
     title_zh, title_en = table_title(name)
+    if scope.level is not None and name == "by_region":
+        level_zh, level_en = LEVEL_NAMES[scope.level]
+        title_zh, title_en = f"{title_zh}（{level_zh}排名）", f"{title_en} (all {level_en})"
     return TableResult(
         name,
         title_zh,
@@ -437,6 +471,7 @@ def _result(
         columns,
         rows,
         _notes(scope) + (notes or []),
+        scope.level if name == "by_region" else None,
     )
 
 

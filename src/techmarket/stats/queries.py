@@ -14,6 +14,7 @@ from techmarket.registry.actors import Actor
 from techmarket.stats.access import readable_region
 from techmarket.stats.engine import Scope, compute
 from techmarket.stats.indicators import gdp_for
+from techmarket.stats.levels import LevelError
 from techmarket.stats.periods import PeriodError, parse_period
 from techmarket.stats.reader import Freshness, open_snapshot
 from techmarket.stats.tables import ALL_TABLE_NAMES
@@ -45,23 +46,39 @@ def read_tables(
             code="statistics_table_not_found",
             table=unknown[0],
         )
+    others = [name for name in names if name != "by_region"]
+    if scope.level is not None and others:
+        raise DomainError(
+            f"只有按地区表（by_region）可按层级排名，{others[0]} 不可",
+            f"only the by_region table ranks at a level, not {others[0]}",
+            code="level_only_for_by_region",
+            table=others[0],
+            level=scope.level,
+        )
     gdp = gdp_for(scope.period)
     with open_snapshot(path) as reader:
         tables = [compute(reader.con, name, scope, gdp=gdp) for name in names]
         return TablesRead(tables, reader.freshness)
 
 
-def parse_scope(period: str, region: str, view: str, as_of: str | None = None) -> Scope:
-    """A table's scope from the words a person types (`2024H1`, `440100`, `output`)."""
+def parse_scope(
+    period: str, region: str, view: str, as_of: str | None = None, level: str | None = None
+) -> Scope:
+    """A table's scope from the words a person types (`2024H1`, `440100`, `output`, `city`)."""
     try:
         return Scope(
             parse_period(period),
             region=region,
             view=view,
             as_of=date.fromisoformat(as_of) if as_of else None,
+            level=level or None,
         )
     except PeriodError as error:
         raise DomainError(error.message, error.message_en, code=error.code) from None
+    except LevelError as error:
+        raise DomainError(
+            error.message, error.message_en, code=error.code, region=region, level=level
+        ) from None
     except ValueError as error:  # the region, the view or the as-of date
         raise DomainError(
             str(error),
@@ -84,6 +101,7 @@ def table_document(result: TableResult, freshness: Freshness | None = None) -> d
         "period": result.period,
         "region": result.region,
         "view": result.view,
+        "level": result.level,
         "columns": [c.key for c in result.columns],
         "rows": [{k: _jsonable(v) for k, v in row.items()} for row in result.rows],
         "notes": result.notes,

@@ -6,6 +6,7 @@ and a regional view. Adding a table is adding an entry here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -32,6 +33,12 @@ def _subtype_name(key: str) -> str:
     if not subtype:
         return type_name
     return f"{type_name}—{subtypes_for(contract_type).name_of(subtype)}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _region_name(code: str) -> str:
+    """A region's full name, looked up once per code: a ranking of all counties names thousands."""
+    return full_name(code) if code else "（境外或未填）"
 
 
 FLOW_NAMES = {
@@ -120,7 +127,7 @@ TABLES: dict[str, TableSpec] = {
             "按地区",
             "By region",
             "{child}",
-            lambda code: full_name(code) if code else "（境外或未填）",
+            _region_name,
             gdp="row",
         ),
         TableSpec(
