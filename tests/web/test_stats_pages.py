@@ -134,3 +134,11 @@ def test_the_agency_page_ranks_the_agencies_as_the_command_line_does(
     ranked = agency_quality(analyst, "2025", today=now.date())
     assert ranked and ranked[0].name in html
     assert browser_as(seller).get("/stats/agencies/").status_code == 403
+
+
+def test_the_region_ranking_takes_a_level_and_explains_a_wrong_one(browser_as, analyst, figures):
+    client = browser_as(analyst)
+    counties = client.get("/stats/?table=by_region&period=2025&region=440000&level=county")
+    assert counties.status_code == 200 and "广州市" in counties.content.decode()
+    wrong = client.get("/stats/?table=by_region&period=2025&region=440000&level=province")
+    assert wrong.status_code == 422

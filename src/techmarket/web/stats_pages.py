@@ -51,6 +51,13 @@ UNITS: dict[str, tuple[Decimal, tuple[str, str]]] = {
     "yuan": (Decimal(1), ("元", "yuan")),
 }
 YUAN_SUFFIX = re.compile(r"\s*[（(](元|yuan)[）)]")
+# by_region at one level across the area, as the press ranks ("second among all cities").
+LEVELS: dict[str, tuple[str, str]] = {
+    "": ("下一级地区", "the areas one level down"),
+    "province": ("省级", "provinces"),
+    "city": ("市级（直辖市计为市）", "cities (municipalities count as cities)"),
+    "county": ("县级", "counties"),
+}
 # Tables whose rows are regions: a row opens the same table for that region (drill-down).
 REGION_ROWS = frozenset({"by_region"})
 
@@ -98,7 +105,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
     view = query.get("view", "registered")
     unit = query.get("unit", "wan") if query.get("unit", "wan") in UNITS else "wan"
     region = readable_region(actor, query.get("region") or None)
+    level = query.get("level") or None if table == "by_region" else None
     context: dict[str, Any] = {
+        "level": level or "",
+        "levels": LEVELS,
         "tables": TABLE_NAMES,
         "table": table,
         "period": period,
@@ -112,7 +122,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "own_region": actor.agency.region_code if actor.agency else "",
     }
     try:
-        scope = parse_scope(period, region, view)
+        scope = parse_scope(period, region, view, level=level)
         read = read_tables(actor, [table], scope)
     except (PermissionDenied, NotFound):
         raise
