@@ -50,6 +50,7 @@ def test_an_agency_admin_adds_a_registrar_sets_the_number_format_and_deactivates
 
     # The number format: the preview follows the typing; a bad format is explained beside it.
     admin.click("nav.tabs >> text=编号与时限")
+    admin.wait_for_load_state()  # htmx listens once the page's deferred scripts have run
     year = timezone.localdate().year
     assert admin.locator("#next-number").inner_text() == f"{year}440100000001"
     admin.fill("#id_number_format", "{agency}-{year}-{serial:05d}")

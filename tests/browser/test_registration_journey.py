@@ -76,6 +76,7 @@ def test_a_contract_goes_from_sign_up_to_a_verified_certificate(
 
     # It fills a contract with a mistake: the technology value above the turnover.
     seller.click("nav.mainnav >> text=新建合同")
+    seller.wait_for_load_state()  # the live check (htmx) listens once deferred scripts ran
     assert seller.input_value("#id_seller_id") == NEW_USCC  # its own organisation, filled in
     fill_contract(
         seller,
