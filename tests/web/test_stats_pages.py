@@ -142,3 +142,18 @@ def test_the_region_ranking_takes_a_level_and_explains_a_wrong_one(browser_as, a
     assert counties.status_code == 200 and "广州市" in counties.content.decode()
     wrong = client.get("/stats/?table=by_region&period=2025&region=440000&level=province")
     assert wrong.status_code == 422
+
+
+def test_the_monthly_chart_draws_year_on_year_and_month_on_month_growth(analyst, figures):
+    scope = parse_scope("2025", "440100", "registered")
+    result = read_tables(analyst, ["monthly"], scope).tables[0]
+    option = chart_option(result, "广州市")
+    growth = {s["name"]: s for s in option["series"] if s.get("yAxisIndex") == 1}
+    assert set(growth) == {"同比 %", "环比 %"}
+    january = result.rows[0]
+    assert growth["同比 %"]["data"][0] == float(january["total_amount_yoy_pct"])
+
+
+def test_amount_headers_name_the_unit_shown_once(browser_as, analyst, figures):
+    html = browser_as(analyst).get("/stats/?table=by_type&period=2025&unit=wan").content.decode()
+    assert "成交额（万元）" in html and "（元）（万元）" not in html

@@ -38,6 +38,11 @@ def _wan(value: object) -> float:
     return float((Decimal(str(value or 0)) / WAN).quantize(Decimal("0.01")))
 
 
+def _pct(value: object) -> float | None:
+    """A growth rate for the chart; None (a gap in the line) where there is no base."""
+    return None if value is None else float(Decimal(str(value)))
+
+
 def chart_option(
     result: TableResult, region_name: str, *, english: bool = False
 ) -> dict[str, object] | None:
@@ -71,7 +76,34 @@ def chart_option(
             {"name": labels[1], "type": "line" if line else "bar", "data": tech},
         ],
     }
-    if line or len(names) <= 8:
+    if (
+        line
+    ):  # the month's turnover growth on a second axis: 同比 (year on year), 环比 (month on month)
+        growth = ("YoY %", "MoM %") if english else ("同比 %", "环比 %")
+        option["legend"]["data"] = [*labels, *growth]  # type: ignore[index]
+        option["series"] += [  # type: ignore[operator]
+            {
+                "name": growth[0],
+                "type": "line",
+                "yAxisIndex": 1,
+                "lineStyle": {"type": "dashed"},
+                "data": [_pct(row.get("total_amount_yoy_pct")) for row in result.rows],
+            },
+            {
+                "name": growth[1],
+                "type": "line",
+                "yAxisIndex": 1,
+                "lineStyle": {"type": "dotted"},
+                "data": [_pct(row.get("total_amount_pop_pct")) for row in result.rows],
+            },
+        ]
+        option["xAxis"] = {"type": "category", "data": names}
+        option["yAxis"] = [
+            {"type": "value"},
+            {"type": "value", "axisLabel": {"formatter": "{value}%"}},
+        ]
+        return option
+    if len(names) <= 8:
         option["xAxis"] = {"type": "category", "data": names, "axisLabel": {"interval": 0}}
         option["yAxis"] = {"type": "value"}
     else:  # many categories: horizontal bars, the largest on top

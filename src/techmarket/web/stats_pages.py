@@ -136,14 +136,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     context.update(
         result=result,
         freshness=read.freshness,
-        columns=[
-            (
-                c.label_zh + (f"（{unit_label[0]}）" if c.kind == "amount" else ""),
-                c.label_en + (f" ({unit_label[1]})" if c.kind == "amount" else ""),
-                c.kind,
-            )
-            for c in result.columns
-        ],
+        columns=[_heading(c, unit_label) for c in result.columns],
         rows=_cells(result, divisor, query),
         chart=chart_option(result, context["region_name"], english=english()),
         export_url="?" + _with(query, format="xlsx"),
