@@ -202,3 +202,27 @@ def test_the_command_line_prints_the_same_document_as_json(april, analyst):
     table = CliRunner().invoke(app, ["stats", "agencies", "--period", "2026-04", "--as", "analyst"])
     assert table.exit_code == 0, table.output
     assert "登记机构服务质量 2026-04（积压截至 2026-04-30）" in table.stdout
+
+
+def test_todays_backlog_from_the_contracts_equals_the_one_read_from_the_trail(april, analyst):
+    """Two ways to the same figures: the contracts' state (used for a period running to
+    today) and the audit trail replayed to a day (used for a past period's end)."""
+    from techmarket.stats import agency_quality as quality
+
+    today = date(2026, 6, 30)  # after every event of the fixture: "now" is the contracts' state
+    ids = {}
+    for how in ("now", "trail"):
+        rows = {a.pk: quality.AgencyQuality(a.code, a.name, a.region_code) for a in agencies_of()}
+        if how == "now":
+            quality._backlog_now(rows, list(rows), today)
+        else:
+            quality._backlog(rows, list(rows), today)
+        ids[how] = {r.code: (r.backlog, r.overdue) for r in rows.values()}
+    assert ids["now"] == ids["trail"]
+    assert any(backlog for backlog, _ in ids["now"].values())
+
+
+def agencies_of():  # type: ignore[no-untyped-def]
+    from techmarket.accounts.models import Agency
+
+    return list(Agency.objects.order_by("code"))

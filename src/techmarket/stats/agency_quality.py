@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ from techmarket.codes.workdays import WorkingCalendar
 from techmarket.domain.problems import DomainError
 from techmarket.domain.workflow import Action, Status
 from techmarket.registry.actors import Actor
-from techmarket.registry.models import AuditEvent
+from techmarket.registry.models import AuditEvent, Contract
 from techmarket.registry.services import working_calendar
 from techmarket.stats.access import readable_region
 from techmarket.stats.periods import Period, PeriodError, parse_period, share_pct
@@ -62,6 +62,14 @@ SUBMIT, REGISTER, REFUSE, WITHDRAW = (
 CLOSING = (REGISTER, REFUSE, WITHDRAW)
 # The events that (re)start the review clock and carry the deadline they set.
 CLOCK_STARTS = (str(Action.ACCEPT), str(Action.RESUBMIT))
+# Submitted and neither decided nor withdrawn (a correction awaited included).
+OPEN_NOW = (
+    str(Status.SUBMITTED),
+    str(Status.ACCEPTED),
+    str(Status.CORRECTION_REQUESTED),
+    str(Status.UNDER_REVIEW),
+    str(Status.SECOND_REVIEW),
+)
 # An open application whose clock runs: not waiting for the seller's correction, not unaccepted.
 CLOCK_RUNNING = frozenset(
     {str(Status.ACCEPTED), str(Status.UNDER_REVIEW), str(Status.SECOND_REVIEW)}
@@ -126,7 +134,10 @@ def agency_quality(
     _count_corrections(rows, in_period)
     _decisions(rows, in_period, working_calendar())
     as_of = min(period.end, today)
-    _backlog(rows, ids, as_of)
+    if as_of >= today:  # the period runs to today: the contracts' own state says it
+        _backlog_now(rows, ids, today)
+    else:
+        _backlog(rows, ids, as_of)
     return _ranked(list(rows.values()))
 
 
@@ -251,6 +262,24 @@ class _WorkingDayCounter:
             return -self.between(end, start)
         low = self._index(start)  # first, so that the table starts no later than ``start``
         return self.cumulative[self._index(end)] - self.cumulative[low]
+
+
+def _backlog_now(rows: dict[int, AgencyQuality], ids: list[int], today: date) -> None:
+    """Applications open today, from the contracts' status and deadline (the (agency, status)
+    index), rather than from every submission in the trail: the same answer as `_backlog` for
+    today, without reading the history."""
+    counted = (
+        Contract.objects.filter(agency_id__in=ids, status__in=OPEN_NOW)
+        .values("agency_id")
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(status__in=CLOCK_RUNNING, deadline__lt=today)),
+        )
+        .order_by()
+    )
+    for row in counted:
+        rows[row["agency_id"]].backlog = row["n"]
+        rows[row["agency_id"]].overdue = row["late"]
 
 
 def _backlog(rows: dict[int, AgencyQuality], ids: list[int], as_of: date) -> None:
