@@ -208,7 +208,7 @@ def report(
         from techmarket.codes.regions import full_name
         from techmarket.exports.pdf import write_pdf
 
-        place = "全国" if scope.region == "000000" else full_name(scope.region)
+        place = full_name(scope.region)
         write_pdf(output, results, title=f"{place}技术市场统计（{scope.period.label}）")
     else:
         from techmarket.domain.problems import DomainError
@@ -392,7 +392,7 @@ def gdp_list(
         code = str(r["region"])
         table.add_row(
             code,
-            "全国" if code == "000000" else full_name(code),
+            full_name(code),
             str(r["year"]),
             str(r["value"]),
             "现行" if r["in_force"] else ("已撤销" if r["withdrawn_by"] else "已替换"),

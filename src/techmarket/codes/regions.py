@@ -208,7 +208,10 @@ def is_within(code: str, ancestor: str) -> bool:
 
 
 def full_name(code: str, on: date | None = None) -> str:
-    """Province + prefecture + own name, e.g. 广东省广州市天河区; the code itself when unknown."""
+    """Province + prefecture + own name, e.g. 广东省广州市天河区; 全国 for 000000; the code itself
+    when unknown."""
+    if code == ROOT:
+        return "全国"
     region = get_region(code, on)
     if region is None:
         return code

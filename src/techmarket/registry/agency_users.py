@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from techmarket.accounts.models import Profile
-from techmarket.domain.problems import Conflict, DomainError, NotFound, PermissionDenied
+from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.domain.workflow import Role
 from techmarket.registry.actors import Actor
 from techmarket.registry.agency_admin import administered_agency, record
-from techmarket.registry.users import checked_username, password_problem, save_user
+from techmarket.registry.users import new_user, password_problem, save_user
 
 # The roles an agency admin hands out; analysts belong to the bureau, sellers sign up.
 ASSIGNABLE_ROLES = (Role.REGISTRAR, Role.AGENCY_ADMIN)
@@ -71,20 +68,9 @@ def add_member(
             field="role",
             role=role,
         )
-    username = checked_username(username)
-    if get_user_model().objects.filter(username=username).exists():
-        raise _taken(username)
-    email = _checked_email(email)
-    weak = password_problem(password, username)
-    if weak is not None:
-        raise weak
     with transaction.atomic():
-        # Created here, not found: `save_user` would take over an account made a moment ago.
-        try:
-            with transaction.atomic():
-                get_user_model().objects.create_user(username, email=email, password=password)
-        except IntegrityError:
-            raise _taken(username) from None
+        user = new_user(username, password=password, email=email)
+        username, email = user.username, user.email  # type: ignore[attr-defined]
         profile = save_user(username, role=role, agency_code=agency.code)
         record(
             actor,
@@ -139,15 +125,6 @@ def reset_password(actor: Actor, username: str, *, password: str, now: datetime)
     return profile
 
 
-def _taken(username: str) -> Conflict:
-    return Conflict(
-        f"用户名 {username} 已被使用，请换一个",
-        f"the username {username} is taken; choose another",
-        code="username_taken",
-        field="username",
-    )
-
-
 def _changeable(actor: Actor, username: str) -> Profile:
     profile = member(actor, username)
     if profile.user.is_staff or profile.user.is_superuser:
@@ -158,19 +135,3 @@ def _changeable(actor: Actor, username: str) -> Profile:
             user=username,
         )
     return profile
-
-
-def _checked_email(email: str) -> str:
-    email = email.strip()
-    if not email:
-        return ""
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise DomainError(
-            f"电子邮箱 {email!r} 格式无效",
-            f"{email!r} is not a valid e-mail address",
-            code="email_invalid",
-            field="email",
-        ) from None
-    return email

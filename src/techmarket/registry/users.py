@@ -8,11 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from techmarket.accounts.models import Agency, Profile
-from techmarket.domain.problems import DomainError, NotFound
+from techmarket.domain.problems import Conflict, DomainError, NotFound
 from techmarket.domain.workflow import Role
 from techmarket.registry.models import Party
 from techmarket.registry.parties import register_organisation
@@ -134,3 +135,47 @@ def password_problem(password: str, username: str) -> DomainError | None:
     return DomainError(
         messages["zh-hans"], messages["en"], code="password_too_weak", field="password"
     )
+
+
+def new_user(username: str, *, password: str, email: str = "") -> object:
+    """A new sign-in account, checked: the username well formed and free, the e-mail address
+    well formed, the password past Django's validators. Created, never found (`save_user` would
+    take over an account someone made a moment ago); call it inside the caller's transaction."""
+    username = checked_username(username)
+    if get_user_model().objects.filter(username=username).exists():
+        raise _taken(username)
+    email = checked_email(email)
+    weak = password_problem(password, username)
+    if weak is not None:
+        raise weak
+    try:
+        with transaction.atomic():
+            return get_user_model().objects.create_user(username, email=email, password=password)
+    except IntegrityError:  # taken between the check and the insert
+        raise _taken(username) from None
+
+
+def _taken(username: str) -> Conflict:
+    return Conflict(
+        f"用户名 {username} 已被使用，请换一个",
+        f"the username {username} is taken; choose another",
+        code="username_taken",
+        field="username",
+    )
+
+
+def checked_email(email: str) -> str:
+    """An e-mail address as given (stripped), or "" for none; a malformed one is refused."""
+    email = email.strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(
+            f"电子邮箱 {email!r} 格式无效",
+            f"{email!r} is not a valid e-mail address",
+            code="email_invalid",
+            field="email",
+        ) from None
+    return email

@@ -475,10 +475,6 @@ def _result(
     )
 
 
-def _place(region: str) -> str:
-    return "全国" if region == "000000" else full_name(region)
-
-
 def _gdp_notes(
     spec: TableSpec,
     scope: Scope,
@@ -501,12 +497,12 @@ def _gdp_notes(
     value = gdp_yuan.get(scope.region)
     if value is None:
         return [
-            f"未录入{_place(scope.region)} {year} 年地区生产总值（GDP），成交额占 GDP 比重为空；"
+            f"未录入{full_name(scope.region)} {year} 年地区生产总值（GDP），成交额占 GDP 比重为空；"
             f"录入该年 GDP（亿元）后即可计算。 / No GDP entered for {scope.region} in {year}: "
             "the share of GDP is empty until it is entered."
         ]
     return [
-        f"成交额占 GDP 比重 = 成交额 ÷ {_place(scope.region)} {year} 年地区生产总值 "
+        f"成交额占 GDP 比重 = 成交额 ÷ {full_name(scope.region)} {year} 年地区生产总值 "
         f"{(value / YI).normalize():f} 亿元（录入值），由精确值计算后保留两位小数。"
     ]
 

@@ -39,6 +39,7 @@ FIELD_OF_CODE = {
     "username_invalid": "username",
     "username_too_long": "username",
     "username_taken": "username",
+    "email_invalid": "email",
     "password_too_weak": "password",
 }
 

@@ -28,7 +28,7 @@ def bureau(request: HttpRequest) -> HttpResponse:
     period = f"{today.year}YTD{today.month:02d}"
     context: dict[str, Any] = {
         "region": region,
-        "region_name": full_name(region) if region != "000000" else "全国",
+        "region_name": full_name(region),
         "period": period,
         "year": today.year,
         "backlog": backlog_by_agency(actor, today),

@@ -117,7 +117,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "units": {k: v[1] for k, v in UNITS.items()},
         "region": region,
-        "region_name": full_name(region) if region != "000000" else "全国",
+        "region_name": full_name(region),
         "subregions": [(r.code, r.name) for r in children(region)],
         "own_region": actor.agency.region_code if actor.agency else "",
     }
