@@ -71,13 +71,23 @@ def _cursor() -> NoticeCursor:
     return cursor
 
 
-def _recipients(contract: Contract, to: str) -> list[int]:
-    people = Profile.objects.filter(user__is_active=True)
-    if to == "agency":
-        people = people.filter(agency_id=contract.agency_id, role__in=list(REGISTRAR_ROLES))
-    else:
-        people = people.filter(party_id=contract.seller_party_id, role=Role.SELLER)
-    return list(people.values_list("user_id", flat=True))
+class _Recipients:
+    """Who hears of a contract: its agency's staff or its seller's users, each group read once
+    per run however many contracts it has (a busy morning is thousands of events)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, int], list[int]] = {}
+
+    def of(self, contract: Contract, to: str) -> list[int]:
+        key = (to, contract.agency_id if to == "agency" else contract.seller_party_id)
+        if key not in self.known:
+            people = Profile.objects.filter(user__is_active=True)
+            if to == "agency":
+                people = people.filter(agency_id=key[1], role__in=list(REGISTRAR_ROLES))
+            else:
+                people = people.filter(party_id=key[1], role=Role.SELLER)
+            self.known[key] = list(people.values_list("user_id", flat=True))
+        return self.known[key]
 
 
 def _add(
@@ -101,6 +111,7 @@ def _add(
 def collect(now: datetime, today: date) -> int:
     """Notices for the audit events since the last run and for today's near deadlines."""
     added = 0
+    recipients = _Recipients()
     with transaction.atomic():
         cursor = _cursor()
         while True:
@@ -118,11 +129,11 @@ def collect(now: datetime, today: date) -> int:
                 if contract is not None:
                     message = MESSAGES[action]
                     added += _add(
-                        _recipients(contract, message.to), contract, message, f"e{seq}", now
+                        recipients.of(contract, message.to), contract, message, f"e{seq}", now
                     )
             cursor.last_seq = events[-1][0]
         cursor.save(update_fields=["last_seq"])
-        added += _deadline_reminders(now, today)
+        added += _deadline_reminders(now, today, recipients)
     return added
 
 
@@ -134,13 +145,13 @@ DUE_SOON = Message(
 )
 
 
-def _deadline_reminders(now: datetime, today: date) -> int:
+def _deadline_reminders(now: datetime, today: date, recipients: _Recipients) -> int:
     """Once per contract and deadline: the agency hears when it is two working days away."""
     day = due_by(DUE_SOON_WORKING_DAYS, today)
     added = 0
     for contract in Contract.objects.filter(status__in=OPEN_STATUSES, deadline=day):
         added += _add(
-            _recipients(contract, "agency"), contract, DUE_SOON, f"d{contract.pk}:{day}", now
+            recipients.of(contract, "agency"), contract, DUE_SOON, f"d{contract.pk}:{day}", now
         )
     return added
 

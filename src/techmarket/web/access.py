@@ -14,16 +14,11 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
-from techmarket.registry.actors import Actor, actor_for_user
+from techmarket.registry.actors import actor_for_user
 
 View = Callable[..., HttpResponse]
-
-
-class ActorRequest(HttpRequest):
-    actor: Actor
 
 
 def error_page(request: HttpRequest, status: int, error: DomainError | None = None) -> HttpResponse:
@@ -60,7 +55,3 @@ def with_actor(view: View) -> View:
             return render(request, "web/refused.html", {"error": error}, status=422)
 
     return wrapped
-
-
-def today() -> Any:
-    return timezone.localdate()

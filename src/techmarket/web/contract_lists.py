@@ -6,13 +6,11 @@ the filters live in the URL, so a view can be bookmarked and shared (UI.md, NetB
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -27,6 +25,7 @@ from techmarket.registry.selectors import export_selected
 from techmarket.registry.worklist import WAITING_FOR
 from techmarket.web.access import with_actor
 from techmarket.web.context import todo_of
+from techmarket.web.downloads import with_query, written_file
 from techmarket.web.rows import table_rows
 
 # An export is written while the reader waits: beyond this, narrow the filters or use the CLI.
@@ -125,25 +124,15 @@ def contracts(request: HttpRequest) -> HttpResponse:
     context.update(
         chosen_statuses=list(wanted.filters.statuses),  # the queue's own, when none is chosen
         rows=table_rows(page.items, today),
-        next_url=_with(request.GET, cursor=page.next_cursor) if page.next_cursor else None,
-        first_url=_with(request.GET, cursor=None) if wanted.cursor else None,
-        export_url=_with(request.GET, cursor=None, format="xlsx"),
+        next_url=with_query(request.GET, cursor=page.next_cursor) if page.next_cursor else None,
+        first_url=with_query(request.GET, cursor=None) if wanted.cursor else None,
+        export_url=with_query(request.GET, cursor=None, format="xlsx"),
         sort=page.sort,
         can_batch=actor.role in (Role.REGISTRAR, Role.AGENCY_ADMIN),
         can_list=actor.role is Role.SELLER,
     )
     template = "web/parts/contract_table.html" if request.htmx else "web/contracts.html"  # type: ignore[attr-defined]
     return render(request, template, context)
-
-
-def _with(query: QueryDict, **changes: str | None) -> str:
-    """The current URL's query with some parameters replaced (None removes one)."""
-    new = query.copy()
-    for key, value in changes.items():
-        new.pop(key, None)
-        if value is not None:
-            new[key] = value
-    return "?" + new.urlencode()
 
 
 def _export(actor: Any, filters: contract_list.ContractFilter) -> HttpResponse:
@@ -156,11 +145,10 @@ def _export(actor: Any, filters: contract_list.ContractFilter) -> HttpResponse:
             " (for example by signing date) and export again",
             code="export_too_large",
         )
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    handle.close()
-    path = Path(handle.name)
-    write_records(path, export_selected(actor, selection), format="xlsx", keys=EXPORT_KEYS)
-    stream = path.open("rb")
-    path.unlink()  # the open handle keeps the bytes until the response is sent
-    name = f"contracts-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(stream, as_attachment=True, filename=name)
+    return written_file(
+        lambda path: write_records(
+            path, export_selected(actor, selection), format="xlsx", keys=EXPORT_KEYS
+        ),
+        ".xlsx",
+        f"contracts-{timezone.localdate():%Y%m%d}.xlsx",
+    )

@@ -49,7 +49,7 @@ from techmarket.registry.services import working_calendar
 from techmarket.web.access import with_actor
 from techmarket.web.record_fields import LABELS_EN, sections
 from techmarket.web.rows import days_left
-from techmarket.web.templatetags.web_format import pick
+from techmarket.web.templatetags.web_format import action_label, pick
 
 # Steps that need the whole record: they open the form page instead of a dialog.
 FORM_STEPS = frozenset({Action.RESUBMIT, Action.AMEND})
@@ -197,14 +197,13 @@ def act(request: HttpRequest, contract_id: int, action: str) -> HttpResponse:
             else None,
         )
     except DomainError as error:
-        if isinstance(error, PermissionDenied) or error.code == "contract_not_found":
+        if isinstance(error, PermissionDenied | NotFound):  # the access pages answer these
             raise
         contract = find_contract(contract_id, actor)
         context = contract_context(actor, contract)
         context.update(action_error=error, failed_action=action, posted=request.POST)
         return render(request, "web/contract.html", context, status=_status_of(error))
-    label = next((t for t in _all_labels() if t[0] == action), (action, action, action))
-    messages.success(request, f"{pick((label[1], label[2]))} ✓")
+    messages.success(request, f"{action_label(action)} ✓")
     return redirect("web:contract", contract_id=contract_id)
 
 
@@ -234,12 +233,6 @@ def _takes(action: str, index: int) -> bool:
         return steps.STEPS[Action(action)][index]
     except (ValueError, KeyError):
         return False
-
-
-def _all_labels() -> list[tuple[str, str, str]]:
-    from techmarket.domain.workflow import TRANSITIONS
-
-    return [(str(t.action), t.label_zh, t.label_en) for t in TRANSITIONS]
 
 
 def _status_of(error: DomainError) -> int:

@@ -8,12 +8,10 @@ The figures are the statistics engine's (`stats.queries.read_tables`), the same 
 from __future__ import annotations
 
 import re
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -26,25 +24,13 @@ from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
 from techmarket.stats.agency_quality import agency_quality
 from techmarket.stats.queries import parse_scope, read_tables
-from techmarket.stats.tables import ALL_TABLE_NAMES
+from techmarket.stats.tables import ALL_TABLE_NAMES, table_title
 from techmarket.web.access import with_actor
+from techmarket.web.downloads import with_query, written_file
 from techmarket.web.templatetags.web_format import english
 
-TABLE_NAMES: dict[str, tuple[str, str]] = {
-    "overview": ("总体情况", "Overview"),
-    "by_type": ("按合同类型", "By contract type"),
-    "by_subtype": ("按合同子类", "By sub-type"),
-    "by_field": ("按技术领域", "By technology field"),
-    "by_seller_nature": ("按卖方性质", "By seller"),
-    "by_buyer_nature": ("按买方性质", "By buyer"),
-    "by_ip_type": ("按知识产权类型", "By IP type"),
-    "by_plan_source": ("按计划来源", "By plan source"),
-    "by_region": ("按地区", "By region"),
-    "flows": ("技术流向", "Flows"),
-    "top_sellers": ("卖方排名", "Top sellers"),
-    "monthly": ("按月份", "Monthly"),
-    "large_contracts": ("大额合同", "Large contracts"),
-}
+# The tables as the engine titles them, for the table chooser.
+TABLE_NAMES: dict[str, tuple[str, str]] = {name: table_title(name) for name in ALL_TABLE_NAMES}
 UNITS: dict[str, tuple[Decimal, tuple[str, str]]] = {
     "wan": (Decimal(10000), ("万元", "10k yuan")),
     "yi": (Decimal(100000000), ("亿元", "100m yuan")),
@@ -83,9 +69,7 @@ def _cells(result: Any, divisor: Decimal, query: QueryDict) -> list[list[dict[st
             )
             cell = {"text": text, "kind": column.kind, "href": ""}
             if column.key == "name" and result.name in REGION_ROWS and row.get("code"):
-                drill = query.copy()
-                drill["region"] = str(row["code"])
-                cell["href"] = "?" + drill.urlencode()
+                cell["href"] = with_query(query, region=str(row["code"]))
             cells.append(cell)
         rows.append(cells)
     return rows
@@ -139,8 +123,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         columns=[_heading(c, unit_label) for c in result.columns],
         rows=_cells(result, divisor, query),
         chart=chart_option(result, context["region_name"], english=english()),
-        export_url="?" + _with(query, format="xlsx"),
-        pdf_url="?" + _with(query, format="pdf"),
+        export_url=with_query(query, format="xlsx"),
+        pdf_url=with_query(query, format="pdf"),
     )
     return render(request, "web/stats.html", context)
 
@@ -154,27 +138,17 @@ def _heading(column: Any, unit: tuple[str, str]) -> tuple[str, str, str]:
     return f"{zh}（{unit[0]}）", f"{en} ({unit[1]})", column.kind
 
 
-def _with(query: QueryDict, **changes: str) -> str:
-    new = query.copy()
-    for key, value in changes.items():
-        new[key] = value
-    return new.urlencode()
-
-
 def _document(result: Any, kind: str, region_name: str) -> HttpResponse:
     """Exactly the table on screen: a workbook in exact yuan (the CLI's `stats report`
     workbook) or a PDF with its chart (the CLI's PDF report)."""
-    handle = tempfile.NamedTemporaryFile(suffix=f".{kind}", delete=False)  # noqa: SIM115
-    handle.close()
-    path = Path(handle.name)
-    if kind == "pdf":
-        write_pdf(path, [result], title=f"{region_name} {result.period} {result.title_zh}")
-    else:
-        write_report(path, [result])
-    stream = path.open("rb")
-    path.unlink()
-    name = f"{result.name}-{result.period}-{result.region}-{result.view}.{kind}"
-    return FileResponse(stream, as_attachment=True, filename=name)
+    title = f"{region_name} {result.period} {result.title_zh}"
+    return written_file(
+        (lambda path: write_pdf(path, [result], title=title))
+        if kind == "pdf"
+        else (lambda path: write_report(path, [result])),
+        f".{kind}",
+        f"{result.name}-{result.period}-{result.region}-{result.view}.{kind}",
+    )
 
 
 @require_safe

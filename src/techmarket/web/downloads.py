@@ -1,0 +1,33 @@
+"""What the pages hand out: a file a writer produces, and a link to the same view changed."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.http import FileResponse, QueryDict
+
+
+def written_file(write: Callable[[Path], object], suffix: str, filename: str) -> FileResponse:
+    """Run a writer that takes a path (the exports' writers do), and send what it wrote as a
+    download; the temporary file is gone from the disk once the response is sent."""
+    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115
+    handle.close()
+    path = Path(handle.name)
+    try:
+        write(path)
+        stream = path.open("rb")
+    finally:
+        path.unlink()  # an open handle keeps the bytes until the response is sent
+    return FileResponse(stream, as_attachment=True, filename=filename)
+
+
+def with_query(query: QueryDict, **changes: str | None) -> str:
+    """`?…`: the current view's query with some parameters replaced (None removes one)."""
+    new = query.copy()
+    for key, value in changes.items():
+        new.pop(key, None)
+        if value is not None:
+            new[key] = value
+    return "?" + new.urlencode()
