@@ -241,6 +241,7 @@ class Result:
     seconds: float = 0.0
     client_cpu: float = 0.0  # CPU seconds of this process (the load generator)
     server_cpu: float = 0.0
+    helper_cpu: float = 0.0  # of server_cpu: `serve`'s helpers (statistics, notices, imports)
     writes: bool = False  # units are contracts (two requests each), not requests
 
     def percentile(self, p: float) -> float:
@@ -350,6 +351,7 @@ def drive(port: int, token: str, work: Work, clients: int, seconds: float, pids)
 
     threads = [threading.Thread(target=loop, args=(n,)) for n in range(clients)]
     cpu, server_cpu, started = time.process_time(), _tree_cpu(pids()), time.perf_counter()
+    helper_cpu = _tree_cpu(_helpers(pids()))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -357,6 +359,7 @@ def drive(port: int, token: str, work: Work, clients: int, seconds: float, pids)
     result.seconds = time.perf_counter() - started
     result.client_cpu = time.process_time() - cpu
     result.server_cpu = _tree_cpu(pids()) - server_cpu
+    result.helper_cpu = _tree_cpu(_helpers(pids())) - helper_cpu
     return result
 
 
@@ -369,6 +372,19 @@ def _tree_cpu(pids: list[int]) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def _helpers(pids: list[int]) -> list[int]:
+    """The processes `techmarket serve` starts beside the web workers (`techmarket.cli …`)."""
+    found = []
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"techmarket.cli" in command and b"serve" not in command:
+            found.append(pid)
+    return found
 
 
 def _descendants(root: int) -> list[int]:
@@ -467,12 +483,14 @@ def scenarios(state: dict, port: int, run_id: str) -> list[tuple[str, str, Work]
 
 
 def measure(kind: str, state: dict, args: argparse.Namespace) -> dict[str, Result]:
-    server, port = start_server(kind, args.workers)
+    server, port = start_server(kind, args.workers, args.threads)
     pids = lambda: _descendants(server.pid)  # noqa: E731
     results: dict[str, Result] = {}
     try:
         run_id = f"{kind[:1]}{int(time.time())}"
         for name, token_key, work in scenarios(state, port, run_id):
+            if args.only and name not in args.only.split(","):
+                continue
             token = state[token_key]
             if args.warmup:
                 drive(port, token, work, args.clients, args.warmup, pids)
@@ -494,6 +512,7 @@ def _line(r: Result) -> str:
         f"p50 {r.percentile(50):7.1f} ms  p95 {r.percentile(95):7.1f} ms  "
         f"p99 {r.percentile(99):7.1f} ms  {r.rate:7.1f} {unit}  errors {len(r.errors)}  "
         f"CPU: load generator {r.client_cpu / r.seconds:.0%}, server {r.server_cpu / r.seconds:.0%}"
+        f" (helpers {r.helper_cpu / r.seconds:.0%})"
     )
 
 
@@ -513,7 +532,11 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Result]]:
     parser.add_argument(
         "--workers", type=int, default=None, help="gunicorn workers [techmarket's default]"
     )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per worker [techmarket's default]"
+    )
     parser.add_argument("--servers", default="gunicorn,runserver", help="gunicorn,runserver")
+    parser.add_argument("--only", default="", help="these scenarios only, e.g. search,write")
     parser.add_argument("--dir", type=Path, default=VAR, help="the SQLite database and state")
     args = parser.parse_args(argv)
     globals()["VAR"] = args.dir.resolve()

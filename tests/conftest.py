@@ -111,3 +111,11 @@ def attachment_dir(settings, tmp_path):
     """Attachments stored under the test's own folder, never under var/."""
     settings.ATTACHMENT_DIR = tmp_path / "attachments"
     return settings.ATTACHMENT_DIR
+
+
+@pytest.fixture(autouse=True)
+def _no_tables_from_another_test():
+    """Tables one test computed never answer another's reads (stats.table_cache)."""
+    from techmarket.stats.table_cache import computed
+
+    computed.clear()

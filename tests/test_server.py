@@ -28,6 +28,12 @@ def test_two_workers_per_core_and_never_fewer_than_two(monkeypatch):
     assert default_workers() == 6
 
 
+def test_one_thread_per_worker_is_the_sync_worker_and_more_are_threads():
+    assert ServerOptions().gunicorn_settings()["worker_class"] == "sync"
+    threaded = ServerOptions(threads=4).gunicorn_settings()
+    assert (threaded["worker_class"], threaded["threads"]) == ("gthread", 4)
+
+
 def test_the_server_binds_the_host_and_port_asked_for():
     settings = ServerOptions(host="0.0.0.0", port=8080, workers=3).gunicorn_settings()
     assert settings["bind"] == "0.0.0.0:8080"

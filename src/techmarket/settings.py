@@ -52,6 +52,8 @@ def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # Django's backend, with writers taking the write lock in turn (server/sqlite/base.py).
+        config["ENGINE"] = "techmarket.server.sqlite"
         config["OPTIONS"] = {
             # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent registrars queue
             # instead of failing on a lock upgrade; WAL lets readers go on meanwhile.
@@ -62,11 +64,13 @@ def _database(url: str) -> dict:
                 " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
             ),
         }
-        config["TEST"] = (
-            {"NAME": str(VAR_DIR / "test.sqlite3")}
+        # In memory unless asked for a file; said outright, as tools that look for Django's
+        # own engine name (pytest-django) would otherwise name a file after the database.
+        config["TEST"] = {
+            "NAME": str(VAR_DIR / "test.sqlite3")
             if os.environ.get("TECHMARKET_TEST_SQLITE_FILE")
-            else {}
-        )
+            else ":memory:"
+        }
     return config
 
 
@@ -130,7 +134,8 @@ WSGI_APPLICATION = "techmarket.wsgi.application"
 # django-axes first: it refuses a locked-out login before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that reads the profile with the user (one query a request fewer).
+    "techmarket.accounts.backends.ProfileBackend",
 ]
 
 # Checked where a person chooses a password (sign-up, password change); not on accounts an

@@ -37,3 +37,21 @@ def test_a_refused_step_runs_nothing(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(Conflict):
         services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
     assert calls == []
+
+
+def test_a_subscriber_for_some_statuses_runs_only_when_an_event_touches_one(
+    monkeypatch, seller, registrar, agencies, now, django_capture_on_commit_callbacks
+):
+    seen: list[str] = []
+    monkeypatch.setattr(hooks, "_after_audit", [])
+    hooks.subscribe_after_audit_commit(lambda: seen.append("refresh"), touching={"registered"})
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = services.create_draft(
+            valid_record(), agency=agencies["city"], actor=seller, now=now
+        )
+        services.submit(contract.pk, actor=seller, now=now)
+        services.accept(contract.pk, actor=registrar, now=now)
+    assert seen == []  # a draft, a submission and an acceptance change no registered figure
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(contract.pk, actor=registrar, now=now)
+    assert seen == ["refresh"]

@@ -128,7 +128,10 @@ def serve(
         int | None,
         typer.Option(min=1, help="worker processes [default: 2 per core, at least 2]"),
     ] = None,
-    threads: Annotated[int, typer.Option(min=1, help="threads per worker")] = 4,
+    threads: Annotated[
+        int,
+        typer.Option(min=1, help="threads per worker (1: a worker takes one request at a time)"),
+    ] = 1,
     dev: Annotated[
         bool,
         typer.Option("--dev", "--reload", help="Django's development server, reloading on change"),
@@ -179,10 +182,9 @@ def _refresh_statistics_after_commits() -> subprocess.Popen[bytes]:
     """The statistics follow the registry: workers mark a refresh as wanted after each commit
     (they inherit this subscription), and one process of its own does the refreshing, never a
     worker (DuckDB's SQLite inside a worker would break SQLite's locks; docs/decisions.md)."""
-    from techmarket.registry.hooks import subscribe_after_audit_commit
-    from techmarket.stats.refresher import request_refresh_after_commit
+    from techmarket.stats.refresher import refresh_after_registry_commits
 
-    subscribe_after_audit_commit(request_refresh_after_commit)
+    refresh_after_registry_commits()
     return subprocess.Popen(
         [sys.executable, "-m", "techmarket.cli", "stats", "refresh", "--watch"],
         stdout=subprocess.DEVNULL,

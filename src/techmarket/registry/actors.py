@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -47,8 +48,18 @@ def actor_for_user(user: object) -> Actor | None:
     """The Actor of a signed-in user or a token's user; None for a user without a role."""
     if not getattr(user, "is_active", False):
         return None
-    # The profile and its agency in one query (every page and API call asks).
-    profile = Profile.objects.select_related("agency").filter(user_id=user.pk).first()  # type: ignore[attr-defined]
+    profile = _profile_of(user)
     if profile is None:
         return None
     return Actor(user.username, Role(profile.role), profile.agency, profile.party_id, user.pk)  # type: ignore[attr-defined]
+
+
+def _profile_of(user: Any) -> Profile | None:
+    """The user's profile and agency: already read with the user where the session's backend
+    or the token's query joined them, else in one query (every page and API call asks)."""
+    if get_user_model().profile.is_cached(user):
+        try:
+            return user.profile  # type: ignore[no-any-return]
+        except Profile.DoesNotExist:
+            return None
+    return Profile.objects.select_related("agency").filter(user_id=user.pk).first()

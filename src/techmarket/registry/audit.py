@@ -77,7 +77,7 @@ def append(events: Iterable[PendingEvent]) -> int:
         return 0
     insert(AuditEvent, _COLUMNS, rows)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
-    audit_written()
+    audit_written({e.from_status for e in events} | {e.to_status for e in events})
     return len(rows)
 
 
@@ -111,7 +111,7 @@ def append_run(
     ]
     insert(AuditEvent, _COLUMNS, rows)
     AuditHead.objects.filter(pk=1).update(last_seq=rows[-1][0], last_hash=rows[-1][-1])
-    audit_written()
+    audit_written({from_status, to_status})
     return len(rows)
 
 

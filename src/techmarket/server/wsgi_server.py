@@ -23,7 +23,11 @@ class ServerOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
-    threads: int = 4
+    # One thread: gunicorn's sync worker, which accepts a connection only when it is free, so
+    # waiting requests queue in the kernel and go to whichever worker frees first. With threads,
+    # a worker keeps its keep-alive connections, and one that got more of them answered them
+    # slower: p95 2–3× the median under 16 clients (docs/performance.md, "Workers").
+    threads: int = 1
     # Certificates and reports are rendered in the request; give them time.
     timeout: int = 120
 
@@ -40,7 +44,7 @@ class ServerOptions:
         return {
             "bind": self.bind,
             "workers": self.workers,
-            "worker_class": "gthread",
+            "worker_class": "gthread" if self.threads > 1 else "sync",
             "threads": self.threads,
             "timeout": self.timeout,
             # Load Django once in the master so a broken configuration fails before forking.

@@ -13,7 +13,6 @@ class Config(AppConfig):
         registry commit; run `techmarket stats refresh --watch` beside it to do the refreshing
         (the command line refreshes before it reads, so it does not need this)."""
         if getattr(settings, "STATS_REFRESH_AFTER_COMMIT", False):
-            from techmarket.registry.hooks import subscribe_after_audit_commit
-            from techmarket.stats.refresher import request_refresh_after_commit
+            from techmarket.stats.refresher import refresh_after_registry_commits
 
-            subscribe_after_audit_commit(request_refresh_after_commit)
+            refresh_after_registry_commits()

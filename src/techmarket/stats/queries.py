@@ -16,7 +16,9 @@ from techmarket.stats.engine import Scope, compute
 from techmarket.stats.indicators import gdp_for
 from techmarket.stats.levels import LevelError
 from techmarket.stats.periods import PeriodError, parse_period
-from techmarket.stats.reader import Freshness, open_snapshot
+from techmarket.stats.reader import Freshness, open_snapshot, with_log_seq
+from techmarket.stats.snapshot import snapshot_path
+from techmarket.stats.table_cache import computed, identity
 from techmarket.stats.tables import ALL_TABLE_NAMES
 from techmarket.stats.targets import Plan, progress
 
@@ -55,9 +57,21 @@ def read_tables(
             table=others[0],
             level=scope.level,
         )
+    target = path or snapshot_path()
+    # Computed once per published snapshot (table_cache): the same file, the same figures.
+    file = identity(target)
+    if file is not None:
+        known = [computed.get((file, name, scope)) for name in names]
+        freshness = computed.get((file, "freshness"))
+        if freshness is not None and all(table is not None for table in known):
+            return TablesRead(known, with_log_seq(freshness))
     gdp = gdp_for(scope.period)
-    with open_snapshot(path) as reader:
+    with open_snapshot(target) as reader:
         tables = [compute(reader.con, name, scope, gdp=gdp) for name in names]
+        if file is not None:
+            for name, table in zip(names, tables, strict=True):
+                computed.put((file, name, scope), table)
+            computed.put((file, "freshness"), reader.freshness)
         return TablesRead(tables, reader.freshness)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -112,6 +112,11 @@ def _freshness(con: duckdb.DuckDBPyConnection, *, ask_log: bool) -> Freshness:
         datetime.fromisoformat(refreshed) if refreshed else None,
         _log_seq() if ask_log else None,
     )
+
+
+def with_log_seq(freshness: Freshness) -> Freshness:
+    """The same snapshot's freshness against the audit log as it is now."""
+    return replace(freshness, log_seq=_log_seq())
 
 
 def _log_seq() -> int:

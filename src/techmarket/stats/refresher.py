@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from techmarket.stats.snapshot import RefreshReport, Snapshot, snapshot_path
+from techmarket.stats.snapshot import FACT_STATUSES, RefreshReport, Snapshot, snapshot_path
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,15 @@ def request_refresh(path: Path | None = None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     _beside(target, ".requested").touch()
     _drain(target)
+
+
+def refresh_after_registry_commits() -> None:
+    """From now on, mark a refresh as wanted after each registry commit that can change a
+    figure (an event entering or leaving a counted status); the subscription is inherited by
+    forked web workers."""
+    from techmarket.registry.hooks import subscribe_after_audit_commit
+
+    subscribe_after_audit_commit(request_refresh_after_commit, touching=FACT_STATUSES)
 
 
 def request_refresh_after_commit() -> None:

@@ -42,6 +42,9 @@ from techmarket.domain.problems import DomainError
 # group or filter by: each further column read through the scanner and written to the snapshot
 # costs a full build about half a second per million contracts. Names and numbers are looked up
 # for the few rows a report shows (sellers from the small party table; see `contract_labels`).
+# The statuses of the contracts that count; an event that neither leaves nor enters one of them
+# changes no figure, so it asks for no refresh (`refresher.subscribe`).
+FACT_STATUSES = ("registered", "cancelled")
 FACT_QUERY = """
 SELECT c.id, c.registered_on, a.region_code AS agency_region, c.seller_region, c.buyer_region,
        c.seller_country, c.buyer_country, c.contract_type, c.subtype, c.tech_field,

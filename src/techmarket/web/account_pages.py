@@ -71,7 +71,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 login(
                     request,
                     profile.user,
-                    backend="django.contrib.auth.backends.ModelBackend",
+                    backend="techmarket.accounts.backends.ProfileBackend",
                 )
                 messages.success(
                     request,
