@@ -3,7 +3,7 @@
     .venv/bin/python bench/stats_pages_bench.py --per-year 1000000
 
 Uses the statistics benchmark's registry (`bench/stats_bench.py`: `--per-year` registered
-contracts a year for 2024 and 2025 at the Guangzhou city agency, built once and reused), adds a
+contracts a year for 2024 and 2025 at the Guangzhou city agency, built once and reused), adds the
 province agency with an analyst who signs in by password, and builds the snapshot. It then
 starts `techmarket serve` (gunicorn, with the statistics refresher beside it) and Django's
 development server (`runserver --noreload`, the baseline; its refreshing is the same refresher,
@@ -11,8 +11,8 @@ started here), and for each measures, with `--clients` clients for `--seconds` a
 
 * dashboard — the bureau's first page `/overview/` (this year against the plan, growth, ranks);
 * table     — `/stats/?table=by_type&period=2025&region=440100` (shares by type, with chart);
-* ranking   — `/stats/?table=by_region&period=2025&region=000000&level=city&view=output`
-  (every city of the country ranked, as the press reports it).
+* ranking   — `/stats/?table=by_region&period=2025&region=440000&level=county&view=absorbed`
+  (every county of the province ranked by the technology it bought, as the press reports it).
 
 Meanwhile a writer registers contracts through the services (`--registrations` a second, each
 drafted, submitted, accepted and registered), and each commit asks for a refresh, so the
@@ -42,12 +42,12 @@ TARGET_MS = 150.0
 PAGES = [
     ("dashboard", "/overview/"),
     ("table", "/stats/?table=by_type&period=2025&region=440100"),
-    ("ranking", "/stats/?table=by_region&period=2025&region=000000&level=city&view=output"),
+    ("ranking", "/stats/?table=by_region&period=2025&region=440000&level=county&view=absorbed"),
 ]
 
 
 def prepare(per_year: int, seed_rows: int) -> None:
-    """The registry (stats_bench's), a national analyst with a password, a fresh snapshot."""
+    """The registry (stats_bench's), a province analyst with a password, a fresh snapshot."""
     from django.contrib.auth import get_user_model
 
     from techmarket.accounts.models import Profile
@@ -56,7 +56,7 @@ def prepare(per_year: int, seed_rows: int) -> None:
     from techmarket.stats.refresher import refresh
 
     city, _ = save_agency("C440100", name="广州市技术合同登记处", region=stats_bench.CITY)
-    bureau, _ = save_agency("N000000", name="科技部火炬中心（统计）", region="000000")
+    bureau, _ = save_agency("P440000", name="广东省技术合同认定登记中心", region="440000")
     target = per_year * len(stats_bench.YEARS)
     if Contract.objects.count() < target:
         print(f"building the registry: {seed_rows:,} imported, copied up to {target:,}")

@@ -114,8 +114,10 @@ def attachment_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _no_tables_from_another_test():
-    """Tables one test computed never answer another's reads (stats.table_cache)."""
+def _nothing_remembered_from_another_test():
+    """What one test computed (tables, the calendar pages show) never answers another's reads."""
+    from techmarket.registry.services import forget_recent_calendar
     from techmarket.stats.table_cache import computed
 
     computed.clear()
+    forget_recent_calendar()

@@ -101,7 +101,17 @@ def _save(day: date, working: bool, note: str) -> CalendarOverride:
     override, _ = CalendarOverride.objects.update_or_create(
         day=day, defaults={"is_working_day": working, "note": note}
     )
+    _changed()
     return override
+
+
+def _changed() -> None:
+    """Pages in this process show the change at once, and again after the commit (a page read
+    between the two would have kept the old calendar)."""
+    from techmarket.registry.services import forget_recent_calendar
+
+    forget_recent_calendar()
+    transaction.on_commit(forget_recent_calendar)
 
 
 def find_day(day: date) -> CalendarOverride | None:
@@ -112,6 +122,7 @@ def find_day(day: date) -> CalendarOverride | None:
 def remove_day(day: date) -> bool:
     """Remove the entry for ``day`` (the package or Monday–Friday decides again); False if none."""
     deleted, _ = CalendarOverride.objects.filter(day=day).delete()
+    _changed()
     return deleted > 0
 
 

@@ -99,8 +99,9 @@ class ContractPage:
 
 
 def due_by(working_days: int, today: date) -> date:
-    """The last deadline that falls within `working_days` working days from today."""
-    from techmarket.registry.services import working_calendar
+    """The last deadline that falls within `working_days` working days from today (for lists
+    and counts: a deadline to be stored is computed by the workflow)."""
+    from techmarket.registry.services import recent_working_calendar
 
     if working_days < 0:
         raise _refuse(
@@ -109,7 +110,7 @@ def due_by(working_days: int, today: date) -> date:
             "the number of working days cannot be negative",
             "negative_working_days",
         )
-    return working_calendar().add_working_days(today, working_days)
+    return recent_working_calendar().add_working_days(today, working_days)
 
 
 def _refuse(field_name: str, zh: str, en: str, code: str) -> DomainError:

@@ -7,6 +7,7 @@ this actor, applies it and appends the audit event, all in one transaction.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
@@ -46,12 +47,35 @@ RECORD_KEYS = [f.key for f in RECORD_FIELDS]
 
 
 def working_calendar() -> WorkingCalendar:
-    """The package calendar corrected by the admins' overrides."""
+    """The package calendar corrected by the admins' overrides, as stored now: for every
+    deadline that is computed to be kept."""
     overrides = list(CalendarOverride.objects.values_list("day", "is_working_day"))
     return WorkingCalendar(
         extra_holidays=[d for d, working in overrides if not working],
         extra_workdays=[d for d, working in overrides if working],
     )
+
+
+# What pages show ("3 working days left", "due within 2 working days") may use the calendar as
+# this process read it up to this many seconds ago: every page asked for it, once or twice. A
+# deadline that is stored never does (`working_calendar`), and a change made in this process
+# is seen at once (`forget_recent_calendar`).
+RECENT_CALENDAR_SECONDS = 10.0
+_recent_calendar: dict[str, tuple[float, WorkingCalendar]] = {}
+
+
+def recent_working_calendar() -> WorkingCalendar:
+    """The working calendar as read at most RECENT_CALENDAR_SECONDS ago, for display only."""
+    read = _recent_calendar.get("calendar")
+    now = time.monotonic()
+    if read is None or now - read[0] > RECENT_CALENDAR_SECONDS:
+        read = (now, working_calendar())
+        _recent_calendar["calendar"] = read
+    return read[1]
+
+
+def forget_recent_calendar() -> None:
+    _recent_calendar.clear()
 
 
 def _today(now: datetime) -> date:

@@ -45,7 +45,7 @@ from techmarket.registry.selectors import (
     flag_texts,
     open_objection,
 )
-from techmarket.registry.services import working_calendar
+from techmarket.registry.services import recent_working_calendar
 from techmarket.web.access import with_actor
 from techmarket.web.record_fields import LABELS_EN, sections
 from techmarket.web.rows import days_left
@@ -132,7 +132,7 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "objection": open_objection(contract) if contract.registration_number else None,
         "flags": flag_texts(contract),
         "tax_items": tax_items(contract) if contract.registration_number else (),
-        "days_left": days_left(working_calendar(), today, contract.deadline)
+        "days_left": days_left(recent_working_calendar(), today, contract.deadline)
         if contract.deadline
         else None,
         "refusal_reasons": code_list("refusal_reasons"),

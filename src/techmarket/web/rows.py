@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 
 from techmarket.codes.workdays import WorkingCalendar
 from techmarket.registry.contract_list import ContractRow
-from techmarket.registry.services import working_calendar
+from techmarket.registry.services import recent_working_calendar
 from techmarket.web.templatetags.web_format import deadline, money, status_badge, tr
 
 
@@ -30,7 +30,7 @@ def table_rows(rows: Iterable[ContractRow], today: date) -> list[TableRow]:
     rows = list(rows)
     if not any(r.deadline for r in rows):
         return [TableRow(r, None) for r in rows]
-    calendar = working_calendar()
+    calendar = recent_working_calendar()
     return [TableRow(r, days_left(calendar, today, r.deadline)) for r in rows]
 
 
