@@ -112,3 +112,12 @@ def test_a_seller_adds_a_colleague_who_acts_for_the_same_organisation(browser_as
     assert profile.party_id == seller.party_id and profile.role == "seller"
     taken = client.post("/organisation/", {"username": "outsider", "password": "x-long-pass-99"})
     assert taken.status_code == 422 and "已被使用" in taken.content.decode()
+
+
+def test_the_organisation_page_is_titled_with_the_organisation_and_has_one_form(
+    browser_as, seller, seller_party
+):
+    page = browser_as(seller).get("/organisation/").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith(seller_party.name) and "<" not in title
+    assert page.count('name="username"') == 1

@@ -157,3 +157,19 @@ def test_the_monthly_chart_draws_year_on_year_and_month_on_month_growth(analyst,
 def test_amount_headers_name_the_unit_shown_once(browser_as, analyst, figures):
     html = browser_as(analyst).get("/stats/?table=by_type&period=2025&unit=wan").content.decode()
     assert "成交额（万元）" in html and "（元）（万元）" not in html
+
+
+def test_the_flows_between_regions_are_drawn_as_a_sankey_diagram_without_a_script(
+    browser_as, analyst, figures
+):
+    page = browser_as(analyst).get(
+        "/stats/?table=flow_matrix&period=2025&region=440100&view=output&unit=yuan"
+    )
+    html = page.content.decode()
+    expected = read_tables(analyst, ["flow_matrix"], parse_scope("2025", "440100", "output"))
+    largest = expected.tables[0].rows[0]
+    assert page.status_code == 200
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and "卖方所在地" in html
+    assert f"{largest['seller_place_name']} → {largest['buyer_place_name']}" in html
+    assert f"{largest['total_amount']:,.2f}" in html  # the table below holds the figure
+    assert "echarts" not in html  # drawn by the server

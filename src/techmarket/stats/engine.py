@@ -26,7 +26,14 @@ from techmarket.stats.levels import (
 )
 from techmarket.stats.periods import Period, growth_pct, share_pct
 from techmarket.stats.snapshot import contract_labels, region_rows
-from techmarket.stats.tables import ALL_TABLE_NAMES, TABLES, VIEWS, TableSpec, table_title
+from techmarket.stats.tables import (
+    ALL_TABLE_NAMES,
+    TABLES,
+    VIEWS,
+    TableSpec,
+    place_name,
+    table_title,
+)
 
 MEASURE_COLUMNS = [
     Column("count", "合同数（项）", "contracts", "count"),
@@ -255,6 +262,8 @@ def compute(
         return _monthly(con, scope)
     if name == "large_contracts":
         return _large(con, scope)
+    if name == "flow_matrix":
+        return _flow_matrix(con, scope)
     spec = TABLES[name]
     current, same_period, previous = _grouped(con, spec, scope)
     if name == "overview" and not current:  # an empty period still has a total: zero
@@ -448,6 +457,63 @@ def _large(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
         Column("tech_amount", "技术交易额（元）", "technology value (yuan)", "amount"),
     ]
     return _result("large_contracts", scope, columns, rows)
+
+
+def _place_sql(region: str, side: str) -> str:
+    """Where one party is, for the flows between regions: the region's child it lies in (as
+    by_region groups it), else its province, 港澳台 or abroad."""
+    return (
+        f"CASE WHEN {side}_country IN ('HKG', 'MAC', 'TWN') THEN 'hmt' "
+        f"WHEN {side}_country <> 'CHN' THEN 'abroad' "
+        f"WHEN {_region_filter(region, side)} THEN CAST({_child_sql(region, side)} AS VARCHAR) "
+        f"ELSE CAST({side}_province AS VARCHAR) END"
+    )
+
+
+def _flow_matrix(con: duckdb.DuckDBPyConnection, scope: Scope) -> TableResult:
+    """Seller's place → buyer's place for the contracts in scope (the view decides which
+    contracts: registered in, sold from or bought into the region), largest turnover first."""
+    where, params = _where(scope, scope.period)
+    sql = (
+        f"SELECT {_place_sql(scope.region, 'seller')} AS s, {_place_sql(scope.region, 'buyer')}"
+        f" AS b, COUNT(*), SUM(total_amount), SUM(tech_amount) FROM facts WHERE {where} "
+        "GROUP BY 1, 2"
+    )
+    found = [
+        (str(s or ""), str(b or ""), int(n), Decimal(t or 0), Decimal(x or 0))
+        for s, b, n, t, x in con.execute(sql, params).fetchall()
+    ]
+    whole = sum((row[3] for row in found), Decimal(0))
+    found.sort(key=lambda row: (-row[3], row[0], row[1]))
+    rows: list[dict[str, object]] = [
+        {
+            "code": f"{seller}→{buyer}",
+            "seller_place": seller,
+            "seller_place_name": place_name(seller),
+            "buyer_place": buyer,
+            "buyer_place_name": place_name(buyer),
+            "count": count,
+            "total_amount": total,
+            "tech_amount": tech,
+            "share_pct": share_pct(total, whole),
+            "rank": rank,
+        }
+        for rank, (seller, buyer, count, total, tech) in enumerate(found, start=1)
+    ]
+    columns = [
+        Column("seller_place", "卖方所在地代码", "seller's place code", "text"),
+        Column("seller_place_name", "卖方所在地", "seller's place", "text"),
+        Column("buyer_place", "买方所在地代码", "buyer's place code", "text"),
+        Column("buyer_place_name", "买方所在地", "buyer's place", "text"),
+        *MEASURE_COLUMNS[:3],
+        *SHARE_COLUMNS,
+    ]
+    notes = [
+        "所在地：在本地区内的按下一级地区，在本地区外的按省（区、市）、港澳台、境外。"
+        " Places inside the region are its next level down; outside it, provinces, "
+        "Hong Kong/Macao/Taiwan, or abroad."
+    ]
+    return _result("flow_matrix", scope, columns, rows, notes)
 
 
 def _result(

@@ -41,6 +41,16 @@ def _region_name(code: str) -> str:
     return full_name(code) if code else "（境外或未填）"
 
 
+# Where a party outside the scope's region is, in the flows between regions: by province in
+# China, else one of these.
+ELSEWHERE_NAMES = {"hmt": "港澳台", "abroad": "境外"}
+
+
+def place_name(code: str) -> str:
+    """A place of the flows between regions: a region's full name, 港澳台 or 境外."""
+    return ELSEWHERE_NAMES.get(code) or _region_name(code)
+
+
 FLOW_NAMES = {
     "in_region": "本地区内",
     "in_province": "省内其他地区",
@@ -151,6 +161,7 @@ TABLES: dict[str, TableSpec] = {
 }
 SPECIAL_TABLES = {
     "monthly": ("按月份（当月、累计、同比与环比）", "Monthly: month, cumulative, growth"),
+    "flow_matrix": ("地区间技术流向（卖方所在地 → 买方所在地）", "Flows between regions"),
     "large_contracts": ("大额合同（技术交易额达到门槛）", "Large contracts"),
 }
 ALL_TABLE_NAMES: tuple[str, ...] = (*TABLES, *SPECIAL_TABLES)

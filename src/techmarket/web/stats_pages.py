@@ -14,12 +14,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from techmarket.codes.regions import children, full_name
 from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.exports.charts import VIEW_NAMES, chart_option
 from techmarket.exports.pdf import write_pdf
+from techmarket.exports.sankey import sankey_svg
 from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
 from techmarket.stats.agency_quality import agency_quality
@@ -123,6 +125,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
         columns=[_heading(c, unit_label) for c in result.columns],
         rows=_cells(result, divisor, query),
         chart=chart_option(result, context["region_name"], english=english()),
+        # Drawn by the server (exports.sankey, which escapes every name): the bundled ECharts
+        # has no Sankey series.
+        sankey=mark_safe(sankey_svg(result.rows, english=english()))
+        if result.name == "flow_matrix"
+        else "",
         export_url=with_query(query, format="xlsx"),
         pdf_url=with_query(query, format="pdf"),
     )
