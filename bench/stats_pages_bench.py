@@ -38,6 +38,7 @@ import stats_bench  # the registry of N contracts a year
 from api_bench import Result, drive
 
 ANALYST = "bench_analyst"
+SELLER, REGISTRAR = "bench_stats_seller", "bench_stats_registrar"
 TARGET_MS = 150.0
 PAGES = [
     ("dashboard", "/overview/"),
@@ -52,7 +53,7 @@ def prepare(per_year: int, seed_rows: int) -> None:
 
     from techmarket.accounts.models import Profile
     from techmarket.accounts.services import save_agency
-    from techmarket.registry.models import Contract
+    from techmarket.registry.models import Contract, Party
     from techmarket.stats.refresher import refresh
 
     city, _ = save_agency("C440100", name="广州市技术合同登记处", region=stats_bench.CITY)
@@ -67,6 +68,16 @@ def prepare(per_year: int, seed_rows: int) -> None:
     user.set_password(pages_bench.PASSWORD)
     user.save()
     Profile.objects.update_or_create(user=user, defaults={"role": "analyst", "agency": bureau})
+    # The writer's people: a seller (a Guangzhou party of the registry) and a registrar.
+    party = Party.objects.filter(region_code__startswith="4401").order_by("id").first()
+    for username, role, agency, party_id in (
+        (SELLER, "seller", None, party.pk),
+        (REGISTRAR, "registrar", city, None),
+    ):
+        person, _ = get_user_model().objects.get_or_create(username=username)
+        Profile.objects.update_or_create(
+            user=person, defaults={"role": role, "agency": agency, "party_id": party_id}
+        )
     started = time.perf_counter()
     refresh()
     print(f"snapshot up to date in {time.perf_counter() - started:.0f} s")
@@ -83,27 +94,34 @@ class Registrations:
         from django.db import connection
         from django.utils import timezone
 
-        from techmarket.accounts.models import Agency
         from techmarket.domain.record import parse_record
         from techmarket.registry import services
-        from techmarket.registry.actors import system_actor
+        from techmarket.registry.actors import actor_for
+        from techmarket.registry.models import Party
         from techmarket.synth.contracts import generate
 
-        agency = Agency.objects.get(code="C440100")
-        operator = system_actor(agency, login="bench")
+        seller, registrar = actor_for(SELLER), actor_for(REGISTRAR)
+        party = Party.objects.get(pk=seller.party_id)
         rows = generate(10**6, years=[2025], region=stats_bench.CITY, seed=int(time.time()))
         for n, raw in enumerate(rows, start=1):
             if self.stop.wait(1 / self.rate):
                 break
-            raw["external_id"] = f"LIVE-{int(time.time())}-{n}"
+            raw.update(
+                external_id=f"LIVE-{int(time.time())}-{n}",
+                seller_name=party.name,
+                seller_id=party.identifier,
+                seller_nature=party.nature,
+                seller_region=party.region_code,
+            )
             record, _ = parse_record(raw, n)
             if record is None:
                 continue
             now = timezone.now()
-            draft = services.create_draft(record, agency=agency, actor=operator, now=now)
-            services.submit(draft.pk, actor=operator, now=now)
-            services.accept(draft.pk, actor=operator, now=now)
-            services.register(draft.pk, actor=operator, now=now)
+            agency = registrar.agency
+            draft = services.create_draft(record, agency=agency, actor=seller, now=now)
+            services.submit(draft.pk, actor=seller, now=now)
+            services.accept(draft.pk, actor=registrar, now=now)
+            services.register(draft.pk, actor=registrar, now=now)
             self.done += 1
         connection.close()
 

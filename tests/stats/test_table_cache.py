@@ -89,3 +89,17 @@ def test_a_reader_of_another_region_is_still_refused_from_the_cache(published, a
     _person("district_analyst", "analyst", agency="D440106")  # Tianhe only
     with pytest.raises(PermissionDenied):
         read_tables(actor_for("district_analyst"), ["overview"], SCOPE, path=published)
+
+
+def test_a_plans_progress_is_computed_once_per_snapshot_and_date(published, analyst, opened):
+    from datetime import date
+
+    from techmarket.stats.plan_store import list_plans
+    from techmarket.stats.queries import plan_progress
+
+    plan = list_plans()[0].plan
+    first = plan_progress(analyst, plan, date(2025, 6, 30), path=published)
+    assert plan_progress(analyst, plan, date(2025, 6, 30), path=published) == first
+    assert len(opened) == 1
+    plan_progress(analyst, plan, date(2025, 7, 31), path=published)  # another day: computed
+    assert len(opened) == 2

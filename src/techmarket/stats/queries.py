@@ -128,8 +128,19 @@ def plan_progress(actor: Actor, plan: Plan, as_of: date, *, path: Path | None = 
     from techmarket.stats.actuals import PlanActuals
 
     readable_region(actor, plan.region)
-    with open_snapshot(path, ask_log=False) as reader:
-        results = progress(plan, as_of=as_of, actuals=PlanActuals(reader.con, plan, as_of))
+    target = path or snapshot_path()
+
+    def compute_progress() -> list:  # type: ignore[type-arg]
+        with open_snapshot(target, ask_log=False) as reader:
+            return progress(plan, as_of=as_of, actuals=PlanActuals(reader.con, plan, as_of))
+
+    # The plan (a frozen value: its targets and entered actuals) is part of the key.
+    file = identity(target)
+    results = (
+        computed.get_or_compute((file, "plan_progress", plan, as_of), compute_progress)
+        if file is not None
+        else compute_progress()
+    )
     indicators = [
         {
             "indicator": p.indicator.code,
