@@ -78,7 +78,13 @@ def refresh(
     watch: Annotated[
         bool, typer.Option("--watch", help="keep serving refresh requests (beside the server)")
     ] = False,
-    interval: Annotated[float, typer.Option(min=0.2, help="seconds between looks")] = 2.0,
+    interval: Annotated[
+        float,
+        typer.Option(
+            min=0.2,
+            help="seconds between looks: registrations reach the figures within about this",
+        ),
+    ] = 10.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Bring the analytics snapshot up to date with the registry (incremental by default)."""

@@ -229,18 +229,27 @@ def full_name(code: str, on: date | None = None) -> str:
 
 def all_regions(on: date | None = None) -> list[Region]:
     """Every record in use on ``on`` (default: the latest list), ordered by code."""
-    year = _year(on)
+    return list(_regions_in(_year(on)))
+
+
+@lru_cache(maxsize=64)
+def _regions_in(year: int) -> tuple[Region, ...]:
+    """The records in use in a year: the list is fixed data, read per page (drill-down)."""
     found = (_at(code, year) for code in sorted(_records()))
-    return [rec for rec in found if rec is not None]
+    return tuple(rec for rec in found if rec is not None)
 
 
 def children(code: str, on: date | None = None) -> list[Region]:
     """Direct children of a code in use on ``on`` (default: now); ROOT gives the provinces."""
-    year = _year(on)
-    regions = all_regions(on)
+    return list(_children_in(code, _year(on)))
+
+
+@lru_cache(maxsize=4096)
+def _children_in(code: str, year: int) -> tuple[Region, ...]:
+    regions = _regions_in(year)
     if code == ROOT:
-        return [r for r in regions if r.level == "province"]
-    return [r for r in regions if r.code[:2] == code[:2] and _parent(r, year) == code]
+        return tuple(r for r in regions if r.level == "province")
+    return tuple(r for r in regions if r.code[:2] == code[:2] and _parent(r, year) == code)
 
 
 @cache

@@ -145,7 +145,7 @@ def request_refresh_after_commit() -> None:
 def watch(
     path: Path | None = None,
     *,
-    interval: float = 2.0,
+    interval: float = 10.0,
     stop: threading.Event | None = None,
     full: bool = False,
 ) -> None:
@@ -163,7 +163,9 @@ def watch(
         try:
             if first and full:
                 refresh(target, full=True)
-            _drain(target, attach=connection.vendor != "sqlite")
+            # One refresh a turn at most: under continuous registrations the marker is set
+            # again during each refresh, and draining it would refresh back to back.
+            _drain(target, attach=connection.vendor != "sqlite", once=True)
             first = False
         except Exception:  # logged; the request stays marked and the next turn retries
             log.exception("statistics snapshot refresh failed")
@@ -176,10 +178,13 @@ def watch(
         stop.wait(interval)
 
 
-def _drain(target: Path, *, attach: bool = True) -> None:
-    """Refresh while a request is marked and the writer lock is free."""
+def _drain(target: Path, *, attach: bool = True, once: bool = False) -> None:
+    """Refresh while a request is marked and the writer lock is free (`once`: one refresh,
+    leaving a request marked meanwhile for the next turn)."""
     while _beside(target, ".requested").exists():
         with writer_lock(target, wait=False) as held:
             if not held:
                 return  # the holder looks for the marker again after releasing the lock
             _refresh_locked(target, full=False, attach=attach)
+        if once:
+            return
