@@ -173,3 +173,17 @@ def test_the_flows_between_regions_are_drawn_as_a_sankey_diagram_without_a_scrip
     assert f"{largest['seller_place_name']} → {largest['buyer_place_name']}" in html
     assert f"{largest['total_amount']:,.2f}" in html  # the table below holds the figure
     assert "echarts" not in html  # drawn by the server
+
+
+def test_the_bureau_page_says_where_the_region_ranks_among_its_peers(
+    browser_as, analyst, figures, monkeypatch
+):
+    from django.utils import timezone
+
+    from techmarket.stats.queries import rank_among_peers
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2025, 12, 31))
+    expected = rank_among_peers(analyst, "440000", "2025YTD12")
+    assert (expected.level, expected.rank, expected.peers) == ("province", 1, 1)
+    html = browser_as(analyst).get("/overview/").content.decode()
+    assert "成交额全国省份排名" in html and f"共 {expected.peers}" in html

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from techmarket.codes.regions import ROOT
 from techmarket.domain.problems import DomainError, NotFound
 from techmarket.exports.model import TableResult
 from techmarket.registry.actors import Actor
@@ -57,6 +58,11 @@ def read_tables(
             table=others[0],
             level=scope.level,
         )
+    return _computed(names, scope, path)
+
+
+def _computed(names: Sequence[str], scope: Scope, path: Path | None) -> TablesRead:
+    """The tables from the published snapshot, whoever may read them (checked by the caller)."""
     target = path or snapshot_path()
     # Computed once per published snapshot (table_cache): the same file, the same figures.
     file = identity(target)
@@ -73,6 +79,39 @@ def read_tables(
                 computed.put((file, name, scope), table)
             computed.put((file, "freshness"), reader.freshness)
         return TablesRead(tables, reader.freshness)
+
+
+@dataclass(frozen=True)
+class PeerRank:
+    """Where a region's turnover ranks among every region of its level in the country."""
+
+    level: str  # province | city | county
+    rank: int | None  # None: nothing registered in the region in the period
+    peers: int  # regions of that level with registrations in the period
+    freshness: Freshness
+
+
+def peer_level(region: str) -> str:
+    """The level a region is ranked at among its peers: provinces (municipalities among
+    them), cities, or counties."""
+    if region.endswith("0000"):
+        return "province"
+    return "city" if region.endswith("00") else "county"
+
+
+def rank_among_peers(
+    actor: Actor, region: str, period: str, *, path: Path | None = None
+) -> PeerRank:
+    """The region's rank by turnover (登记口径) among all regions of its level in China, for
+    someone who may read the region. Only the rank and the number of peers leave here, never
+    another region's figures, so the jurisdiction rule holds (docs/decisions.md)."""
+    readable_region(actor, region)
+    level = peer_level(region)
+    read = _computed(["by_region"], parse_scope(period, ROOT, "registered", level=level), path)
+    rows = read.tables[0].rows
+    own = next((row for row in rows if row["code"] == region), None)
+    rank = int(str(own["rank"])) if own is not None and own.get("rank") else None
+    return PeerRank(level, rank, len(rows), read.freshness)
 
 
 def parse_scope(

@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from techmarket.codes.regions import full_name, is_within
+from techmarket.codes.regions import ROOT, full_name, is_within
 from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.registry.worklist import backlog_by_agency
 from techmarket.stats.access import readable_region
 from techmarket.stats.plan_store import list_plans
-from techmarket.stats.queries import parse_scope, plan_progress, read_tables
+from techmarket.stats.queries import parse_scope, plan_progress, rank_among_peers, read_tables
 from techmarket.web.access import with_actor
 
 
@@ -46,6 +46,8 @@ def bureau(request: HttpRequest) -> HttpResponse:
         context["overview"] = overview.rows[0] if overview.rows else None
         context["areas"] = areas.rows[:5]
         context["freshness"] = read.freshness
+        if region != ROOT:  # the country has no peers
+            context["peer_rank"] = rank_among_peers(actor, region, period)
     plans = [i.plan for i in list_plans() if is_within(i.plan.region, region)]
     plans = [p for p in plans if p.region == region] or plans
     if plans:
