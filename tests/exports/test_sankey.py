@@ -69,3 +69,12 @@ def test_names_are_escaped_and_nothing_is_drawn_without_flows():
 def test_english_words_for_an_english_reader():
     svg = sankey_svg(FLOWS, english=True)
     assert "Sellers' places" in svg and "3 contracts, 300.00 10k yuan" in svg
+
+
+def test_places_inside_the_region_are_named_short_and_thin_ones_by_tooltip_only():
+    flows = [*FLOWS, _flow("440111", "广州市白云区", "110000", "北京市", "1000")]
+    svg = sankey_svg(flows, within="广州市")
+    labels = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert "天河区 400.00" in labels and "北京市 500.10" in labels
+    assert not any(label.startswith("白云区") for label in labels)  # 0.1 万元: too thin
+    assert "广州市白云区: 0.10" in svg  # still named, in its tooltip

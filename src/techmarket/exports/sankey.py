@@ -16,6 +16,7 @@ from decimal import Decimal
 from html import escape
 
 WAN = Decimal(10000)
+MIN_LABELLED = 11  # px: a place drawn thinner than a line of text is named by its tooltip
 # Distinct enough side by side, and readable on white (ECharts' default palette).
 PALETTE = (
     "#5470c6",
@@ -62,9 +63,13 @@ def sankey_svg(
     *,
     most: int = 30,
     english: bool = False,
+    within: str = "",
     layout: Layout = Layout(),
 ) -> str:
-    """The SVG of the `most` largest flows (rows of the flow_matrix table), or "" without any."""
+    """The SVG of the `most` largest flows (rows of the flow_matrix table), or "" without any.
+
+    `within`: the scope region's full name, left out of the places inside it ("越秀区", not
+    "广东省广州市越秀区"). A place too thin for its name is named by its tooltip only."""
     flows = [r for r in rows if Decimal(str(r["total_amount"])) > 0][:most]
     if not flows:
         return ""
@@ -117,15 +122,20 @@ def sankey_svg(
         (sellers, left, x0, "end", x0 - 6),
         (buyers, right, x1, "start", x1 + layout.node + 6),
     ):
-        for code, name, total in places:
+        for code, full, total in places:
             y, h = at[code]
+            name = full.removeprefix(within) if within and full != within else full
             fill = colour.get(code, "#8a8f98") if places is sellers else "#8a8f98"
             nodes.append(
                 f'<rect x="{x}" y="{y:.1f}" width="{layout.node}" height="{max(h, 1):.1f}" '
-                f'fill="{fill}"><title>{escape(name)}: {_wan(total)}</title></rect>'
-                f'<text x="{text_x}" y="{y + h / 2:.1f}" text-anchor="{anchor}" '
-                f'dominant-baseline="middle" font-size="12">{escape(name)} {_wan(total)}</text>'
+                f'fill="{fill}"><title>{escape(full)}: {_wan(total)}</title></rect>'
             )
+            if h >= MIN_LABELLED:
+                nodes.append(
+                    f'<text x="{text_x}" y="{y + h / 2:.1f}" text-anchor="{anchor}" '
+                    f'dominant-baseline="middle" font-size="12">{escape(name)} {_wan(total)}'
+                    "</text>"
+                )
     heading = ("Sellers' places", "Buyers' places") if english else ("卖方所在地", "买方所在地")
     summary = (
         f"The {len(flows)} largest flows between regions, by turnover"

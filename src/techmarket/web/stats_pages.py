@@ -134,7 +134,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         chart=chart_option(result, context["region_name"], english=english()),
         # Drawn by the server (exports.sankey, which escapes every name): the bundled ECharts
         # has no Sankey series.
-        sankey=mark_safe(sankey_svg(result.rows, english=english()))
+        sankey=mark_safe(sankey_svg(result.rows, english=english(), within=context["region_name"]))
         if result.name == "flow_matrix"
         else "",
         export_url=with_query(query, format="xlsx"),
