@@ -116,6 +116,7 @@ def test_a_read_never_opens_the_snapshot_read_write_nor_changes_it(published, an
     assert sorted(p.name for p in published.parent.iterdir()) == [
         "stats.duckdb",
         "stats.duckdb.lock",
+        "stats.duckdb.tables",  # the tables computed, shared by the readers (table_cache)
     ]
 
 

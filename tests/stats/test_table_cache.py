@@ -103,3 +103,33 @@ def test_a_plans_progress_is_computed_once_per_snapshot_and_date(published, anal
     assert len(opened) == 1
     plan_progress(analyst, plan, date(2025, 7, 31), path=published)  # another day: computed
     assert len(opened) == 2
+
+
+def test_a_table_another_worker_computed_is_read_from_the_shared_folder(
+    published, analyst, opened, monkeypatch
+):
+    first = read_tables(analyst, ["by_type"], SCOPE, path=published)
+    monkeypatch.setattr(queries, "computed", TableCache())  # another worker, memory empty
+    again = read_tables(analyst, ["by_type"], SCOPE, path=published)
+    assert len(opened) == 1 and again.tables == first.tables
+    folders = list((published.parent / "stats.duckdb.tables").iterdir())
+    assert len(folders) == 1  # one folder: the published file's
+
+
+def test_a_refreshed_snapshot_drops_the_old_files_tables(
+    published, analyst, registrar, seller, agencies, monkeypatch
+):
+    read_tables(analyst, ["overview"], SCOPE, path=published)
+    before = list((published.parent / "stats.duckdb.tables").iterdir())
+    registered(
+        seller,
+        registrar,
+        agencies["city"],
+        datetime(2025, 12, 29, 10, tzinfo=SHANGHAI),
+        external_id="CACHE-2",
+    )
+    refresher.refresh(published)
+    monkeypatch.setattr(queries, "computed", TableCache())
+    read_tables(analyst, ["overview"], SCOPE, path=published)
+    after = list((published.parent / "stats.duckdb.tables").iterdir())
+    assert len(after) == 1 and after != before

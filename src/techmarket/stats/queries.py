@@ -67,8 +67,8 @@ def _computed(names: Sequence[str], scope: Scope, path: Path | None) -> TablesRe
     # Computed once per published snapshot (table_cache): the same file, the same figures.
     file = identity(target)
     if file is not None:
-        known = [computed.get((file, name, scope)) for name in names]
-        freshness = computed.get((file, "freshness"))
+        known = [computed.get((file, name, scope), beside=target) for name in names]
+        freshness = computed.get((file, "freshness"), beside=target)
         if freshness is not None and all(table is not None for table in known):
             return TablesRead(known, with_log_seq(freshness))
     gdp = gdp_for(scope.period)
@@ -76,8 +76,8 @@ def _computed(names: Sequence[str], scope: Scope, path: Path | None) -> TablesRe
         tables = [compute(reader.con, name, scope, gdp=gdp) for name in names]
         if file is not None:
             for name, table in zip(names, tables, strict=True):
-                computed.put((file, name, scope), table)
-            computed.put((file, "freshness"), reader.freshness)
+                computed.put((file, name, scope), table, beside=target)
+            computed.put((file, "freshness"), reader.freshness, beside=target)
         return TablesRead(tables, reader.freshness)
 
 
@@ -176,7 +176,9 @@ def plan_progress(actor: Actor, plan: Plan, as_of: date, *, path: Path | None = 
     # The plan (a frozen value: its targets and entered actuals) is part of the key.
     file = identity(target)
     results = (
-        computed.get_or_compute((file, "plan_progress", plan, as_of), compute_progress)
+        computed.get_or_compute(
+            (file, "plan_progress", plan, as_of), compute_progress, beside=target
+        )
         if file is not None
         else compute_progress()
     )
