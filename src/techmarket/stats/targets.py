@@ -31,6 +31,7 @@ Choices, stated once:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -410,7 +411,15 @@ def load_plan(path_or_text: Path | str) -> Plan:
 
 
 def parse_plan(text: str) -> Plan:
-    """A plan from its TOML text; `PlanError` (a ValueError) naming what is wrong."""
+    """A plan from its TOML text; `PlanError` (a ValueError) naming what is wrong.
+
+    Parsed once per text (a Plan is frozen): the bureau's first page lists the plans on
+    every visit."""
+    return _parse_plan(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_plan(text: str) -> Plan:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
