@@ -28,6 +28,7 @@ from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
 from techmarket.stats.agency_quality import agency_quality
 from techmarket.stats.queries import parse_scope, read_tables
+from techmarket.stats.table_cache import TableCache
 from techmarket.stats.tables import ALL_TABLE_NAMES, table_title
 from techmarket.web.access import with_actor
 from techmarket.web.downloads import with_query, written_file
@@ -84,6 +85,22 @@ def _body(result: Any, divisor: Decimal, query: QueryDict) -> str:
     return "".join(lines)
 
 
+# The rows' HTML of a table this worker has shown: a table computed from one snapshot is one
+# shared object (stats.table_cache), so the same object with the same unit and links gives the
+# same HTML. The entry keeps the table itself, so its id is never another table's.
+_shown = TableCache(max_entries=256)
+
+
+def _rows_of(result: Any, divisor: Decimal, query: QueryDict) -> str:
+    key = (id(result), divisor, query.urlencode())
+    found = _shown.get(key)
+    if found is not None and found[0] is result:
+        return str(found[1])
+    html = _body(result, divisor, query)
+    _shown.put(key, (result, html))
+    return html
+
+
 @require_safe
 @with_actor
 def statistics(request: HttpRequest) -> HttpResponse:
@@ -130,7 +147,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         result=result,
         freshness=read.freshness,
         columns=[_heading(c, unit_label) for c in result.columns],
-        rows=mark_safe(_body(result, divisor, query)),  # every value escaped in _body
+        rows=mark_safe(_rows_of(result, divisor, query)),  # every value escaped in _body
         chart=chart_option(result, context["region_name"], english=english()),
         # Drawn by the server (exports.sankey, which escapes every name): the bundled ECharts
         # has no Sankey series.
