@@ -6,9 +6,11 @@ status) index), never over the registered bulk, so the counts can sit on every p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -88,9 +90,18 @@ def backlog_by_agency(actor: Actor, today: date) -> list[Backlog]:
     number of rows per (agency, status), which the registered ones make huge, not that open
     ones are few (1.1 s at two million contracts; docs/performance.md).
     """
-    reach = agencies_in_reach(actor)
     if actor.role is Role.SELLER:
         return []
+    reach = agencies_in_reach(actor)
+    sql, params = _backlog_sql(None if reach is None else tuple(reach), today)
+    with connection.cursor() as cursor:  # the query built once (building it cost 3 ms a page)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [Backlog(code, name, n, late) for code, name, n, late in rows]
+
+
+@functools.lru_cache(maxsize=256)
+def _backlog_sql(reach: tuple[int, ...] | None, today: date) -> tuple[str, tuple[object, ...]]:
     agencies = Agency.objects.all() if reach is None else Agency.objects.filter(pk__in=reach)
     open_here = Contract.objects.filter(agency=OuterRef("pk"), status__in=OPEN_STATUSES)
 
@@ -104,4 +115,5 @@ def backlog_by_agency(actor: Actor, today: date) -> list[Backlog]:
         .order_by("-n", "code")
         .values_list("code", "name", "n", "late")
     )
-    return [Backlog(code, name, n, late) for code, name, n, late in rows]
+    sql, params = rows.query.sql_with_params()
+    return sql, tuple(params)
