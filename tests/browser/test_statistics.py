@@ -114,6 +114,13 @@ def test_an_analyst_ranks_changes_the_view_reads_flows_and_agencies_and_exports_
     _show(page, table="flow_matrix")  # the flows between regions, drawn by the server
     page.locator("figure.sankey-figure svg path").first.wait_for()
     document(page, "statistics-flows")
+    page.click("nav.mainnav >> text=计划目标")  # progress bars, verdicts, the projection
+    page.wait_for_url("**/targets/**")
+    page.fill("#t-as-of", "2020-06-30")
+    page.click("text=查看")
+    page.locator(".chart canvas").first.wait_for()
+    assert page.locator("#targets-table progress").count() > 0
+    document(page, "targets")
     page.click("nav.mainnav >> text=机构服务")
     page.wait_for_url("**/stats/agencies/**")
     assert page.locator("table").count() > 0

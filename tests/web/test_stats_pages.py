@@ -187,3 +187,36 @@ def test_the_bureau_page_says_where_the_region_ranks_among_its_peers(
     assert (expected.level, expected.rank, expected.peers) == ("province", 1, 1)
     html = browser_as(analyst).get("/overview/").content.decode()
     assert "成交额全国省份排名" in html and f"共 {expected.peers}" in html
+
+
+def test_the_targets_page_charts_the_projection_and_exports_the_command_lines_figures(
+    browser_as, analyst, figures
+):
+    import json
+
+    from typer.testing import CliRunner
+
+    from techmarket.cli.main import app
+    from techmarket.stats.plan_store import list_plans
+
+    plan = next(i.plan for i in list_plans() if i.plan.region.startswith("44"))
+    client = browser_as(analyst)
+    html = client.get(f"/targets/?plan={plan.code}&as_of=2020-06-30").content.decode()
+    assert 'data-chart="progress-chart"' in html and "echarts.common.min.js" in html
+    assert '"markLine"' in html  # the target at 100 %
+    response = client.get(f"/targets/?plan={plan.code}&as_of=2020-06-30&format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    cli = CliRunner().invoke(
+        app,
+        ["targets", "progress", plan.code, "--as-of", "2020-06-30", "--json", "--as", "analyst"],
+    )
+    assert cli.exit_code == 0, cli.output
+    for row in json.loads(cli.output)["indicators"]:
+        assert row["name"] in cells
+        if row["actual"] is not None:
+            assert any(isinstance(c, int | float) and f"{c:.2f}" == row["actual"] for c in cells), (
+                row
+            )
+    pdf = client.get(f"/targets/?plan={plan.code}&as_of=2020-06-30&format=pdf")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")

@@ -112,3 +112,65 @@ def chart_option(
         for series in option["series"]:  # type: ignore[union-attr]
             series["data"] = series["data"][::-1]  # type: ignore[index]
     return option
+
+
+def progress_chart_option(
+    indicators: list[dict[str, object]], title: str, *, english: bool = False
+) -> dict[str, object] | None:
+    """A plan's indicators side by side in percent of their targets (units differ, percents
+    do not): done so far, time elapsed (双过半: done should reach it) and the projection for
+    the year, with the target at 100 %."""
+    rows = [i for i in indicators if i.get("target") not in (None, "", "0", "0.00")]
+    if not rows:
+        return None
+
+    def share(value: object, target: object) -> float | None:
+        if value in (None, ""):
+            return None
+        return float((Decimal(str(value)) / Decimal(str(target)) * 100).quantize(Decimal("0.1")))
+
+    labels = (
+        ("Done %", "Time elapsed %", "Projected % of target")
+        if english
+        else ("完成进度 %", "时间进度 %", "全年预计 / 目标 %")
+    )
+    names = [f"{i['name']} {i['year']}" for i in rows]
+    done = [_pct(i.get("completion_pct")) for i in rows]
+    elapsed = [_pct(i.get("elapsed_pct")) for i in rows]
+    projected = [share(i.get("projected"), i["target"]) for i in rows]
+    # The axis reaches the target (100 %) even when every bar is short of it.
+    widest = max([100.0, *(v for v in done + elapsed + projected if v is not None)])
+    return {
+        "tooltip": {"trigger": "axis", "renderMode": "richText"},
+        "title": {"text": title, "left": "center"},
+        "legend": {"top": 40, "data": list(labels)},
+        "grid": {"top": 80, "left": 8, "right": 40, "bottom": 8, "containLabel": True},
+        "yAxis": {"type": "category", "data": names[::-1]},
+        "xAxis": {
+            "type": "value",
+            "max": float(-(-widest // 10) * 10),
+            "axisLabel": {"formatter": "{value}%"},
+        },
+        "series": [
+            {
+                "name": labels[0],
+                "type": "bar",
+                "data": done[::-1],
+                "markLine": {
+                    "symbol": "none",
+                    "data": [{"xAxis": 100}],
+                    "label": {"formatter": "100%"},
+                },
+            },
+            {
+                "name": labels[1],
+                "type": "bar",
+                "data": elapsed[::-1],
+            },
+            {
+                "name": labels[2],
+                "type": "bar",
+                "data": projected[::-1],
+            },
+        ],
+    }

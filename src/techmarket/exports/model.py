@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnKind = Literal["text", "count", "amount", "pct", "rank"]
+# number: a figure in its own unit (a plan indicator's 亿元, 项, 家), two decimals.
+ColumnKind = Literal["text", "count", "amount", "pct", "rank", "number"]
 
 
 @dataclass(frozen=True)

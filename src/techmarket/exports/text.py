@@ -18,6 +18,8 @@ def cell(value: object, kind: str) -> str:
         return f"{value / WAN:,.2f}"
     if kind == "pct" and isinstance(value, Decimal):
         return f"{value:.2f}"
+    if kind == "number" and isinstance(value, Decimal):
+        return f"{value:,.2f}"
     if kind == "count" and isinstance(value, int):
         return f"{value:,}"
     return str(value)

@@ -11,7 +11,13 @@ from openpyxl.styles import Alignment, Font
 
 from techmarket.exports.model import TableResult
 
-NUMBER_FORMATS = {"amount": "#,##0.00", "count": "#,##0", "pct": "0.00", "rank": "0"}
+NUMBER_FORMATS = {
+    "amount": "#,##0.00",
+    "count": "#,##0",
+    "pct": "0.00",
+    "rank": "0",
+    "number": "#,##0.00",
+}
 FORMULA_START = ("=", "+", "-", "@")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from techmarket.codes.regions import ROOT
 from techmarket.domain.problems import DomainError, NotFound
-from techmarket.exports.model import TableResult
+from techmarket.exports.model import Column, TableResult
 from techmarket.registry.actors import Actor
 from techmarket.stats.access import readable_region
 from techmarket.stats.engine import Scope, compute
@@ -142,6 +142,51 @@ def parse_scope(
 
 def _jsonable(value: object) -> object:
     return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+PROGRESS_COLUMNS = [
+    Column("name", "指标", "indicator", "text"),
+    Column("unit", "单位", "unit", "text"),
+    Column("year", "年度", "year", "text"),
+    Column("target", "目标", "target", "number"),
+    Column("actual", "完成", "actual", "number"),
+    Column("completion_pct", "完成进度（%）", "done %", "pct"),
+    Column("elapsed_pct", "时间进度（%）", "time elapsed %", "pct"),
+    Column("verdict", "研判", "verdict", "text"),
+    Column("projected", "全年预计", "projected for the year", "number"),
+    Column("status", "状态", "status", "text"),
+]
+
+
+def progress_table(document: dict, region: str) -> TableResult:  # type: ignore[type-arg]
+    """A plan's progress (`plan_progress`) as a table, for the workbook and the PDF: the same
+    figures as `techmarket targets progress --json`, numbers again as numbers."""
+
+    def number(value: object) -> Decimal | None:
+        return None if value is None or value == "" else Decimal(str(value))
+
+    rows = [
+        {
+            **{key: row[key] for key in ("name", "unit", "verdict", "status")},
+            "year": str(row["year"]),
+            **{
+                key: number(row[key])
+                for key in ("target", "actual", "completion_pct", "elapsed_pct", "projected")
+            },
+        }
+        for row in document["indicators"]
+    ]
+    return TableResult(
+        "plan_progress",
+        f"{document['name']} 目标进度",
+        f"{document['name']}: progress",
+        str(document["as_of"]),
+        region,
+        "registered",
+        PROGRESS_COLUMNS,
+        rows,
+        [f"截至 {document['as_of']}；时间过半、任务过半 = 完成进度不低于时间进度。"],
+    )
 
 
 def table_document(result: TableResult, freshness: Freshness | None = None) -> dict[str, object]:

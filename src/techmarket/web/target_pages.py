@@ -17,10 +17,15 @@ from django.views.decorators.http import require_safe
 
 from techmarket.codes.regions import is_within
 from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
+from techmarket.exports.charts import progress_chart_option
+from techmarket.exports.pdf import write_pdf
+from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
 from techmarket.stats.plan_store import find_plan, list_plans
-from techmarket.stats.queries import plan_progress
+from techmarket.stats.queries import plan_progress, progress_table
 from techmarket.web.access import with_actor
+from techmarket.web.downloads import with_query, written_file
+from techmarket.web.templatetags.web_format import english
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "ahead": ("超前", "ahead"),
@@ -53,10 +58,27 @@ def targets(request: HttpRequest) -> HttpResponse:
     context["as_of"] = as_of
     if code:
         try:
-            context["progress"] = plan_progress(actor, find_plan(code), as_of)
+            plan = find_plan(code)
+            progress = plan_progress(actor, plan, as_of)
         except (PermissionDenied, NotFound):
             raise
         except DomainError as error:
             context["error"] = error
             return render(request, "web/targets.html", context, status=422)
+        kind = request.GET.get("format")
+        if kind in ("xlsx", "pdf"):  # exactly the table on screen
+            table = progress_table(progress, plan.region)
+            return written_file(
+                (lambda path: write_pdf(path, [table], title=table.title_zh))
+                if kind == "pdf"
+                else (lambda path: write_report(path, [table])),
+                f".{kind}",
+                f"{plan.code}-{as_of.isoformat()}.{kind}",
+            )
+        context["progress"] = progress
+        context["chart"] = progress_chart_option(
+            progress["indicators"], f"{progress['name']} · {as_of}", english=english()
+        )
+        context["export_url"] = with_query(request.GET, plan=code, format="xlsx")
+        context["pdf_url"] = with_query(request.GET, plan=code, format="pdf")
     return render(request, "web/targets.html", context)
