@@ -220,3 +220,28 @@ def test_the_targets_page_charts_the_projection_and_exports_the_command_lines_fi
             )
     pdf = client.get(f"/targets/?plan={plan.code}&as_of=2020-06-30&format=pdf")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_a_long_ranking_shows_its_first_rows_and_its_largest_bars_and_exports_them_all(
+    browser_as, analyst, figures, monkeypatch
+):
+    from techmarket.exports import charts
+    from techmarket.web import stats_pages
+
+    monkeypatch.setattr(stats_pages, "ROWS_ON_SCREEN", 3)
+    monkeypatch.setattr(charts, "MOST_BARS", 2)
+    query = "/stats/?table=by_region&period=2025&region=440100&view=output&unit=yuan"
+    html = browser_as(analyst).get(query).content.decode()
+    expected = read_tables(analyst, ["by_region"], parse_scope("2025", "440100", "output"))
+    rows = expected.tables[0].rows
+    assert len(rows) > 3
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr>") == 3 and f"共 {len(rows)}" in html
+    option = chart_option(expected.tables[0], "广州市")
+    largest = sorted(rows, key=lambda r: -r["total_amount"])[:2]
+    axis = option["xAxis"] if "data" in option["xAxis"] else option["yAxis"]
+    assert set(axis["data"]) == {r["name"] for r in largest}
+    sheet = load_workbook(
+        io.BytesIO(b"".join(browser_as(analyst).get(query + "&format=xlsx").streaming_content))
+    ).active
+    assert sheet.max_row - 2 >= len(rows)  # the title and header rows, then every region

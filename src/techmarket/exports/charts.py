@@ -27,6 +27,7 @@ BAR_TABLES = frozenset(
         "top_sellers",
     }
 )
+MOST_BARS = 30
 VIEW_NAMES = {
     "registered": ("登记口径", "registered"),
     "output": ("输出口径", "output"),
@@ -53,9 +54,15 @@ def chart_option(
         return None
     view = VIEW_NAMES.get(result.view, (result.view, result.view))[1 if english else 0]
     title = f"{result.period} {result.title_en if english else result.title_zh}"
-    names = [str(row.get("name") or row.get("code") or "") for row in result.rows]
-    total = [_wan(row.get("total_amount")) for row in result.rows]
-    tech = [_wan(row.get("tech_amount")) for row in result.rows]
+    # A bar each for the largest categories only: a ranking of
+    # thousands of counties is read in the table, not as thousands of bars.
+    rows = result.rows
+    if result.name != "monthly" and len(rows) > MOST_BARS:
+        rows = sorted(rows, key=lambda r: -Decimal(str(r.get("total_amount") or 0)))[:MOST_BARS]
+        title += f" (top {MOST_BARS})" if english else f"（前 {MOST_BARS} 名）"
+    names = [str(row.get("name") or row.get("code") or "") for row in rows]
+    total = [_wan(row.get("total_amount")) for row in rows]
+    tech = [_wan(row.get("tech_amount")) for row in rows]
     labels = (
         ("Turnover (10k yuan)", "Technology value (10k yuan)")
         if english

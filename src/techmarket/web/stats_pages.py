@@ -49,6 +49,10 @@ LEVELS: dict[str, tuple[str, str]] = {
     "city": ("市级（直辖市计为市）", "cities (municipalities count as cities)"),
     "county": ("县级", "counties"),
 }
+# A table longer than this shows its first rows on screen and says so; the workbook and the PDF
+# hold them all. A ranking of every county in China (about 2,800) would otherwise make a page of
+# several megabytes (the page-weight limit is 1 MB with its scripts).
+ROWS_ON_SCREEN = 300
 # Tables whose rows are regions: a row opens the same table for that region (drill-down).
 REGION_ROWS = frozenset({"by_region"})
 
@@ -69,7 +73,7 @@ def _body(result: Any, divisor: Decimal, query: QueryDict) -> str:
     base = with_query(query, region=None) + ("&" if query.keys() - {"region"} else "") + "region="
     kinds = [(c.key, c.kind, ' class="num"' if c.kind != "text" else "") for c in result.columns]
     lines = []
-    for row in result.rows:
+    for row in result.rows[:ROWS_ON_SCREEN]:
         cells = []
         for key, kind, css in kinds:
             value = row.get(key)
@@ -148,6 +152,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         freshness=read.freshness,
         columns=[_heading(c, unit_label) for c in result.columns],
         rows=mark_safe(_rows_of(result, divisor, query)),  # every value escaped in _body
+        rows_cut=len(result.rows) > ROWS_ON_SCREEN,
+        rows_on_screen=ROWS_ON_SCREEN,
         chart=chart_option(result, context["region_name"], english=english()),
         # Drawn by the server (exports.sankey, which escapes every name): the bundled ECharts
         # has no Sankey series.
