@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from techmarket.domain.problems import DomainError, PermissionDenied
 from techmarket.registry import services
@@ -226,3 +228,19 @@ def agencies_of():  # type: ignore[no-untyped-def]
     from techmarket.accounts.models import Agency
 
     return list(Agency.objects.order_by("code"))
+
+
+def test_the_figures_are_kept_a_while_and_read_again_after(
+    april, analyst, monkeypatch, django_assert_num_queries
+):
+    from techmarket.stats import agency_quality as module
+
+    first = agency_quality(analyst, "2026-04", today=date(2026, 6, 1))
+    with django_assert_num_queries(0):  # an ended period: kept ten minutes
+        again = agency_quality(analyst, "2026-04", today=date(2026, 6, 1))
+    assert again == first and again[0] is not first[0]  # copies: a caller cannot change them
+    later = module.monotonic() + module.KEEP_SECONDS_ENDED + 1
+    monkeypatch.setattr(module, "monotonic", lambda: later)
+    with CaptureQueriesContext(connection) as read:
+        assert agency_quality(analyst, "2026-04", today=date(2026, 6, 1)) == first
+    assert len(read) > 0  # ten minutes on: computed again

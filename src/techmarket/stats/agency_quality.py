@@ -34,9 +34,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
@@ -52,6 +53,7 @@ from techmarket.registry.models import AuditEvent, Contract
 from techmarket.registry.services import working_calendar
 from techmarket.stats.access import readable_region
 from techmarket.stats.periods import Period, PeriodError, parse_period, share_pct
+from techmarket.stats.table_cache import TableCache
 
 SUBMIT, REGISTER, REFUSE, WITHDRAW = (
     str(Action.SUBMIT),
@@ -116,13 +118,36 @@ def parse_quality_period(text: str) -> Period:
         raise DomainError(error.message, error.message_en, code=error.code) from None
 
 
+# The figures read the whole audit trail of the period (2.5 s for a year at two million
+# contracts), so each worker keeps them a while: a period that has ended changes only through a
+# rare amendment, one that runs to today with every decision.
+KEEP_SECONDS_ENDED, KEEP_SECONDS_RUNNING = 600.0, 30.0
+_kept = TableCache(max_entries=64)
+
+
+def forget_kept_figures() -> None:
+    _kept.clear()
+
+
 def agency_quality(
     actor: Actor, period: Period | str, region: str | None = None, *, today: date
 ) -> list[AgencyQuality]:
-    """Each agency of the readable region with its service figures for ``period``, ranked."""
+    """Each agency of the readable region with its service figures for ``period``, ranked
+    (as computed at most KEEP_SECONDS_… ago in this process)."""
     area = readable_region(actor, region)
     if isinstance(period, str):
         period = parse_quality_period(period)
+    key = (period, area, today)
+    kept = _kept.get(key)
+    keep = KEEP_SECONDS_ENDED if period.end < today else KEEP_SECONDS_RUNNING
+    if kept is not None and monotonic() - kept[0] <= keep:
+        return [replace(row) for row in kept[1]]
+    rows = _computed(period, area, today)
+    _kept.put(key, (monotonic(), rows))
+    return [replace(row) for row in rows]
+
+
+def _computed(period: Period, area: str, today: date) -> list[AgencyQuality]:
     agencies = [a for a in Agency.objects.order_by("code") if is_within(a.region_code, area)]
     rows = {a.pk: AgencyQuality(a.code, a.name, a.region_code) for a in agencies}
     if not rows:
