@@ -34,6 +34,21 @@ def test_one_thread_per_worker_is_the_sync_worker_and_more_are_threads():
     assert (threaded["worker_class"], threaded["threads"]) == ("gthread", 4)
 
 
+def test_what_is_loaded_before_forking_is_frozen_out_of_garbage_collection():
+    import gc
+
+    from techmarket.server.wsgi_server import GC_THRESHOLDS, settle_before_forking
+
+    before = gc.get_threshold()
+    try:
+        settle_before_forking()
+        assert gc.get_freeze_count() > 10_000  # Django and techmarket's modules, at least
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
 def test_the_server_binds_the_host_and_port_asked_for():
     settings = ServerOptions(host="0.0.0.0", port=8080, workers=3).gunicorn_settings()
     assert settings["bind"] == "0.0.0.0:8080"
