@@ -28,7 +28,9 @@ from techmarket.registry.records import EXPORT_KEYS, row_from_contract, row_from
 
 
 def agency_by_code(code: str) -> Agency:
-    agency = Agency.objects.filter(code=code).first()
+    # A code that cannot be one (a NUL or other control character, which PostgreSQL refuses
+    # even to compare) is simply not found.
+    agency = Agency.objects.filter(code=code).first() if code.isprintable() else None
     if agency is None:
         known = ", ".join(Agency.objects.values_list("code", flat=True)[:20]) or "（尚无机构）"
         raise NotFound(
