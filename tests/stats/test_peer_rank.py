@@ -11,7 +11,8 @@ from techmarket.accounts.services import save_agency
 from techmarket.domain.problems import PermissionDenied
 from techmarket.registry.actors import system_actor
 from techmarket.stats import refresher
-from techmarket.stats.queries import PeerRank, peer_level, rank_among_peers, read_tables
+from techmarket.stats.levels import peer_level
+from techmarket.stats.queries import PeerRank, rank_among_peers, read_tables
 from techmarket.synth.contracts import generate
 from tests.stats.helpers import import_registered
 

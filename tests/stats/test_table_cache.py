@@ -41,6 +41,11 @@ def opened(monkeypatch):
     return seen
 
 
+def _register_one(seller, registrar, agencies, external_id: str) -> None:
+    when = datetime(2025, 12, 29, 10, tzinfo=SHANGHAI)
+    registered(seller, registrar, agencies["city"], when, external_id=external_id)
+
+
 def _count(read) -> int:
     return read.tables[0].rows[0]["count"]
 
@@ -58,13 +63,7 @@ def test_a_refresh_that_replaces_the_file_brings_new_figures(
     published, analyst, registrar, seller, agencies, opened
 ):
     before = _count(read_tables(analyst, ["overview"], SCOPE, path=published))
-    registered(
-        seller,
-        registrar,
-        agencies["city"],
-        datetime(2025, 12, 29, 10, tzinfo=SHANGHAI),
-        external_id="CACHE-1",
-    )
+    _register_one(seller, registrar, agencies, "CACHE-1")
     refresher.refresh(published)
     after = read_tables(analyst, ["overview"], SCOPE, path=published)
     assert _count(after) == before + 1
@@ -121,13 +120,7 @@ def test_a_refreshed_snapshot_drops_the_old_files_tables(
 ):
     read_tables(analyst, ["overview"], SCOPE, path=published)
     before = list((published.parent / "stats.duckdb.tables").iterdir())
-    registered(
-        seller,
-        registrar,
-        agencies["city"],
-        datetime(2025, 12, 29, 10, tzinfo=SHANGHAI),
-        external_id="CACHE-2",
-    )
+    _register_one(seller, registrar, agencies, "CACHE-2")
     refresher.refresh(published)
     monkeypatch.setattr(queries, "computed", TableCache())
     read_tables(analyst, ["overview"], SCOPE, path=published)

@@ -51,6 +51,14 @@ def _depth(region: str) -> int:
     return 2 if region.endswith("00") else 3
 
 
+def peer_level(region: str) -> RegionLevel:
+    """The level a region is ranked at among its peers ("全国城市第二"): provinces (the
+    municipalities among them), cities, or counties."""
+    if region.endswith("0000"):
+        return "province"
+    return "city" if region.endswith("00") else "county"
+
+
 def check_level(region: str, level: str | None) -> None:
     """Refuse an unknown level, or one that is not below the region (provinces of a province)."""
     if level is None:

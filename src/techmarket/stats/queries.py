@@ -15,7 +15,7 @@ from techmarket.registry.actors import Actor
 from techmarket.stats.access import readable_region
 from techmarket.stats.engine import Scope, compute
 from techmarket.stats.indicators import gdp_for
-from techmarket.stats.levels import LevelError
+from techmarket.stats.levels import LevelError, peer_level
 from techmarket.stats.periods import PeriodError, parse_period
 from techmarket.stats.reader import Freshness, open_snapshot, with_log_seq
 from techmarket.stats.snapshot import snapshot_path
@@ -89,14 +89,6 @@ class PeerRank:
     rank: int | None  # None: nothing registered in the region in the period
     peers: int  # regions of that level with registrations in the period
     freshness: Freshness
-
-
-def peer_level(region: str) -> str:
-    """The level a region is ranked at among its peers: provinces (municipalities among
-    them), cities, or counties."""
-    if region.endswith("0000"):
-        return "province"
-    return "city" if region.endswith("00") else "county"
 
 
 def rank_among_peers(

@@ -22,16 +22,14 @@ from django.views.decorators.http import require_safe
 from techmarket.codes.regions import children, full_name
 from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.exports.charts import VIEW_NAMES, chart_option
-from techmarket.exports.pdf import write_pdf
 from techmarket.exports.sankey import sankey_svg
-from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
 from techmarket.stats.agency_quality import agency_quality
 from techmarket.stats.queries import parse_scope, read_tables
 from techmarket.stats.table_cache import TableCache
 from techmarket.stats.tables import ALL_TABLE_NAMES, table_title
 from techmarket.web.access import with_actor
-from techmarket.web.downloads import with_query, written_file
+from techmarket.web.downloads import table_file, with_query
 from techmarket.web.templatetags.web_format import english
 
 # The tables as the engine titles them, for the table chooser.
@@ -145,7 +143,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
         return render(request, "web/stats.html", context, status=422)
     result = read.tables[0]
     if query.get("format") in ("xlsx", "pdf"):
-        return _document(result, query["format"], context["region_name"])
+        kind = query["format"]
+        return table_file(
+            result,
+            kind,
+            f"{context['region_name']} {result.period} {result.title_zh}",
+            f"{result.name}-{result.period}-{result.region}-{result.view}.{kind}",
+        )
     divisor, unit_label = UNITS[unit]
     context.update(
         result=result,
@@ -173,19 +177,6 @@ def _heading(column: Any, unit: tuple[str, str]) -> tuple[str, str, str]:
     zh = YUAN_SUFFIX.sub("", column.label_zh)
     en = YUAN_SUFFIX.sub("", column.label_en)
     return f"{zh}（{unit[0]}）", f"{en} ({unit[1]})", column.kind
-
-
-def _document(result: Any, kind: str, region_name: str) -> HttpResponse:
-    """Exactly the table on screen: a workbook in exact yuan (the CLI's `stats report`
-    workbook) or a PDF with its chart (the CLI's PDF report)."""
-    title = f"{region_name} {result.period} {result.title_zh}"
-    return written_file(
-        (lambda path: write_pdf(path, [result], title=title))
-        if kind == "pdf"
-        else (lambda path: write_report(path, [result])),
-        f".{kind}",
-        f"{result.name}-{result.period}-{result.region}-{result.view}.{kind}",
-    )
 
 
 @require_safe

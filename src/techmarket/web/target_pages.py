@@ -18,13 +18,11 @@ from django.views.decorators.http import require_safe
 from techmarket.codes.regions import is_within
 from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.exports.charts import progress_chart_option
-from techmarket.exports.pdf import write_pdf
-from techmarket.exports.xlsx import write_report
 from techmarket.stats.access import readable_region
 from techmarket.stats.plan_store import find_plan, list_plans
 from techmarket.stats.queries import plan_progress, progress_table
 from techmarket.web.access import with_actor
-from techmarket.web.downloads import with_query, written_file
+from techmarket.web.downloads import table_file, with_query
 from techmarket.web.templatetags.web_format import english
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -68,13 +66,7 @@ def targets(request: HttpRequest) -> HttpResponse:
         kind = request.GET.get("format")
         if kind in ("xlsx", "pdf"):  # exactly the table on screen
             table = progress_table(progress, plan.region)
-            return written_file(
-                (lambda path: write_pdf(path, [table], title=table.title_zh))
-                if kind == "pdf"
-                else (lambda path: write_report(path, [table])),
-                f".{kind}",
-                f"{plan.code}-{as_of.isoformat()}.{kind}",
-            )
+            return table_file(table, kind, table.title_zh, f"{plan.code}-{as_of}.{kind}")
         context["progress"] = progress
         context["chart"] = progress_chart_option(
             progress["indicators"], f"{progress['name']} · {as_of}", english=english()
