@@ -20,6 +20,7 @@ from django.db.models import F, Q, QuerySet
 
 from techmarket.domain.problems import DomainError
 from techmarket.domain.workflow import Status
+from techmarket.registry import text_search
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract
 from techmarket.registry.permissions import visible_contracts
@@ -86,7 +87,7 @@ class ContractFilter:
     overdue_on: date | None = None  # open and past its deadline on this date
     large: bool | None = None
     flagged: bool | None = None  # carries at least one risk flag (recognition._risk_flags)
-    text: str = ""  # name, registration number, external id, seller or buyer name
+    text: str = ""  # part of the name, a party's name, the registration number or external id
 
 
 @dataclass(frozen=True)
@@ -148,13 +149,7 @@ def filtered(actor: Actor, filters: ContractFilter) -> QuerySet[Contract]:
         contracts = contracts.exclude(no_flags) if filters.flagged else contracts.filter(no_flags)
     text = filters.text.strip()
     if text:
-        contracts = contracts.filter(
-            Q(name__icontains=text)
-            | Q(registration_number=text)
-            | Q(external_id=text)
-            | Q(seller_name__icontains=text)
-            | Q(buyer_name__icontains=text)
-        )
+        contracts = text_search.matching(contracts, text)
     return contracts
 
 
