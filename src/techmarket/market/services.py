@@ -61,9 +61,13 @@ def reviewing_agency(region: str | None, owner: Party | None = None) -> Agency |
         for agency in Agency.objects.all()
         if agency.region_code and is_within(place, agency.region_code)
     ]
-    # The most local: the one whose region lies within every other candidate's.
-    holding.sort(key=lambda a: sum(is_within(a.region_code, b.region_code) for b in holding))
-    return holding[-1] if holding else None
+    # The most local: the one whose region lies within the most candidates' regions.
+    regions = [agency.region_code for agency in holding]
+    return max(
+        holding,
+        key=lambda a: sum(is_within(a.region_code, region) for region in regions),
+        default=None,
+    )
 
 
 def party_named(identifier: str | None) -> Party | None:
