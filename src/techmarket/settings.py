@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "axes",
     "techmarket.accounts",
     "techmarket.registry",
+    "techmarket.market",
     "techmarket.stats",
     "techmarket.web",
 ]

@@ -16,6 +16,11 @@ LIST_NAMES = [
     "plan_sources",
     "refusal_reasons",
     "countries",
+    "listing_maturities",
+    "listing_transfer_modes",
+    "listing_cooperation_modes",
+    "listing_holder_types",
+    "listing_company_types",
 ]
 
 

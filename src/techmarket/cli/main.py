@@ -40,6 +40,7 @@ def _register() -> None:
         contracts,
         income,
         jobs,
+        market,
         notify,
         stats,
         targets,
@@ -62,6 +63,7 @@ def _register() -> None:
     app.add_typer(calendar.app, name="calendar")
     app.command("notify")(notify.notify_command)
     app.add_typer(jobs.app, name="jobs")
+    app.add_typer(market.app, name="market")
     admin.register(app)
 
 

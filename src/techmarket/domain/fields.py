@@ -6,7 +6,9 @@ is spelled in exactly one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 FieldKind = Literal["text", "code", "date", "amount", "list"]
@@ -66,11 +68,6 @@ KEY_BY_LABEL: dict[str, str] = {f.label_zh: f.key for f in ALL_FIELDS}
 # A unit an amount header may end in (after `_normalise`); only the Chinese labels take one,
 # since contract-format.md defines no unit suffix for the English keys.
 _YUAN, _WAN_YUAN = "(元)", "(万元)"
-# Amount labels without their unit ("合同成交额", "非技术性费用-设备仪器"), so that every amount
-# column accepts (元), (万元) or no unit, whether or not its label names one.
-_AMOUNT_KEY_BY_STEM: dict[str, str] = {
-    f.label_zh.removesuffix(_YUAN): f.key for f in ALL_FIELDS if f.kind == "amount"
-}
 
 
 def _normalise(header: str) -> str:
@@ -81,15 +78,7 @@ def _normalise(header: str) -> str:
 def header_to_key(header: str) -> str | None:
     """Map an English key or a Chinese label to a key; whitespace and full-width brackets are
     tolerated, and an amount label may end in (元), (万元) or neither."""
-    text = header.strip().lstrip("\ufeff").strip()
-    if text in FIELDS_BY_KEY:
-        return text
-    if text in KEY_BY_LABEL:
-        return KEY_BY_LABEL[text]
-    normalised = _normalise(text)
-    if normalised in KEY_BY_LABEL:
-        return KEY_BY_LABEL[normalised]
-    return _AMOUNT_KEY_BY_STEM.get(_without_unit(normalised))
+    return CONTRACTS.header_to_key(header)
 
 
 def _without_unit(normalised: str) -> str:
@@ -103,3 +92,81 @@ def _without_unit(normalised: str) -> str:
 def header_is_wan_yuan(header: str) -> bool:
     """True when a column header states its amounts in 万元 (converted to yuan exactly on import)."""
     return _normalise(header.strip()).endswith(_WAN_YUAN)
+
+
+@dataclass(frozen=True)
+class FieldTable:
+    """The fields of one kind of record file (contracts, achievements, demands): what the
+    readers accept as headers, which columns a file must have, and where an xlsx keeps them.
+
+    `aliases` are further Chinese headers accepted on import (a label → key map); the label of
+    each field is what exports write.
+    """
+
+    name: str
+    fields: tuple[Field, ...]
+    sheet_names: tuple[str, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    # The fields a file must have as columns; None: those marked required.
+    required_columns: tuple[str, ...] | None = None
+    # The keys a message about unknown headers lists as accepted; None: every field.
+    listed_keys: tuple[str, ...] | None = None
+
+    @cached_property
+    def by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def _key_by_label(self) -> dict[str, str]:
+        labels = {_normalise(alias): key for alias, key in self.aliases.items()}
+        labels.update({f.label_zh: f.key for f in self.fields})
+        labels.update({_normalise(f.label_zh): f.key for f in self.fields})
+        return labels
+
+    @cached_property
+    def _amount_key_by_stem(self) -> dict[str, str]:
+        # Amount labels without their unit ("合同成交额"), so that every amount column accepts
+        # (元), (万元) or no unit, whether or not its label names one.
+        stems = {
+            _normalise(label).removesuffix(_YUAN): key
+            for label, key in self._key_by_label.items()
+            if self.by_key[key].kind == "amount"
+        }
+        return stems
+
+    @property
+    def required(self) -> tuple[Field, ...]:
+        if self.required_columns is None:
+            return tuple(f for f in self.fields if f.required)
+        return tuple(self.by_key[key] for key in self.required_columns)
+
+    @property
+    def listed(self) -> tuple[Field, ...]:
+        if self.listed_keys is None:
+            return self.fields
+        return tuple(self.by_key[key] for key in self.listed_keys)
+
+    def header_to_key(self, header: str) -> str | None:
+        """An English key or a Chinese label (or alias) as a key; whitespace and full-width
+        brackets are tolerated, and an amount label may end in (元), (万元) or neither."""
+        text = header.strip().lstrip("\ufeff").strip()
+        if text in self.by_key:
+            return text
+        labels = self._key_by_label
+        if text in labels:
+            return labels[text]
+        normalised = _normalise(text)
+        if normalised in labels:
+            return labels[normalised]
+        return self._amount_key_by_stem.get(_without_unit(normalised))
+
+
+# Contract files: only RECORD_FIELDS may be required columns (registration keys are checked by
+# the validator when migrating registered contracts).
+CONTRACTS = FieldTable(
+    "contracts",
+    ALL_FIELDS,
+    ("合同", "contracts"),
+    required_columns=tuple(f.key for f in RECORD_FIELDS if f.required),
+    listed_keys=tuple(f.key for f in RECORD_FIELDS),
+)

@@ -32,12 +32,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from techmarket.domain.fields import (
-    FIELDS_BY_KEY,
-    RECORD_FIELDS,
-    header_is_wan_yuan,
-    header_to_key,
-)
+from techmarket.domain.fields import CONTRACTS, FieldTable, header_is_wan_yuan
 from techmarket.domain.problems import FileProblem
 from techmarket.domain.record import CleanRow
 from techmarket.interchange.sources import FileInput, Source, source_of
@@ -47,7 +42,6 @@ _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xls
 # Characters that make a spreadsheet treat a text cell as a formula; writers prefix "'".
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 _SAMPLE_BYTES = 64 * 1024
-_XLSX_SHEET_NAMES = ("合同", "contracts")
 _MERGE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 
 RawValue = str | int | float | Decimal | datetime | date | time | bool | None
@@ -94,10 +88,15 @@ class RecordSource:
 
 
 def open_records(
-    file: FileInput, format: str | None = None, *, name: str | None = None
+    file: FileInput,
+    format: str | None = None,
+    *,
+    name: str | None = None,
+    table: FieldTable = CONTRACTS,
 ) -> RecordSource:
     """Open a record file (a path or a binary file object), check its header and return a
-    streaming `RecordSource`; a file object is read from its start and left open."""
+    streaming `RecordSource`; a file object is read from its start and left open.
+    `table` says which kind of record the file holds (contracts unless told otherwise)."""
     src = source_of(file, name)
     fmt = format or _SUFFIXES.get(src.suffix)
     if fmt not in FORMATS:
@@ -122,10 +121,10 @@ def open_records(
             path=src.name,
         )
     if fmt == "csv":
-        return _open_csv(src)
+        return _open_csv(src, table)
     if fmt == "jsonl":
-        return _open_jsonl(src)
-    return _open_xlsx(src)
+        return _open_jsonl(src, table)
+    return _open_xlsx(src, table)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,10 +138,9 @@ def unescape_text(value: str) -> str:
     return value
 
 
-def _accepted_headers_hint() -> tuple[str, str]:
-    keys = ", ".join(f.key for f in RECORD_FIELDS)
-    labels = "、".join(f.label_zh for f in RECORD_FIELDS)
-    return labels, keys
+def _accepted_headers_hint(table: FieldTable) -> tuple[str, str]:
+    fields = table.listed
+    return "、".join(f.label_zh for f in fields), ", ".join(f.key for f in fields)
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,11 @@ Location = tuple[str, str]
 
 
 def _resolve_header(
-    cells: Sequence[object], *, check_required: bool = True, describe: Callable[[int], Location]
+    cells: Sequence[object],
+    table: FieldTable,
+    *,
+    check_required: bool = True,
+    describe: Callable[[int], Location],
 ) -> _Header:
     """Map header cells to keys; refuse unknown, duplicate and missing required columns.
 
@@ -176,7 +178,7 @@ def _resolve_header(
         text = "" if cell is None else str(cell).strip().lstrip("\ufeff").strip()
         if not text:
             continue
-        key = header_to_key(text)
+        key = table.header_to_key(text)
         if key is None:
             unknown.append(text)
             continue
@@ -189,7 +191,7 @@ def _resolve_header(
         headers.append(text)
         keys.append(key)
         columns.append(index)
-        if header_is_wan_yuan(text) and FIELDS_BY_KEY[key].kind == "amount":
+        if header_is_wan_yuan(text) and table.by_key[key].kind == "amount":
             wan_yuan.add(key)
     if not headers and not unknown:
         raise FileProblem(
@@ -199,7 +201,7 @@ def _resolve_header(
             reason="no_header",
         )
     if unknown:
-        labels, english = _accepted_headers_hint()
+        labels, english = _accepted_headers_hint(table)
         listed = "、".join(f"“{h}”" for h in unknown)
         raise FileProblem(
             f"无法识别的表头：{listed}。可用的表头为中文表头（{labels}）或英文字段名。",
@@ -218,7 +220,7 @@ def _resolve_header(
             headers=duplicates,
         )
     if check_required:
-        missing = [f for f in RECORD_FIELDS if f.required and f.key not in seen]
+        missing = [f for f in table.required if f.key not in seen]
         if missing:
             raise FileProblem(
                 "缺少必填列：" + "、".join(f"{f.label_zh}（{f.key}）" for f in missing),
@@ -434,7 +436,7 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, cells
 
 
-def _open_csv(src: Source) -> RecordSource:
+def _open_csv(src: Source, table: FieldTable) -> RecordSource:
     header_cells: list[str] | None = None
     for _, cells in _csv_rows(src):
         if any(c.strip() for c in cells):
@@ -444,7 +446,9 @@ def _open_csv(src: Source) -> RecordSource:
         raise FileProblem(
             "文件为空：没有表头行", "the file is empty: no header row", code="empty", reason="empty"
         )
-    header = _resolve_header(header_cells, describe=lambda i: (f"第 {i + 1} 列", f"column {i + 1}"))
+    header = _resolve_header(
+        header_cells, table, describe=lambda i: (f"第 {i + 1} 列", f"column {i + 1}")
+    )
     keys, columns = header.keys, header.columns
     used = set(columns)
     width = max(columns) + 1
@@ -568,10 +572,12 @@ def _jsonl_objects(src: Source) -> Iterator[tuple[int, dict[str, object]]]:
             yield lineno, obj
 
 
-def _jsonl_header(lineno: int, names: tuple[str, ...]) -> _Header:
+def _jsonl_header(lineno: int, names: tuple[str, ...], table: FieldTable) -> _Header:
     """Resolve one object's keys like a header line; problems name the line."""
     try:
-        return _resolve_header(names, check_required=False, describe=lambda i: _in_both(names[i]))
+        return _resolve_header(
+            names, table, check_required=False, describe=lambda i: _in_both(names[i])
+        )
     except FileProblem as exc:
         raise FileProblem(
             f"第 {lineno} 行：{exc.message}",
@@ -599,7 +605,7 @@ def _jsonl_record(lineno: int, obj: dict[str, object], header: _Header) -> Row:
     return values
 
 
-def _open_jsonl(src: Source) -> RecordSource:
+def _open_jsonl(src: Source, table: FieldTable) -> RecordSource:
     """Keys come from the first object; each later object is checked as it is read.
 
     A JSON Lines file has no header, so missing required keys are the validator's per-record
@@ -613,7 +619,7 @@ def _open_jsonl(src: Source) -> RecordSource:
         raise FileProblem(
             "文件为空：没有任何记录", "the file is empty: no records", code="empty", reason="empty"
         )
-    header = _jsonl_header(first[0], tuple(first[1]))
+    header = _jsonl_header(first[0], tuple(first[1]), table)
 
     def rows() -> Iterator[tuple[int, Row]]:
         headers: dict[tuple[str, ...], _Header] = {}
@@ -622,7 +628,7 @@ def _open_jsonl(src: Source) -> RecordSource:
             if names not in headers:
                 if len(headers) > 64:
                     headers.clear()
-                headers[names] = _jsonl_header(lineno, names)
+                headers[names] = _jsonl_header(lineno, names, table)
             yield lineno, _jsonl_record(lineno, obj, headers[names])
 
     return RecordSource(
@@ -686,9 +692,9 @@ def _load_workbook(stream: IO[bytes], name: str):  # type: ignore[no-untyped-def
         ) from exc
 
 
-def _pick_sheet(wb):  # type: ignore[no-untyped-def]
+def _pick_sheet(wb, names: tuple[str, ...]):  # type: ignore[no-untyped-def]
     by_name = {name.strip().lower(): name for name in wb.sheetnames}
-    for wanted in _XLSX_SHEET_NAMES:
+    for wanted in names:
         if wanted in by_name:
             return wb[by_name[wanted]]
     return wb.worksheets[0]
@@ -747,15 +753,15 @@ def _check_formula(cell: object, sheet_row: int, col: int, header: _Header | Non
     )
 
 
-def _open_xlsx(src: Source) -> RecordSource:
+def _open_xlsx(src: Source, table: FieldTable) -> RecordSource:
     with src.open() as stream:
-        return _check_xlsx(src, stream)
+        return _check_xlsx(src, stream, table)
 
 
-def _check_xlsx(src: Source, stream: IO[bytes]) -> RecordSource:
+def _check_xlsx(src: Source, stream: IO[bytes], table: FieldTable) -> RecordSource:
     wb = _load_workbook(stream, src.name)
     try:
-        ws = _pick_sheet(wb)
+        ws = _pick_sheet(wb, table.sheet_names)
         sheet_name = ws.title
         sheet_path = getattr(ws, "_worksheet_path", "xl/worksheets/sheet1.xml")
         ws.reset_dimensions()  # stale <dimension> tags would pad or cut rows
@@ -782,6 +788,7 @@ def _check_xlsx(src: Source, stream: IO[bytes]) -> RecordSource:
         _check_formula(cell, header_row, col, None)
     header = _resolve_header(
         [getattr(c, "value", None) for c in header_cells],
+        table,
         describe=lambda i: _in_both(_cell_ref(header_row, i + 1)),
     )
     merged = [

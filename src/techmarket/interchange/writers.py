@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO
 
-from techmarket.domain.fields import FIELDS_BY_KEY, RECORD_FIELDS, Field
+from techmarket.domain.fields import CONTRACTS, RECORD_FIELDS, Field, FieldTable
 from techmarket.domain.problems import Problem
 from techmarket.interchange.readers import FORMATS, FORMULA_TRIGGERS
 
@@ -95,10 +95,10 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def _check(format: str, keys: Sequence[str]) -> None:
+def _check(format: str, keys: Sequence[str], table: FieldTable) -> None:
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
-    unknown = [k for k in keys if k not in FIELDS_BY_KEY]
+    unknown = [k for k in keys if k not in table.by_key]
     if unknown:
         raise ValueError(f"unknown record keys: {', '.join(unknown)}")
     if len(set(keys)) != len(keys):
@@ -126,6 +126,7 @@ def write_records(
     format: str,
     keys: Sequence[str],
     chinese_headers: bool | None = None,
+    table: FieldTable = CONTRACTS,
 ) -> int:
     """Stream rows of canonical strings to csv, jsonl or xlsx; return how many were written.
 
@@ -134,9 +135,9 @@ def write_records(
     read back as "" (jsonl keeps every key, so a record's shape survives the trip).
     """
     keys = list(keys)
-    _check(format, keys)
+    _check(format, keys, table)
     chinese = (format == "xlsx") if chinese_headers is None else chinese_headers
-    headers = [FIELDS_BY_KEY[k].label_zh if chinese else k for k in keys]
+    headers = [table.by_key[k].label_zh if chinese else k for k in keys]
     with _atomic(path) as target:
         if format == "csv":
             with target.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -149,7 +150,7 @@ def write_records(
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                     count += 1
                 return count
-        return _write_xlsx(target, headers, keys, rows)
+        return _write_xlsx(target, headers, keys, rows, table)
 
 
 def _write_csv(
@@ -179,24 +180,30 @@ def _header_cells(ws, headers: Sequence[str]) -> list:  # type: ignore[no-untype
     return cells
 
 
-def _size_columns(ws, headers: Sequence[str], keys: Sequence[str] | None = None) -> None:  # type: ignore[no-untyped-def]
+def _size_columns(  # type: ignore[no-untyped-def]
+    ws, headers: Sequence[str], keys: Sequence[str] | None = None, table: FieldTable = CONTRACTS
+) -> None:
     from openpyxl.utils import get_column_letter
 
     for index, text in enumerate(headers, start=1):
-        kind = FIELDS_BY_KEY[keys[index - 1]].kind if keys else "text"
+        kind = table.by_key[keys[index - 1]].kind if keys else "text"
         width = max(12, 2 * len(text) + 4, 28 if kind == "text" else 0)
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
 def _write_xlsx(
-    target: Path, headers: Sequence[str], keys: Sequence[str], rows: Iterable[Mapping]
+    target: Path,
+    headers: Sequence[str],
+    keys: Sequence[str],
+    rows: Iterable[Mapping],
+    table: FieldTable,
 ) -> int:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("合同")
+    ws = wb.create_sheet(table.sheet_names[0])
     ws.freeze_panes = "A2"
-    _size_columns(ws, headers, keys)
+    _size_columns(ws, headers, keys, table)
     ws.append(_header_cells(ws, headers))
     count = 0
     for row in rows:

@@ -1,0 +1,102 @@
+"""Reading listings: permission-filtered lists with filters and pages, one listing, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from techmarket.domain.listing_workflow import ListingStatus
+from techmarket.domain.listings import Kind
+from techmarket.domain.problems import DomainError
+from techmarket.market.models import LISTING_MODELS, Listing
+from techmarket.market.permissions import can_view, listing_not_found, visible
+from techmarket.market.records import row_from_listing
+from techmarket.registry.actors import Actor
+
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Listing]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def visible_listings(actor: Actor, kind: Kind) -> QuerySet:
+    """Every listing of the kind the actor may read (published ones for everyone)."""
+    return visible(actor, LISTING_MODELS[kind].objects.all())
+
+
+def published_listings(kind: Kind) -> QuerySet:
+    """What matching searches: the published listings, whoever asks."""
+    return LISTING_MODELS[kind].objects.filter(status=ListingStatus.PUBLISHED)
+
+
+def region_prefix(code: str) -> str:
+    """The leading digits a region's subdivisions share: 440000 → 44, 440100 → 4401."""
+    prefix = code
+    while prefix.endswith("00") and len(prefix) > 2:
+        prefix = prefix[:-2]
+    return prefix
+
+
+def list_listings(
+    actor: Actor,
+    kind: Kind,
+    *,
+    status: str | None = None,
+    tech_field: str | None = None,
+    region: str | None = None,
+    text: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    """One page of the listings the actor may read, newest change first. `region` includes the
+    region's subdivisions; `text` is searched in the title."""
+    if status is not None and status not in {s.value for s in ListingStatus}:
+        raise DomainError(
+            f"未知状态 {status}",
+            f"unknown status {status}",
+            code="unknown_status",
+            field="status",
+        )
+    listings = visible_listings(actor, kind)
+    if status:
+        listings = listings.filter(status=status)
+    if tech_field:
+        listings = listings.filter(tech_field=tech_field)
+    if region:
+        listings = listings.filter(region_code__startswith=region_prefix(region))
+    if text and text.strip():
+        listings = listings.filter(title__icontains=text.strip())
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    total = listings.count()
+    start = (page - 1) * per_page
+    items = list(listings.order_by("-updated_at", "-pk")[start : start + per_page])
+    return Page(items, total, page, per_page)
+
+
+def get_listing(actor: Actor, kind: Kind, listing_id: int) -> Listing:
+    """One listing, or the same not-found answer whether it is absent or out of reach."""
+    listing = LISTING_MODELS[kind].objects.filter(pk=listing_id).first()
+    if listing is None or not can_view(actor, listing):
+        raise listing_not_found(kind, listing_id)
+    return listing
+
+
+def export_rows(actor: Actor, kind: Kind, *, status: str | None = None) -> Iterator[dict[str, str]]:
+    """Rows in the import format (plus status) of every listing the actor may read."""
+    listings = visible_listings(actor, kind)
+    if status:
+        listings = listings.filter(status=status)
+    for listing in listings.order_by("pk").iterator(chunk_size=2000):
+        yield row_from_listing(kind, listing)
