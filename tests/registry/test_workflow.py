@@ -302,6 +302,31 @@ def test_drafting_the_same_contract_twice_names_the_first_one(seller, agencies, 
     )
 
 
+def test_a_duplicate_drafted_in_between_is_refused_by_the_constraint_as_the_same_conflict(
+    seller, agencies, now, monkeypatch
+):
+    """The duplicate check runs before the write transaction; a twin drafted in between (by a
+    concurrent request) is stopped by the unique constraint and named like any duplicate."""
+    first = services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+    checks = []
+    real_check = services._refuse_duplicate
+
+    def misses_the_first_time(*args, **kwargs):
+        checks.append(args)
+        if len(checks) > 1:
+            real_check(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_refuse_duplicate", misses_the_first_time)
+    with pytest.raises(Conflict) as refused:
+        services.create_draft(valid_record(), agency=agencies["city"], actor=seller, now=now)
+    assert (refused.value.code, refused.value.details["contract"]) == (
+        "duplicate_contract",
+        first.pk,
+    )
+    assert AuditEvent.objects.filter(action="create").count() == 1
+    assert verify().ok
+
+
 def test_a_draft_at_an_agency_outside_the_sellers_region_is_refused(seller, agencies, now):
     with pytest.raises(ValidationFailed) as refused:
         services.create_draft(valid_record(), agency=agencies["huangpu"], actor=seller, now=now)

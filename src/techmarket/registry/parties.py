@@ -27,6 +27,17 @@ def party_values(record: ContractRecord, side: str) -> dict[str, str | None]:
     }
 
 
+def find_party(record: ContractRecord, side: str) -> Party | None:
+    """The party if it exists already. Parties are never deleted, so a party found before a
+    write transaction is still there inside it: the lookup can stay out of the write lock."""
+    values = party_values(record, side)
+    if values["identifier"]:
+        return Party.objects.filter(identifier=values["identifier"]).first()
+    return Party.objects.filter(
+        identifier=None, name=values["name"], country=values["country"]
+    ).first()
+
+
 def get_or_create_party(record: ContractRecord, side: str) -> Party:
     values = party_values(record, side)
     if values["identifier"]:

@@ -6,12 +6,13 @@ this actor, applies it and appends the audit event, all in one transaction.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from techmarket.accounts.models import Agency
@@ -38,12 +39,14 @@ from techmarket.registry.models import (
     Certificate,
     Contract,
     ContractVersion,
+    Party,
 )
-from techmarket.registry.parties import get_or_create_party
+from techmarket.registry.parties import find_party, get_or_create_party
 from techmarket.registry.permissions import contract_not_found, ensure_can_act, ensure_can_object
 from techmarket.registry.records import contract_fields, row_from_contract
 
 RECORD_KEYS = [f.key for f in RECORD_FIELDS]
+_CONTRACTS = Contract._meta.db_table
 
 
 def working_calendar() -> WorkingCalendar:
@@ -164,28 +167,45 @@ def create_draft(
     ]
     if outside:
         raise ValidationFailed(outside)  # apply where the seller is, not at this agency
-    with transaction.atomic():
-        seller = get_or_create_party(record, "seller")
-        if actor.role is Role.SELLER and actor.party_id != seller.pk:
-            raise PermissionDenied(
-                "合同的卖方必须是本单位",
-                "the seller must be your own organisation",
-                code="seller_not_own_organisation",
-            )
+    # What can be read before the write transaction is: on SQLite it holds the database's one
+    # write lock, which every other writer waits for. A duplicate that appears in between is
+    # stopped by the unique constraints and reported as the same conflict.
+    seller, buyer = find_party(record, "seller"), find_party(record, "buyer")
+    if seller is not None:
+        _refuse_foreign_seller(actor, seller)
         _refuse_duplicate(seller.pk, record)
-        buyer = get_or_create_party(record, "buyer")
-        contract = Contract.objects.create(
-            agency=agency,
-            seller_party=seller,
-            buyer_party=buyer,
-            fingerprint=record.fingerprint(),
-            status=Status.DRAFT,
-            created_at=now,
-            updated_at=now,
-            **contract_fields(record),
-        )
-        _event(contract, actor, "create", "", now)
+    try:
+        with transaction.atomic():
+            if seller is None:
+                seller = get_or_create_party(record, "seller")
+                _refuse_foreign_seller(actor, seller)
+                _refuse_duplicate(seller.pk, record)
+            buyer = buyer or get_or_create_party(record, "buyer")
+            contract = Contract.objects.create(
+                agency=agency,
+                seller_party=seller,
+                buyer_party=buyer,
+                fingerprint=record.fingerprint(),
+                status=Status.DRAFT,
+                created_at=now,
+                updated_at=now,
+                **contract_fields(record),
+            )
+            _event(contract, actor, "create", "", now)
+    except IntegrityError:
+        if seller is not None:
+            _refuse_duplicate(seller.pk, record)
+        raise
     return contract
+
+
+def _refuse_foreign_seller(actor: Actor, seller: Party) -> None:
+    if actor.role is Role.SELLER and actor.party_id != seller.pk:
+        raise PermissionDenied(
+            "合同的卖方必须是本单位",
+            "the seller must be your own organisation",
+            code="seller_not_own_organisation",
+        )
 
 
 def _refuse_duplicate(
@@ -221,16 +241,13 @@ def _step(
     change: Callable[[Contract], dict[str, object]] | None = None,
     permit: Callable[[Actor, Contract], None] = ensure_can_act,
 ) -> Contract:
+    # Read before the write transaction (on SQLite it holds the database's one write lock);
+    # inside it, the row's version, locked, says whether that reading still stands: every
+    # change of a contract goes through here and raises its version.
+    contract = _contract_for_step(contract_id, lock=False)
     with transaction.atomic():
-        contract = (
-            # Lock the contract row only. FOR UPDATE would also lock the joined agency row,
-            # which every new contract's foreign-key check at commit needs to share: a step
-            # holding the agency and a draft holding the audit head deadlocked on PostgreSQL.
-            Contract.objects.select_for_update(of=("self",))
-            .select_related("agency")
-            .filter(pk=contract_id)
-            .first()
-        )
+        if contract is None or _locked_version(contract_id) != contract.version:
+            contract = _contract_for_step(contract_id, lock=True)
         if contract is None:
             raise contract_not_found(contract_id)
         permit(actor, contract)
@@ -247,13 +264,52 @@ def _step(
             )
         from_status = contract.status
         new_status = check_transition(action, from_status, actor.role, is_large=contract.is_large)
+        before = _stored_values(contract)
         payload = change(contract) if change else {}
         contract.status = new_status
         contract.version += 1
         contract.updated_at = now
-        contract.save()
+        contract.save(update_fields=_changed_fields(contract, before))
         _event(contract, actor, action, from_status, now, **payload)
     return contract
+
+
+def _contract_for_step(contract_id: int, *, lock: bool) -> Contract | None:
+    contracts = Contract.objects.select_related("agency")
+    if lock:
+        # The contract row only. FOR UPDATE would also lock the joined agency row, which every
+        # new contract's foreign-key check at commit needs to share: a step holding the agency
+        # and a draft holding the audit head deadlocked on PostgreSQL.
+        contracts = contracts.select_for_update(of=("self",))
+    return contracts.filter(pk=contract_id).first()
+
+
+def _locked_version(contract_id: int) -> int | None:
+    """The contract's version, its row locked until the transaction ends (plain SQL: it runs
+    inside the write lock, where the ORM's building of a query costs more than the query)."""
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT version FROM "{_CONTRACTS}" WHERE id = %s{lock}', [contract_id])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _stored_values(contract: Contract) -> dict[str, object]:
+    """The contract's column values, copied deep enough that a change in place shows."""
+    return {
+        field.attname: copy.deepcopy(getattr(contract, field.attname))
+        for field in Contract._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def _changed_fields(contract: Contract, before: dict[str, object]) -> list[str]:
+    """The columns a step changed, so that its UPDATE writes only them.
+
+    A full-row UPDATE rewrites every index entry of the row and fires the text index's
+    trigger (the names are in the SET list) for a step that changed only the status.
+    """
+    return [name for name, value in before.items() if getattr(contract, name) != value]
 
 
 def edit_draft(

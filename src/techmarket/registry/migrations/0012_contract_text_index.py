@@ -11,6 +11,7 @@ from django.db import migrations
 
 COLUMNS = "name, seller_name, buyer_name, registration_number, external_id"
 OLD = "old.name, old.seller_name, old.buyer_name, old.registration_number, old.external_id"
+CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in COLUMNS.split(", "))
 NEW = "new.name, new.seller_name, new.buyer_name, new.registration_number, new.external_id"
 
 SQLITE_CREATE = [
@@ -23,7 +24,7 @@ SQLITE_CREATE = [
     f"BEGIN INSERT INTO registry_contract_text(registry_contract_text, rowid, {COLUMNS}) "
     f"VALUES ('delete', old.id, {OLD}); END",
     "CREATE TRIGGER IF NOT EXISTS registry_contract_text_update "
-    f"AFTER UPDATE OF {COLUMNS} ON registry_contract BEGIN "
+    f"AFTER UPDATE OF {COLUMNS} ON registry_contract WHEN {CHANGED} BEGIN "
     f"INSERT INTO registry_contract_text(registry_contract_text, rowid, {COLUMNS}) "
     f"VALUES ('delete', old.id, {OLD}); "
     f"INSERT INTO registry_contract_text(rowid, {COLUMNS}) VALUES (new.id, {NEW}); END",
