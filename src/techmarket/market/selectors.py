@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from techmarket.domain.listing_workflow import ListingStatus
 from techmarket.domain.listings import Kind
@@ -56,11 +56,16 @@ def list_listings(
     tech_field: str | None = None,
     region: str | None = None,
     text: str | None = None,
+    maturity: str | None = None,
+    mode: str | None = None,
+    mine: bool = False,
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
     """One page of the listings the actor may read, newest change first. `region` includes the
-    region's subdivisions; `text` is searched in the title."""
+    region's subdivisions; `text` is searched in the title, the summary and the external id;
+    `mode` is one transfer mode (achievements) or cooperation mode (demands); `mine` keeps
+    the listings of the actor's own organisation."""
     if status is not None and status not in {s.value for s in ListingStatus}:
         raise DomainError(
             f"未知状态 {status}",
@@ -76,13 +81,35 @@ def list_listings(
     if region:
         listings = listings.filter(region_code__startswith=region_prefix(region))
     if text and text.strip():
-        listings = listings.filter(title__icontains=text.strip())
+        words = text.strip()
+        listings = listings.filter(
+            Q(title__icontains=words)
+            | Q(summary__icontains=words)
+            | Q(external_id__icontains=words)
+        )
+    if maturity and kind == "achievement":  # demands have no maturity
+        listings = listings.filter(maturity=maturity)
+    if mode:
+        listings = listings.filter(_holding_mode(kind, mode))
+    if mine:
+        listings = listings.filter(owner_id=actor.party_id) if actor.party_id else listings.none()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     total = listings.count()
     start = (page - 1) * per_page
     items = list(listings.order_by("-updated_at", "-pk")[start : start + per_page])
     return Page(items, total, page, per_page)
+
+
+def _holding_mode(kind: Kind, mode: str) -> Q:
+    """The listings whose ";"-separated mode codes include `mode` (codes hold no ";")."""
+    column = "transfer_modes" if kind == "achievement" else "cooperation_modes"
+    return (
+        Q(**{column: mode})
+        | Q(**{f"{column}__startswith": f"{mode};"})
+        | Q(**{f"{column}__endswith": f";{mode}"})
+        | Q(**{f"{column}__contains": f";{mode};"})
+    )
 
 
 def get_listing(actor: Actor, kind: Kind, listing_id: int) -> Listing:
