@@ -54,3 +54,34 @@ def test_mine_keeps_only_the_organisations_own_listings(seller, outsider, regist
     assert ids(selectors.list_listings(seller, "achievement")) == {"CG-OWN", "CG-THEIRS"}
     assert ids(selectors.list_listings(seller, "achievement", mine=True)) == {"CG-OWN"}
     assert ids(selectors.list_listings(registrar, "achievement", mine=True)) == set()
+
+
+def names(actions):
+    return [str(t.action) for t in actions]
+
+
+def test_the_owner_is_offered_edit_submit_and_close_on_a_draft_staff_only_close(
+    seller, registrar, now
+):
+    listing = make("achievement", seller, now)
+    assert names(selectors.listing_actions(seller, "achievement", listing)) == [
+        "edit",
+        "submit",
+        "close",
+    ]
+    assert names(selectors.listing_actions(registrar, "achievement", listing)) == ["close"]
+
+
+def test_only_the_jurisdictions_staff_are_offered_publish_and_return(
+    seller, registrar, other_district_registrar, outsider, now
+):
+    listing = make("achievement", seller, now)
+    listing = services.submit("achievement", listing.pk, actor=seller, now=now)
+    assert names(selectors.listing_actions(registrar, "achievement", listing)) == [
+        "publish",
+        "return",
+        "close",
+    ]
+    assert names(selectors.listing_actions(seller, "achievement", listing)) == ["close"]
+    assert selectors.listing_actions(other_district_registrar, "achievement", listing) == []
+    assert selectors.listing_actions(outsider, "achievement", listing) == []

@@ -7,11 +7,23 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from techmarket.domain.listing_workflow import ListingStatus
+from techmarket.domain.listing_workflow import (
+    ListingAction,
+    ListingStatus,
+    ListingTransition,
+    available_listing_actions,
+)
 from techmarket.domain.listings import Kind
-from techmarket.domain.problems import DomainError
+from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.market.models import LISTING_MODELS, Listing
-from techmarket.market.permissions import can_view, listing_not_found, visible
+from techmarket.market.permissions import (
+    can_view,
+    ensure_can_close,
+    ensure_can_edit,
+    ensure_can_review,
+    listing_not_found,
+    visible,
+)
 from techmarket.market.records import row_from_listing
 from techmarket.registry.actors import Actor
 
@@ -118,6 +130,32 @@ def get_listing(actor: Actor, kind: Kind, listing_id: int) -> Listing:
     if listing is None or not can_view(actor, listing):
         raise listing_not_found(kind, listing_id)
     return listing
+
+
+# Which permission each step of a listing asks for (services.py uses the same ones).
+_PERMITS = {
+    ListingAction.EDIT: ensure_can_edit,
+    ListingAction.SUBMIT: ensure_can_edit,
+    ListingAction.PUBLISH: ensure_can_review,
+    ListingAction.RETURN: ensure_can_review,
+    ListingAction.CLOSE: ensure_can_close,
+}
+
+
+def listing_actions(actor: Actor, kind: Kind, listing: Listing) -> list[ListingTransition]:
+    """The steps this actor may take on this listing now: what a page shows as buttons and
+    the API lists as `actions` (the workflow table, narrowed by who owns or reviews it)."""
+    allowed = []
+    for transition in available_listing_actions(listing.status, actor.role):
+        permit = _PERMITS.get(transition.action)
+        if permit is None:
+            continue
+        try:
+            permit(kind, actor, listing)
+        except (PermissionDenied, NotFound):
+            continue
+        allowed.append(transition)
+    return allowed
 
 
 def export_rows(actor: Actor, kind: Kind, *, status: str | None = None) -> Iterator[dict[str, str]]:
