@@ -345,3 +345,11 @@ def test_a_good_import_is_reported_and_drafts_wait_for_review(browser_as, regist
 
 def test_an_analyst_may_not_import(browser_as, analyst):
     assert browser_as(analyst).get("/market/import/").status_code == 403
+
+
+def test_amounts_read_with_separators_and_a_budget_as_a_range(browser_as, seller, registrar, now):
+    published("demand", seller, registrar, now, region="440106")
+    published("achievement", seller, registrar, now, price="1200000")
+    client = browser_as(seller)
+    assert "300,000.00 – 800,000.00" in client.get("/market/?kind=demands").content.decode()
+    assert "1,200,000.00" in client.get("/market/").content.decode()

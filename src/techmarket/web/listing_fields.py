@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from techmarket.codes.lists import Code, code_list
 from techmarket.codes.regions import full_name
@@ -183,6 +184,11 @@ def shown_value(key: str, value: str, english: bool = False) -> str:
             found = code_list(name).get(code)
             names.append((found.name_en if english else found.name) if found else code)
         return ", ".join(names) if english else "、".join(names)
+    if key in ("price", "budget"):  # 1,200,000.00; a range 300,000.00 – 800,000.00; 面议
+        try:
+            return " – ".join(f"{Decimal(part):,.2f}" for part in value.split("-"))
+        except ArithmeticError:
+            return value
     if key == "region":
         region = full_name(value)
         return f"{value} {region}" if region and region != value else value

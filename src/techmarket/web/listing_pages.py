@@ -75,7 +75,10 @@ def listing_row(kind: Kind, listing: Listing) -> dict[str, Any]:
         "modes": shown_value(
             "transfer_modes" if kind == "achievement" else "cooperation_modes", modes, en
         ),
-        "amount": values["price" if kind == "achievement" else "budget"],
+        "amount": shown_value(
+            "price" if kind == "achievement" else "budget",
+            values["price" if kind == "achievement" else "budget"],
+        ),
         "region": shown_value("region", values["region"], en),
         "party": values["holder_name" if kind == "achievement" else "company_name"]
         or (listing.owner.name if listing.owner_id else ""),
