@@ -4,7 +4,8 @@ The first test fails when the OpenAPI document has an endpoint this table does n
 endpoint cannot ship without its row. The target is a contract of the seller's organisation at
 the Guangzhou city agency (C440100); `registrar` and `agency_admin` work there,
 `other_district_registrar` at 黄埔 (D440112), `analyst` at the province, `outsider` is a seller of
-another organisation.
+another organisation. A listing row's target is the seller's achievement or demand in 天河
+(440106), reviewed by the 天河 agency, which lies within the city agency's jurisdiction.
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class Row:
     snapshot: bool = False  # a statistics snapshot is published first
     batch_list: bool = False  # the seller lists the target first (its id fills {batch_list_id})
     income: str = ""  # the seller declares a year first ("declared"), verified ("verified")
+    listing: str = ""  # the target is the seller's listing of this kind, in `state`
+    readers: frozenset[str] = frozenset(READERS)  # who finds the target in a list
+
+
+LISTING_READERS = frozenset({"seller", "registrar", "agency_admin"})  # before it is published
 
 
 CITY_DRAFT = {"agency_code": "C440100", "record": record_body(external_id="NEW-1")}
@@ -87,7 +93,108 @@ INCOME_DECISION = answers(
     analyst=403,
 )
 
+
+def listing_rows(kind: str) -> tuple[Row, ...]:
+    """The same table for achievements and demands: the seller owns, the city's staff review."""
+    plural = f"/api/v1/{kind}s"
+    body = _listing_row(kind, external_id="NEW-1")
+    every_signed_in = answers(**{p: 200 for p in PERSONAS if p != "anonymous"})
+    return (
+        Row(
+            "GET",
+            plural,
+            "review",
+            every_signed_in,
+            listing=kind,
+            lists_target=True,
+            readers=LISTING_READERS,
+        ),
+        Row(
+            "POST",
+            plural,
+            None,
+            answers(
+                seller=201,
+                outsider=201,
+                registrar=201,
+                agency_admin=201,
+                other_district_registrar=201,
+                analyst=403,
+            ),
+            body={"record": body},
+        ),
+        Row(
+            "POST",
+            f"{plural}/import",
+            None,
+            answers(
+                seller=200,
+                outsider=200,
+                registrar=200,
+                agency_admin=200,
+                other_district_registrar=200,
+                analyst=403,
+            ),
+            form={"draft": "true"},
+            listing=kind,
+        ),
+        Row(
+            "GET",
+            plural + "/{listing_id}",
+            "review",
+            answers(
+                seller=200,
+                outsider=404,
+                registrar=200,
+                agency_admin=200,
+                other_district_registrar=404,
+                analyst=404,
+            ),
+            listing=kind,
+        ),
+        Row(
+            "PATCH",
+            plural + "/{listing_id}",
+            "draft",
+            answers(
+                seller=200,
+                outsider=404,
+                registrar=403,
+                agency_admin=403,
+                other_district_registrar=404,
+                analyst=404,
+            ),
+            body={"title": "改过名称的成果或需求"},
+            listing=kind,
+        ),
+        Row(
+            "POST",
+            plural + "/{listing_id}/actions/{action}",
+            "review",
+            answers(
+                seller=403,
+                outsider=404,
+                registrar=200,
+                agency_admin=200,
+                other_district_registrar=404,
+                analyst=404,
+            ),
+            action="publish",
+            listing=kind,
+        ),
+    )
+
+
+def _listing_row(kind: str, **overrides: str) -> dict[str, str]:
+    from tests.market.builders import achievement_row, demand_row
+
+    make = achievement_row if kind == "achievement" else demand_row
+    return make(**{"region": "440106", **overrides})
+
+
 TABLE: tuple[Row, ...] = (
+    *listing_rows("achievement"),
+    *listing_rows("demand"),
     Row(
         "GET",
         "/api/v1/contracts",
@@ -340,16 +447,17 @@ def test_each_role_gets_exactly_its_answer(
 
         monkeypatch.setenv("TECHMARKET_STATS_PATH", str(tmp_path / "stats.duckdb"))
         refresh()
-    target = (
-        _target(row.state, people["seller"], people["registrar"], agencies, now)
-        if row.state
-        else None
-    )
+    if row.listing and row.state:
+        target = _listing_target(row.listing, row.state, people["seller"], now)
+    elif row.state:
+        target = _target(row.state, people["seller"], people["registrar"], agencies, now)
+    else:
+        target = None
     path = row.path.replace("{action}", row.action) + row.query
     for name, value in row.fill.items():
         path = path.replace("{" + name + "}", value)
     if target is not None:
-        path = path.replace("{contract_id}", str(target.pk))
+        path = path.replace("{contract_id}", str(target.pk)).replace("{listing_id}", str(target.pk))
     if row.attachment:
         path = path.replace("{attachment_id}", str(_attach(target, people["seller"], now)))
     if row.batch_list:
@@ -366,9 +474,8 @@ def test_each_role_gets_exactly_its_answer(
     if row.upload:
         answer = client.client.post(path, data={"file": _pdf()}, headers=client.headers)
     elif row.form:
-        answer = client.client.post(
-            path, data={"file": _one_record_csv(), **row.form}, headers=client.headers
-        )
+        upload = _one_listing_csv(row.listing) if row.listing else _one_record_csv()
+        answer = client.client.post(path, data={"file": upload, **row.form}, headers=client.headers)
     else:
         answer = client.call(row.method, path.removeprefix("/api/v1"), body)
 
@@ -376,19 +483,43 @@ def test_each_role_gets_exactly_its_answer(
     if answer.status_code >= 400:
         assert answer["Content-Type"] == "application/problem+json"
         assert answer.json()["code"]
-    if answer.status_code == 404:  # nothing of the contract leaks into the refusal
-        assert target.name not in answer.content.decode()
-        if row.method == "GET" and "{contract_id}" in row.path:  # reads exactly like absent
+    if answer.status_code == 404:  # nothing of the contract or listing leaks into the refusal
+        assert (target.title if row.listing else target.name) not in answer.content.decode()
+        collection = f"/{row.listing}s" if row.listing else "/contracts"
+        if row.method == "GET" and "_id}" in row.path:  # reads exactly like absent
             absent = client.call(
                 "GET",
-                path.replace(f"/contracts/{target.pk}", "/contracts/999999").removeprefix(
+                path.replace(f"{collection}/{target.pk}", f"{collection}/999999").removeprefix(
                     "/api/v1"
                 ),
             )
             assert (absent.status_code, absent.json()["code"]) == (404, answer.json()["code"])
     if row.lists_target and answer.status_code == 200:
         listed = {item["id"] for item in answer.json()["items"]}
-        assert (target.pk in listed) == (persona in READERS)
+        assert (target.pk in listed) == (persona in row.readers)
+
+
+def _listing_target(kind: str, state: str, seller, now):  # type: ignore[no-untyped-def]
+    from techmarket.domain.listings import parse_listing
+    from techmarket.market import services
+
+    record, problems = parse_listing(kind, _listing_row(kind), 1)
+    assert record is not None, problems
+    listing = services.create_draft(kind, record, actor=seller, now=now)
+    if state != "draft":
+        listing = services.submit(kind, listing.pk, actor=seller, now=now)
+    return listing
+
+
+def _one_listing_csv(kind: str):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.StringIO()
+    row = _listing_row(kind, external_id="IMPORTED-1")
+    writer = csv.DictWriter(out, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(row)
+    return SimpleUploadedFile(f"{kind}s.csv", out.getvalue().encode(), "text/csv")
 
 
 def _one_record_csv():  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from techmarket.api import (
     contracts,
     imports,
     income,
+    listings,
     problems,
     reference,
     stats,
@@ -55,6 +56,8 @@ api.add_router("/imports", imports.router)
 api.add_router("/batch-lists", batch_lists.router)
 api.add_router("/contracts", attachments.router)
 api.add_router("/contracts", income.router)
+api.add_router("/achievements", listings.achievements)
+api.add_router("/demands", listings.demands)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
 

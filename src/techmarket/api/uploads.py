@@ -40,6 +40,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit(re.compile(r"/api/v1/contracts/[^/]+/attachments/?"), max_bytes),
     Limit(re.compile(r"/contracts/\d+/attachments/?"), max_bytes, page=True),  # contract page
     Limit(re.compile(r"/imports/"), max_bytes, import_too_large, page=True),  # bulk import page
+    Limit(re.compile(r"/api/v1/(achievements|demands)/import/?"), max_bytes, import_too_large),
+    Limit(re.compile(r"/market/import/"), max_bytes, import_too_large, page=True),  # listings
 )
 
 

@@ -5,13 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from techmarket.domain.listing_workflow import ListingStatus
+from techmarket.domain.listing_workflow import (
+    ListingAction,
+    ListingStatus,
+    ListingTransition,
+    available_listing_actions,
+)
 from techmarket.domain.listings import Kind
-from techmarket.domain.problems import DomainError
+from techmarket.domain.problems import DomainError, NotFound, PermissionDenied
 from techmarket.market.models import LISTING_MODELS, Listing
-from techmarket.market.permissions import can_view, listing_not_found, visible
+from techmarket.market.permissions import (
+    can_view,
+    ensure_can_close,
+    ensure_can_edit,
+    ensure_can_review,
+    listing_not_found,
+    visible,
+)
 from techmarket.market.records import row_from_listing
 from techmarket.registry.actors import Actor
 
@@ -56,11 +68,16 @@ def list_listings(
     tech_field: str | None = None,
     region: str | None = None,
     text: str | None = None,
+    maturity: str | None = None,
+    mode: str | None = None,
+    mine: bool = False,
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
     """One page of the listings the actor may read, newest change first. `region` includes the
-    region's subdivisions; `text` is searched in the title."""
+    region's subdivisions; `text` is searched in the title, the summary and the external id;
+    `mode` is one transfer mode (achievements) or cooperation mode (demands); `mine` keeps
+    the listings of the actor's own organisation."""
     if status is not None and status not in {s.value for s in ListingStatus}:
         raise DomainError(
             f"未知状态 {status}",
@@ -76,7 +93,18 @@ def list_listings(
     if region:
         listings = listings.filter(region_code__startswith=region_prefix(region))
     if text and text.strip():
-        listings = listings.filter(title__icontains=text.strip())
+        words = text.strip()
+        listings = listings.filter(
+            Q(title__icontains=words)
+            | Q(summary__icontains=words)
+            | Q(external_id__icontains=words)
+        )
+    if maturity and kind == "achievement":  # demands have no maturity
+        listings = listings.filter(maturity=maturity)
+    if mode:
+        listings = listings.filter(_holding_mode(kind, mode))
+    if mine:
+        listings = listings.filter(owner_id=actor.party_id) if actor.party_id else listings.none()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     total = listings.count()
@@ -85,12 +113,49 @@ def list_listings(
     return Page(items, total, page, per_page)
 
 
+def _holding_mode(kind: Kind, mode: str) -> Q:
+    """The listings whose ";"-separated mode codes include `mode` (codes hold no ";")."""
+    column = "transfer_modes" if kind == "achievement" else "cooperation_modes"
+    return (
+        Q(**{column: mode})
+        | Q(**{f"{column}__startswith": f"{mode};"})
+        | Q(**{f"{column}__endswith": f";{mode}"})
+        | Q(**{f"{column}__contains": f";{mode};"})
+    )
+
+
 def get_listing(actor: Actor, kind: Kind, listing_id: int) -> Listing:
     """One listing, or the same not-found answer whether it is absent or out of reach."""
     listing = LISTING_MODELS[kind].objects.filter(pk=listing_id).first()
     if listing is None or not can_view(actor, listing):
         raise listing_not_found(kind, listing_id)
     return listing
+
+
+# Which permission each step of a listing asks for (services.py uses the same ones).
+_PERMITS = {
+    ListingAction.EDIT: ensure_can_edit,
+    ListingAction.SUBMIT: ensure_can_edit,
+    ListingAction.PUBLISH: ensure_can_review,
+    ListingAction.RETURN: ensure_can_review,
+    ListingAction.CLOSE: ensure_can_close,
+}
+
+
+def listing_actions(actor: Actor, kind: Kind, listing: Listing) -> list[ListingTransition]:
+    """The steps this actor may take on this listing now: what a page shows as buttons and
+    the API lists as `actions` (the workflow table, narrowed by who owns or reviews it)."""
+    allowed = []
+    for transition in available_listing_actions(listing.status, actor.role):
+        permit = _PERMITS.get(transition.action)
+        if permit is None:
+            continue
+        try:
+            permit(kind, actor, listing)
+        except (PermissionDenied, NotFound):
+            continue
+        allowed.append(transition)
+    return allowed
 
 
 def export_rows(actor: Actor, kind: Kind, *, status: str | None = None) -> Iterator[dict[str, str]]:
