@@ -120,3 +120,15 @@ def test_chinese_headers_and_amounts_in_wan_yuan_are_read(agencies, tmp_path, no
     )
     import_listings("demand", path, actor=system_actor(), now=now)
     assert str(Demand.objects.get().budget_max) == "300000.00"
+
+
+def test_a_sellers_import_waits_for_the_agencys_review_and_the_agencys_own_is_published(
+    seller, registrar, tmp_path, now
+):
+    """Importing is no way round the review: only a reviewer's import publishes at once."""
+    mine = write_csv(tmp_path / "mine.csv", [achievement_row(external_id="S-1")])
+    import_listings("achievement", mine, actor=seller, now=now)
+    theirs = write_csv(tmp_path / "theirs.csv", [achievement_row(external_id="R-1")])
+    import_listings("achievement", theirs, actor=registrar, now=now)
+    statuses = dict(Achievement.objects.values_list("external_id", "status"))
+    assert statuses == {"S-1": "review", "R-1": "published"}

@@ -3,7 +3,7 @@
 Every row is checked first (`domain.listings.parse_listing`, the services' parser too); any
 error leaves the database untouched and the result lists each problem with its row and field,
 as a contract import does. Then, in one transaction, new listings are created (published, or
-drafts with `draft=True`) and those already there (same kind and external_id) are updated in
+drafts with `draft=True`; a seller's go to the agency's review, see `imported_status`) and those already there (same kind and external_id) are updated in
 place. A listing whose content is unchanged is left alone, so importing the same file twice
 changes nothing and writes no audit event.
 """
@@ -159,6 +159,17 @@ def import_listings(
     return result
 
 
+def imported_status(actor: Actor, *, draft: bool) -> ListingStatus:
+    """Where a new imported listing starts: a draft when asked; published when the agency or
+    the operator imports it (they are the reviewers); in review when a seller does, since a
+    seller's listing is published only after the agency has looked at it."""
+    if draft:
+        return ListingStatus.DRAFT
+    if actor.role in REGISTRAR_ROLES or actor.role is Role.OPERATOR:
+        return ListingStatus.PUBLISHED
+    return ListingStatus.REVIEW
+
+
 def _write(
     kind: Kind,
     records: list[tuple[int, ListingRecord]],
@@ -170,7 +181,7 @@ def _write(
     draft: bool,
 ) -> None:
     model = LISTING_MODELS[kind]
-    status = ListingStatus.DRAFT if draft else ListingStatus.PUBLISHED
+    status = imported_status(actor, draft=draft)
     staff_agency = actor.agency if actor.role in REGISTRAR_ROLES else None
     new: list[tuple[int, Listing]] = []
     changed: list[tuple[int, Listing]] = []
@@ -184,7 +195,7 @@ def _write(
                 agency=staff_agency or reviewing_agency(record["region"], owner),  # type: ignore[arg-type]
                 status=status,
                 fingerprint=record.fingerprint(),
-                published_at=None if draft else now,
+                published_at=now if status is ListingStatus.PUBLISHED else None,
                 created_at=now,
                 updated_at=now,
                 **listing_fields(record),
