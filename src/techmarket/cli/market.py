@@ -53,7 +53,10 @@ def import_(
     kind: KindArg,
     file: Path,
     draft: Annotated[
-        bool, typer.Option("--draft", help="import as drafts (default: published; a seller's go to review)")
+        bool,
+        typer.Option(
+            "--draft", help="import as drafts (default: published; a seller's go to review)"
+        ),
     ] = False,
     as_user: Annotated[
         str | None,
