@@ -43,6 +43,17 @@ def test_the_registrar_finds_a_waiting_contract_in_the_queue(browser_as, registr
     assert f'href="/contracts/{waiting.pk}/"' in page
 
 
+def test_names_in_the_queue_are_shown_as_text_never_as_markup(
+    browser_as, registrar, seller, agencies, now
+):
+    submitted(
+        seller, agencies["city"], now, external_id="WEB-X", name='<b>加粗</b> & "引号" 技术开发合同'
+    )
+    page = browser_as(registrar).get("/contracts/?queue=1").content.decode()
+    assert "&lt;b&gt;加粗&lt;/b&gt; &amp; &quot;引号&quot; 技术开发合同" in page
+    assert "<b>加粗</b>" not in page
+
+
 def test_out_of_reach_reads_as_absent_on_the_contract_page(
     browser_as, other_district_registrar, outsider, waiting
 ):

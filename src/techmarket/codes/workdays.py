@@ -39,6 +39,9 @@ def _as_date(d: date) -> date:
     return d.date() if isinstance(d, datetime) else d
 
 
+_MOST_REMEMBERED = 10_000
+
+
 class WorkingCalendar:
     """Working days in mainland China, with admin overrides taking precedence."""
 
@@ -50,6 +53,9 @@ class WorkingCalendar:
         both = self.extra_holidays & self.extra_workdays
         if both:
             raise ValueError(f"dates both holiday and working day: {sorted(both)}")
+        # Answers already counted: a queue page asks for fifty deadlines from the same day,
+        # and a calendar lives a while (the pages keep one ten seconds), so most repeat.
+        self._between: dict[tuple[date, date], int] = {}
 
     def is_working_day(self, d: date) -> bool:
         """Whether offices work on ``d``: overrides, then the package, then Monday–Friday."""
@@ -76,11 +82,17 @@ class WorkingCalendar:
         start, end = _as_date(start), _as_date(end)
         if end < start:
             return -self.working_days_between(end, start)
+        known = self._between.get((start, end))
+        if known is not None:
+            return known
         count = 0
         d = start
         while d < end:
             d += _DAY
             count += self.is_working_day(d)
+        if len(self._between) >= _MOST_REMEMBERED:
+            self._between.clear()
+        self._between[(start, end)] = count
         return count
 
 
