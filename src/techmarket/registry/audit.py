@@ -55,6 +55,15 @@ def _lock_head() -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+def head_seq() -> int:
+    """The chain's last sequence number: it moves with every audited change, so what was
+    derived from the contracts under one number still holds while it stays."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT last_seq FROM "{_HEAD}" WHERE id = 1')
+        row = cursor.fetchone()
+    return 0 if row is None else int(row[0])
+
+
 def _move_head(seq: int, last_hash: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from techmarket.accounts.models import Agency
 from techmarket.domain.workflow import Role, Status
+from techmarket.registry import audit
 from techmarket.registry.actors import Actor
 from techmarket.registry.contract_list import OPEN_STATUSES, due_by
 from techmarket.registry.models import Contract
@@ -45,11 +46,40 @@ class Worklist:
 
 
 def worklist(actor: Actor, today: date) -> Worklist:
-    """The actor's to-do counts; empty for roles nothing waits for (analysts)."""
+    """The actor's to-do counts; empty for roles nothing waits for (analysts).
+
+    Every page's frame shows them, so a worker keeps them until the audit chain moves: every
+    change of a contract's state or deadline writes an event, so a count kept under the
+    chain's last sequence number is exact (one indexed read instead of the grouped count:
+    measured, 3 ms of a contract page's CPU).
+    """
     waiting = WAITING_FOR.get(actor.role, ())
     if not waiting:
         return Worklist()
-    soon = due_by(DUE_SOON_WORKING_DAYS, today)
+    if actor.role is Role.SELLER:
+        owner = actor.party_id
+    else:
+        owner = actor.agency.pk if actor.agency else None
+    soon = due_by(DUE_SOON_WORKING_DAYS, today)  # moves with the calendar too
+    key = (actor.role, owner, today, soon, audit.head_seq())
+    found = _kept.get(key)
+    if found is None:
+        if len(_kept) >= _MOST_KEPT:
+            _kept.clear()
+        found = _kept[key] = _count(actor, today, soon, waiting)
+    return found
+
+
+_kept: dict[tuple[object, ...], Worklist] = {}
+_MOST_KEPT = 1000
+
+
+def forget_kept_worklists() -> None:
+    """For tests that change contracts without the services."""
+    _kept.clear()
+
+
+def _count(actor: Actor, today: date, soon: date, waiting: tuple[Status, ...]) -> Worklist:
     if actor.role is Role.SELLER:
         contracts = visible_contracts(actor).filter(status__in=waiting)
     else:
