@@ -226,7 +226,7 @@ def broker_summary(broker: BrokerProfile, *, with_record: bool = True) -> dict[s
         "organisation": broker.organisation,
         "version": broker.version,
         "trainings": [
-            {"on": t.on.isoformat(), "course": t.course, "hours": t.hours, "issuer": t.issuer}
+            {"on": t.on.isoformat(), "course": t.course, "hours": str(t.hours), "issuer": t.issuer}
             for t in broker.trainings.all()
         ],
     }
