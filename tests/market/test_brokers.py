@@ -124,3 +124,22 @@ def test_brokers_are_found_by_field_and_region(broker, other_broker):
     assert [b.name for b in lead_selectors.list_brokers(region="440106")] == ["陈经纪"]
     assert [b.name for b in lead_selectors.list_brokers(region="440300")] == ["林经纪"]
     assert len(lead_selectors.list_brokers()) == 2
+
+
+def test_the_back_office_shows_brokers_and_leads_without_changing_them(
+    client, django_user_model, broker, agencies, now
+):
+    found, needed = achievement(now), demand(now)
+    lead = lead_services.propose(found.pk, needed.pk, actor=broker, now=now)
+    client.force_login(django_user_model.objects.create_superuser("sysadmin", password="x" * 16))
+    profile = lead_selectors.get_broker("broker")
+    for url in (
+        "/admin/market/brokerprofile/",
+        f"/admin/market/brokerprofile/{profile.pk}/change/",
+        "/admin/market/lead/",
+        f"/admin/market/lead/{lead.pk}/change/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "技术经纪人" in client.get("/admin/").content.decode()
+    assert client.get("/admin/market/lead/add/").status_code == 403
