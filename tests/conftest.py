@@ -106,6 +106,34 @@ def analyst(agencies):
     return _person("analyst", "analyst", agency="P440000")
 
 
+def _broker(username: str, name: str, now: datetime, **profile):
+    from techmarket.market.broker_services import save_broker
+    from techmarket.registry.actors import system_actor
+
+    actor = _person(username, "broker")
+    save_broker(actor=system_actor(), now=now, username=username, name=name, **profile)
+    return actor
+
+
+@pytest.fixture
+def broker(agencies, now):
+    """A technology broker (技术经纪人) of Guangzhou, covering new energy and materials."""
+    return _broker(
+        "broker",
+        "陈经纪",
+        now,
+        fields=["05", "06"],
+        regions=["440100"],
+        certificate_number="JJR-2024-0001",
+        trainings=[("2024-05-10", "技术经理人初级培训", "32", "广东省技术市场协会")],
+    )
+
+
+@pytest.fixture
+def other_broker(agencies, now):
+    return _broker("other_broker", "林经纪", now, fields=["01"], regions=["440300"])
+
+
 @pytest.fixture
 def attachment_dir(settings, tmp_path):
     """Attachments stored under the test's own folder, never under var/."""

@@ -34,12 +34,14 @@ def _register() -> None:
         agencies,
         attachments,
         audit,
+        brokers,
         calendar,
         certificates,
         contract_list,
         contracts,
         income,
         jobs,
+        leads,
         market,
         notify,
         stats,
@@ -64,6 +66,8 @@ def _register() -> None:
     app.command("notify")(notify.notify_command)
     app.add_typer(jobs.app, name="jobs")
     app.add_typer(market.app, name="market")
+    app.add_typer(brokers.app, name="broker")
+    app.add_typer(leads.app, name="lead")
     admin.register(app)
 
 

@@ -175,3 +175,51 @@ def expire(as_json: JsonOpt = False) -> None:
         print_json(counts)
     else:
         console.print(f"已下架：成果 {counts['achievement']}，需求 {counts['demand']}")
+
+
+@app.command("funnel")
+@fails_cleanly
+def funnel(
+    period: Annotated[
+        str, typer.Option(help="2025 | 2025H1 | 2025Q1 | 2025-03 | 2025YTD06 | FROM..TO")
+    ],
+    by: Annotated[str, typer.Option(help="field | region | broker | month")] = "field",
+    level: Annotated[str, typer.Option(help="with --by region: province | city | county")] = "city",
+    region: Annotated[
+        str | None,
+        typer.Option(help="GB/T 2260 code (default: the reader's jurisdiction, or all)"),
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="read as this user (their leads or jurisdiction)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """对接漏斗 Matches → contacted → signed → registered contracts and their amounts.
+
+    Each stage counts in the period the lead reached it; amounts are the registered contracts'.
+    """
+    from rich.table import Table
+
+    from techmarket.registry.actors import actor_for, system_actor
+    from techmarket.stats.funnel import COLUMNS
+    from techmarket.stats.funnel import funnel as funnel_report
+
+    actor = actor_for(as_user) if as_user else system_actor()
+    report = funnel_report(actor, period, by=by, level=level, region=region).as_dict()
+    if as_json:
+        print_json(report)
+        return
+    table = Table(*(label for _, label, _ in COLUMNS[1:]), title=f"对接漏斗 {report['period']}")
+    for row in [*report["rows"], report["total"]]:  # type: ignore[list-item]
+        table.add_row(*(_cell(row[key]) for key, _, _ in COLUMNS[1:]))
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    from decimal import Decimal
+
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)

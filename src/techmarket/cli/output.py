@@ -178,6 +178,23 @@ HINTS: dict[str, tuple[str, str]] = {
         "请以合同登记机构的登记员（--as）核定或退回",
         "verify or return as a registrar of the contract's agency (--as)",
     ),
+    "drop_reason_required": ("请用 --reason 说明放弃原因", "say why with --reason"),
+    "registration_number_required": (
+        "请用 --contract 给出已登记合同的登记编号",
+        "give the registered contract's number with --contract",
+    ),
+    "lead_exists": (
+        "可用 techmarket lead show 查看已有的线索",
+        "see the existing lead with techmarket lead show",
+    ),
+    "user_not_broker": (
+        "请先用 techmarket users add USERNAME --role broker 为其分配经纪人角色",
+        "give the user the broker role with techmarket users add USERNAME --role broker",
+    ),
+    "broker_profile_missing": (
+        "请先用 techmarket broker add 建立经纪人档案",
+        "create the broker's profile with techmarket broker add",
+    ),
     "not_one_record": (
         "草稿、补正和变更各读取一个只含一条记录的文件",
         "draft, resubmit and amend each read a file holding one record",
@@ -187,6 +204,17 @@ HINTS: dict[str, tuple[str, str]] = {
 
 # Where the fix depends on what was refused: (code, a detail the refusal carries) → hint.
 SUBJECT_HINTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("stale_version", "lead"): (
+        "请先用 techmarket lead show 查看线索的当前状态，再以上面给出的当前版本作为 "
+        "--expected-version 重试",
+        "check the lead with techmarket lead show, then retry with the current version given "
+        "above as --expected-version",
+    ),
+    ("stale_version", "broker"): (
+        "请先用 techmarket broker show 查看档案的当前版本，再以它作为 --expected-version 重试",
+        "check the profile with techmarket broker show, then retry with its version as "
+        "--expected-version",
+    ),
     ("stale_version", "declaration"): (
         "请先用 techmarket income list 查看申报的当前状态，再以上面给出的当前版本作为 "
         "--expected-version 重试",

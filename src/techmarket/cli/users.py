@@ -15,7 +15,7 @@ app = typer.Typer(help="用户与角色 Users and roles.", no_args_is_help=True)
 @fails_cleanly
 def add(
     username: str,
-    role: Annotated[str, typer.Option(help="seller | registrar | agency_admin | analyst")],
+    role: Annotated[str, typer.Option(help="seller | registrar | agency_admin | analyst | broker")],
     agency: Annotated[str | None, typer.Option(help="登记机构代码")] = None,
     party: Annotated[str | None, typer.Option(help="卖方单位证件号 (seller only)")] = None,
     party_name: Annotated[

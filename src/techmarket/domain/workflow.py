@@ -30,6 +30,7 @@ class Role(StrEnum):
     REGISTRAR = "registrar"
     AGENCY_ADMIN = "agency_admin"
     ANALYST = "analyst"
+    BROKER = "broker"  # 技术经纪人: follows leads from a match to a registered contract
     OPERATOR = "operator"  # imports and migrations from the command line
 
 

@@ -165,3 +165,16 @@ def export_rows(actor: Actor, kind: Kind, *, status: str | None = None) -> Itera
         listings = listings.filter(status=status)
     for listing in listings.order_by("pk").iterator(chunk_size=2000):
         yield row_from_listing(kind, listing)
+
+
+def find_listing(actor: Actor, kind: Kind, key: str | int) -> Listing:
+    """A listing by id or by its external_id (what match results print), if the actor may
+    read it; an external_id wins over an id, as a registration number does for contracts."""
+    text = str(key).strip()
+    model = LISTING_MODELS[kind]
+    listing = model.objects.filter(external_id=text).first()
+    if listing is None and text.isdigit() and len(text) < 12:
+        listing = model.objects.filter(pk=int(text)).first()
+    if listing is None or not can_view(actor, listing):
+        raise listing_not_found(kind, text)
+    return listing

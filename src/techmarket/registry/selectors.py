@@ -96,6 +96,16 @@ def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
     return contract
 
 
+def contract_by_number(number: str) -> Contract | None:
+    """The contract holding this registration number, whoever asks: for services that link a
+    contract someone names by its number (a lead's registration step) and check their own
+    rule on it. Not for showing a contract: use `find_contract`, which filters by the actor."""
+    number = number.strip()
+    if not number or not number.isprintable():
+        return None
+    return Contract.objects.select_related("agency").filter(registration_number=number).first()
+
+
 def contract_record(contract: Contract, actor: Actor) -> dict[str, str]:
     """The contract's public record, personal IDs masked unless the actor must check them."""
     record = row_from_contract(contract)
