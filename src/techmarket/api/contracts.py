@@ -51,7 +51,11 @@ class ListQuery(Schema):
     overdue: bool = False
     large: bool | None = None
     flagged: bool | None = Field(default=None, description="with (true) or without any risk flag")
-    q: str = Field(default="", max_length=200, description="name, number or party name")
+    q: str = Field(
+        default="",
+        max_length=200,
+        description="part of the name, a party's name, the registration number or the external id",
+    )
     sort: str = "-id"
     cursor: str | None = Field(default=None, max_length=500)
     limit: int = Field(default=contract_list.DEFAULT_PAGE, ge=1, le=contract_list.MAX_PAGE)
