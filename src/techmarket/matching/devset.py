@@ -28,6 +28,7 @@ from techmarket.matching.embed import Embedder
 from techmarket.matching.evaluation import LabelledQuery, evaluate
 from techmarket.matching.index import MatchIndex
 from techmarket.matching.listing import ListingText
+from techmarket.matching.tokens import segment
 
 SEED = 12
 QUERIES = 300
@@ -114,10 +115,8 @@ def problem_sentence(text: str) -> str:
 
 def reword(sentence: str, rng: random.Random) -> str:
     """Synonyms in, about a third of the other content words out, brackets gone."""
-    import jieba  # the dev set is built offline, not in a request
-
     words = []
-    for word in jieba.lcut(_BRACKETS.sub("", sentence)):
+    for word in segment(_BRACKETS.sub("", sentence)):
         if word in SYNONYMS:
             words.append(SYNONYMS[word])
         elif len(word) >= 2 and rng.random() < DROP:

