@@ -2,9 +2,9 @@
 
 CSL (shared/data/csl, Apache-2.0) gives 1,000 real Chinese abstracts (cls_dcp_dev.tsv), each with
 its academic discipline. Every abstract becomes an achievement listing `CSL-0001` … whose field is
-its discipline's technology field (`DISCIPLINE_FIELDS`; humanities and pure sciences have none).
-A demand is written from an abstract of a technical discipline the way a company would post it:
-the abstract's problem sentence (针对 …, 为了 …, or its first sentence), with words replaced by
+its discipline's technology field (`DISCIPLINE_FIELDS`; humanities and pure sciences have none) and whose summary is the abstract
+less its problem sentence (针对 …, 为了 …, or its first sentence): what was done and found.
+A demand is written from that problem sentence the way a company would post it, with words replaced by
 synonyms (`SYNONYMS`, 提高 → 改善, 检测 → 监测 …), about a third of the other content words left
 out, bracketed abbreviations removed, and a company's phrasing around it (寻求…的技术方案). Its one
 relevant listing is the abstract it came from. Everything is seeded: the same files give the same
@@ -76,6 +76,7 @@ PREFIXES = ("我公司需要", "寻求", "征集", "企业急需", "希望合作
 SUFFIXES = ("的技术方案", "的解决办法", "相关技术", "，欢迎高校院所合作", "，预算面议", "")
 _PROBLEM = re.compile(r"针对|为了|为解决|旨在|存在|难以|不足|亟需|缺乏")
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_SENTENCE_END = re.compile(r"(?<=[。；;!?！？])|(?<=\.)(?!\d)")
 _LABEL = re.compile(r"^(目的|方法|结果|结论|背景|摘要)[\s:：]*")
 
 
@@ -96,21 +97,25 @@ def read_abstracts(csl_folder: str | Path) -> list[Abstract]:
 
 
 def listings(abstracts: list[Abstract]) -> list[ListingText]:
-    """Every abstract as an achievement with its mapped field (no title: CSL has none)."""
+    """Every abstract, less its problem sentence, as an achievement with its mapped field."""
     return [
-        ListingText(a.id, summary=a.text, field=DISCIPLINE_FIELDS.get(a.discipline))
+        ListingText(
+            a.id, summary=split_problem(a.text)[1], field=DISCIPLINE_FIELDS.get(a.discipline)
+        )
         for a in abstracts
     ]
 
 
-def problem_sentence(text: str) -> str:
-    """The sentence that states the problem, else the first one."""
-    sentences = [_LABEL.sub("", s).strip() for s in re.split(r"[。；;!?！？]|\.(?!\d)", text)]
-    sentences = [s for s in sentences if len(s) >= 8]
-    for sentence in sentences:
-        if _PROBLEM.search(sentence):
-            return sentence
-    return sentences[0] if sentences else text[:80]
+def split_problem(text: str) -> tuple[str, str]:
+    """The sentence that states the problem (else the first), and the rest of the abstract."""
+    pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    candidates = [i for i, p in enumerate(pieces) if len(_LABEL.sub("", p).strip()) >= 8]
+    if not candidates:
+        return text, text
+    at = next((i for i in candidates if _PROBLEM.search(pieces[i])), candidates[0])
+    rest = "".join(pieces[:at] + pieces[at + 1 :]).strip()
+    problem = _LABEL.sub("", pieces[at]).strip().rstrip("。；;!?！？.")
+    return problem, rest or text
 
 
 def reword(sentence: str, rng: random.Random) -> str:
@@ -128,7 +133,7 @@ def reword(sentence: str, rng: random.Random) -> str:
 
 def demand_for(abstract: Abstract, rng: random.Random) -> str:
     """A company's posting for the problem the abstract solves."""
-    problem = reword(problem_sentence(abstract.text), rng).strip("，,、 ")
+    problem = reword(split_problem(abstract.text)[0], rng).strip("，,、 ")
     return f"{rng.choice(PREFIXES)}{problem}{rng.choice(SUFFIXES)}"
 
 
