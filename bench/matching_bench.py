@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from techmarket.matching import MATURITY, Embedder, Filters, ListingText, MatchIndex, devset
+from techmarket.matching import MATURITY, Embedder, Filters, ListingText, MatchIndex, devset, embed
 from techmarket.matching.dense import normalised
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +139,8 @@ def main() -> None:
         index.search(text, 10, query_vector=vectors[i])
         stored.append(time.perf_counter() - start)
     where = Filters(fields=frozenset({"05", "07"}), region="440000")
-    filtered = timed(index, [f"{t} " for t in queries], mode="fused", filters=where)
+    embed._query_vector.cache_clear()  # the same texts again: embedded again, not remembered
+    filtered = timed(index, queries, mode="fused", filters=where)
     lex50, lex95 = percentiles(lexical)
     fus50, fus95 = percentiles(fused)
     fil50, fil95 = percentiles(filtered)
