@@ -93,12 +93,13 @@ def timed(index: MatchIndex, queries, **options) -> list[float]:
 
 
 LOADER = """
-import resource, sys, time
+import sys, time
 start = time.perf_counter()
 from techmarket.matching import Embedder, MatchIndex, warm_up
 index = MatchIndex.load(sys.argv[1]); warm_up(); Embedder().warm_up()
 index.search("污水处理厂脱氮工艺", 10)
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+print(time.perf_counter() - start, int(status["VmHWM"].split()[0]) / 1024)
 """
 
 

