@@ -2,8 +2,10 @@
 
 import pytest
 
+from techmarket.matching import devset
 from techmarket.matching.evaluation import (
     LabelledQuery,
+    read_queries,
     recall_at,
     reciprocal_rank_at,
     score_rankings,
@@ -31,3 +33,15 @@ def test_the_measures_are_means_over_queries():
     assert scores.queries == 3
     assert scores.recall == pytest.approx(2 / 3)
     assert scores.mrr == pytest.approx((1 + 1 / 4 + 0) / 3)
+
+
+def test_a_labelled_file_round_trips(tmp_path):
+    written = [LabelledQuery("D-1", "寻求污水脱氮技术", frozenset({"A-2", "A-9"}))]
+    devset.write_queries(tmp_path / "dev.jsonl", written)
+    assert read_queries(tmp_path / "dev.jsonl") == written
+
+
+def test_a_labelled_line_without_relevant_ids_is_refused(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"id": "q", "text": "…"}\n', "utf-8")
+    with pytest.raises(ValueError, match="line 1"):
+        read_queries(tmp_path / "bad.jsonl")

@@ -19,7 +19,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from techmarket.matching.embed import Embedder
-from techmarket.matching.evaluation import LabelledQuery, Scores, evaluate
+from techmarket.matching.evaluation import LabelledQuery, Scores, evaluate, read_queries
 from techmarket.matching.explain import Explanation
 from techmarket.matching.fields import FieldSuggestion, suggest_fields
 from techmarket.matching.filters import MATURITY, Filters
@@ -39,6 +39,7 @@ __all__ = [
     "MatchIndex",
     "Scores",
     "evaluate",
+    "read_queries",
     "suggest_fields",
     "tokenize",
     "warm_up",

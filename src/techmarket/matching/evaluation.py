@@ -7,8 +7,10 @@ the first relevant listing (0 when none is in the first k).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -80,3 +82,18 @@ def evaluate(
         ]
         results.append(score_rankings(mode, rankings, queries, k))
     return results
+
+
+def read_queries(path: str | Path) -> list[LabelledQuery]:
+    """Labelled queries from JSON lines {"id": …, "text": …, "relevant": [listing ids]}."""
+    queries = []
+    for number, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
+        if line.strip():
+            row = json.loads(line)
+            try:
+                queries.append(
+                    LabelledQuery(str(row["id"]), row["text"], frozenset(row["relevant"]))
+                )
+            except (KeyError, TypeError) as error:
+                raise ValueError(f"line {number}: needs id, text and relevant ({error})") from None
+    return queries
