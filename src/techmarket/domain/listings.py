@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -31,6 +31,7 @@ from techmarket.domain.identifiers import (
 )
 from techmarket.domain.money import AmountError, format_yuan, parse_amount
 from techmarket.domain.problems import Problem
+from techmarket.domain.record import cell_text
 
 Kind = Literal["achievement", "demand"]
 KINDS: tuple[Kind, ...] = ("achievement", "demand")
@@ -253,20 +254,6 @@ def parse_listing(
     return ListingRecord(kind, values), problems
 
 
-def _cell_text(value: object) -> str | None:
-    """A raw cell as stripped text, None when empty; integral floats lose their `.0`."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        value = value.isoformat()
-    text = str(value).replace("\u3000", " ").strip()
-    return text or None
-
-
 class _ListingParser:
     """Reads one raw mapping field by field, collecting problems as it goes."""
 
@@ -275,7 +262,7 @@ class _ListingParser:
         self.table = TABLES[kind]
         self.wan_yuan = wan_yuan
         self.cells = {f.key: raw.get(f.key) for f in FIELDS[kind]}
-        self.texts = {key: _cell_text(value) for key, value in self.cells.items()}
+        self.texts = {key: cell_text(value) for key, value in self.cells.items()}
         self.problems: list[Problem] = []
         self.values: dict[str, object] = {}
 

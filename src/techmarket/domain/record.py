@@ -319,7 +319,7 @@ def _label(key: str) -> str:
     return _LABELS[key]
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
     """A raw cell as stripped text, None when empty; integral floats lose their `.0`."""
     if type(value) is str:  # the common case (CSV, JSON): skip the cell-type checks
         return value.replace("\u3000", " ").strip() or None
@@ -365,7 +365,7 @@ class _RecordParser:
             {
                 key: (value.replace("\u3000", " ").strip() or None)
                 if type(value) is str
-                else _cell_text(value)
+                else cell_text(value)
                 for key, value in cells.items()
             }
         )
