@@ -5,7 +5,9 @@ endpoint cannot ship without its row. The target is a contract of the seller's o
 the Guangzhou city agency (C440100); `registrar` and `agency_admin` work there,
 `other_district_registrar` at 黄埔 (D440112), `analyst` at the province, `outsider` is a seller of
 another organisation. A listing row's target is the seller's achievement or demand in 天河
-(440106), reviewed by the 天河 agency, which lies within the city agency's jurisdiction.
+(440106), reviewed by the 天河 agency, which lies within the city agency's jurisdiction. A lead
+row's target is a lead the seller proposed between two published listings in 天河; a broker
+row's, a broker known by certificate only.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class Row:
     batch_list: bool = False  # the seller lists the target first (its id fills {batch_list_id})
     income: str = ""  # the seller declares a year first ("declared"), verified ("verified")
     listing: str = ""  # the target is the seller's listing of this kind, in `state`
+    lead: bool = False  # the target is a lead the seller proposed (its id fills {lead_id})
+    pair: bool = False  # two published listings first; the body names them
+    broker: bool = False  # a broker is registered first (its id fills {broker_id})
     readers: frozenset[str] = frozenset(READERS)  # who finds the target in a list
 
 
@@ -185,6 +190,79 @@ def listing_rows(kind: str) -> tuple[Row, ...]:
     )
 
 
+EVERY_SIGNED_IN = answers(**{p: 200 for p in PERSONAS if p != "anonymous"})
+BROKER_BODY = {"name": "周经纪", "fields": ["05"], "certificate_number": "JJR-2025-0009"}
+# The register of brokers is kept by the operator and agency administrators.
+KEEPS_BROKERS = answers(
+    seller=403,
+    outsider=403,
+    registrar=403,
+    agency_admin=200,
+    other_district_registrar=403,
+    analyst=403,
+)
+LEAD_ROWS: tuple[Row, ...] = (
+    Row("GET", "/api/v1/leads", None, EVERY_SIGNED_IN, lead=True, lists_target=True),
+    Row(
+        "POST",
+        "/api/v1/leads",
+        None,
+        answers(
+            seller=201,
+            outsider=201,
+            registrar=201,
+            agency_admin=201,
+            other_district_registrar=201,
+            analyst=403,
+        ),
+        pair=True,
+    ),
+    Row("GET", "/api/v1/leads/{lead_id}", None, SAME_FOR_READERS, lead=True),
+    Row(
+        "POST",
+        "/api/v1/leads/{lead_id}/actions/{action}",
+        None,
+        # Its proposer follows it; agency staff watch their region's leads and do not work them.
+        answers(
+            seller=200,
+            outsider=404,
+            registrar=403,
+            agency_admin=403,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        action="contact",
+        lead=True,
+    ),
+    Row("GET", "/api/v1/brokers", None, EVERY_SIGNED_IN),
+    Row(
+        "POST",
+        "/api/v1/brokers",
+        None,
+        {**KEEPS_BROKERS, "agency_admin": 201},
+        body=BROKER_BODY,
+    ),
+    Row("GET", "/api/v1/brokers/{broker_id}", None, EVERY_SIGNED_IN, broker=True),
+    Row("PUT", "/api/v1/brokers/{broker_id}", None, KEEPS_BROKERS, body=BROKER_BODY, broker=True),
+    Row(
+        "GET",
+        "/api/v1/market/funnel",
+        None,
+        # Sellers read the funnel of their own leads; agency staff within their jurisdiction.
+        answers(
+            seller=200,
+            outsider=200,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=403,
+            analyst=200,
+        ),
+        query="?period=2025&by=region&region=440100",
+        lead=True,
+    ),
+)
+
+
 def _listing_row(kind: str, **overrides: str) -> dict[str, str]:
     from tests.market.builders import achievement_row, demand_row
 
@@ -195,6 +273,7 @@ def _listing_row(kind: str, **overrides: str) -> dict[str, str]:
 TABLE: tuple[Row, ...] = (
     *listing_rows("achievement"),
     *listing_rows("demand"),
+    *LEAD_ROWS,
     Row(
         "GET",
         "/api/v1/contracts",
@@ -449,6 +528,10 @@ def test_each_role_gets_exactly_its_answer(
         refresh()
     if row.listing and row.state:
         target = _listing_target(row.listing, row.state, people["seller"], now)
+    elif row.lead:
+        target = _lead_target(people["seller"], now)
+    elif row.broker:
+        target = _broker_target(now)
     elif row.state:
         target = _target(row.state, people["seller"], people["registrar"], agencies, now)
     else:
@@ -457,7 +540,8 @@ def test_each_role_gets_exactly_its_answer(
     for name, value in row.fill.items():
         path = path.replace("{" + name + "}", value)
     if target is not None:
-        path = path.replace("{contract_id}", str(target.pk)).replace("{listing_id}", str(target.pk))
+        for name in ("contract_id", "listing_id", "lead_id", "broker_id"):
+            path = path.replace("{" + name + "}", str(target.pk))
     if row.attachment:
         path = path.replace("{attachment_id}", str(_attach(target, people["seller"], now)))
     if row.batch_list:
@@ -470,6 +554,9 @@ def test_each_role_gets_exactly_its_answer(
     body = row.body
     if body == {"contract_ids": ["{contract_id}"]}:
         body = {"contract_ids": [target.pk]}
+    if row.pair:
+        found, needed = _published_pair(now)
+        body = {"achievement_id": found.pk, "demand_id": needed.pk}
     client = api_as(people.get(persona))
     if row.upload:
         answer = client.client.post(path, data={"file": _pdf()}, headers=client.headers)
@@ -484,8 +571,8 @@ def test_each_role_gets_exactly_its_answer(
         assert answer["Content-Type"] == "application/problem+json"
         assert answer.json()["code"]
     if answer.status_code == 404:  # nothing of the contract or listing leaks into the refusal
-        assert (target.title if row.listing else target.name) not in answer.content.decode()
-        collection = f"/{row.listing}s" if row.listing else "/contracts"
+        assert _label(row, target) not in answer.content.decode()
+        collection = f"/{row.listing}s" if row.listing else "/leads" if row.lead else "/contracts"
         if row.method == "GET" and "_id}" in row.path:  # reads exactly like absent
             absent = client.call(
                 "GET",
@@ -497,6 +584,33 @@ def test_each_role_gets_exactly_its_answer(
     if row.lists_target and answer.status_code == 200:
         listed = {item["id"] for item in answer.json()["items"]}
         assert (target.pk in listed) == (persona in row.readers)
+
+
+def _label(row: Row, target) -> str:  # type: ignore[no-untyped-def]
+    if row.lead:
+        return target.achievement.title
+    return target.title if row.listing else target.name
+
+
+def _published_pair(now):  # type: ignore[no-untyped-def]
+    from tests.market.leads import achievement, demand
+
+    return achievement(now, region="440106"), demand(now, region="440106")
+
+
+def _lead_target(seller, now):  # type: ignore[no-untyped-def]
+    from techmarket.market.lead_services import propose
+
+    found, needed = _published_pair(now)
+    return propose(found.pk, needed.pk, actor=seller, now=now, note="推荐对接")
+
+
+def _broker_target(now):  # type: ignore[no-untyped-def]
+    from techmarket.market.broker_services import save_broker
+    from techmarket.registry.actors import system_actor
+
+    broker, _ = save_broker(actor=system_actor(), now=now, username=None, **BROKER_BODY)
+    return broker
 
 
 def _listing_target(kind: str, state: str, seller, now):  # type: ignore[no-untyped-def]

@@ -11,9 +11,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from techmarket.api import (
     attachments,
     batch_lists,
+    brokers,
     contracts,
+    funnel,
     imports,
     income,
+    leads,
     listings,
     problems,
     reference,
@@ -58,6 +61,9 @@ api.add_router("/contracts", attachments.router)
 api.add_router("/contracts", income.router)
 api.add_router("/achievements", listings.achievements)
 api.add_router("/demands", listings.demands)
+api.add_router("/leads", leads.router)
+api.add_router("/brokers", brokers.router)
+api.add_router("/", funnel.router)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
 

@@ -11,9 +11,21 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from techmarket.codes.regions import is_within
-from techmarket.domain.lead_workflow import STAGES, LeadStatus
+from techmarket.domain.lead_workflow import (
+    STAGES,
+    LeadStatus,
+    LeadTransition,
+    available_lead_actions,
+)
 from techmarket.domain.problems import DomainError, NotFound
-from techmarket.market.lead_permissions import can_view, lead_not_found, region_q, visible
+from techmarket.domain.workflow import Role
+from techmarket.market.lead_permissions import (
+    can_view,
+    follows,
+    lead_not_found,
+    region_q,
+    visible,
+)
 from techmarket.market.models import BrokerProfile, Lead
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import AuditEvent
@@ -83,6 +95,15 @@ def get_lead(actor: Actor, lead_id: int) -> Lead:
     if lead is None or not can_view(actor, lead):
         raise lead_not_found(lead_id)
     return lead
+
+
+def lead_actions(actor: Actor, lead: Lead) -> list[LeadTransition]:
+    """The steps the actor may take on the lead now: the workflow table's moves for its stage
+    and the actor's role, and none for a reader who does not follow it (agency staff, the
+    parties). What a page shows as buttons and the API lists as `actions`."""
+    if actor.role is not Role.OPERATOR and not follows(actor, lead):
+        return []
+    return available_lead_actions(lead.status, actor.role)
 
 
 def _iso(value: datetime | None) -> str | None:

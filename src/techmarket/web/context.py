@@ -18,6 +18,7 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
     Role.REGISTRAR: ("登记员", "registrar"),
     Role.AGENCY_ADMIN: ("登记机构管理员", "agency administrator"),
     Role.ANALYST: ("统计分析", "analyst"),
+    Role.BROKER: ("技术经纪人", "broker"),
     Role.OPERATOR: ("运维", "operator"),
 }
 

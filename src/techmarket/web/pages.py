@@ -38,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """待办: what waits for this person, most urgent first."""
     actor = request.actor  # type: ignore[attr-defined]
     today = timezone.localdate()
+    if actor.role is Role.BROKER:  # a broker's work is their leads
+        return redirect("web:lead_board")
     waiting = WAITING_FOR.get(actor.role, ())
     if not waiting:  # analysts: the statistics are their work
         return redirect("web:bureau" if actor.role is Role.ANALYST else "web:contracts")

@@ -67,6 +67,7 @@ urlpatterns = [
     ),
     path("contracts/<int:contract_id>/income-sheet.pdf", income_pages.sheet, name="income_sheet"),
     path("imports/", include("techmarket.web.import_urls")),
+    path("market/", include("techmarket.web.lead_urls")),
     path("market/", include("techmarket.web.market_urls")),
     # The printed QR codes open this address: its path is fixed with the certificate.
     path(f"{VERIFY_PATH.strip('/')}/<str:code>", views.verify, name="verify"),
