@@ -143,3 +143,28 @@ def test_the_back_office_shows_brokers_and_leads_without_changing_them(
         assert response.status_code == 200, url
     assert "技术经纪人" in client.get("/admin/").content.decode()
     assert client.get("/admin/market/lead/add/").status_code == 403
+
+
+def test_a_broker_without_a_sign_in_keeps_the_certificate_number_it_is_known_by(now):
+    person, _ = save_broker(
+        actor=system_actor(), now=now, username=None, name="李经纪", certificate_number="C-1"
+    )
+    with pytest.raises(DomainError) as refused:
+        save_broker(
+            actor=system_actor(),
+            now=now,
+            username=None,
+            name="李经纪",
+            certificate_number="C-2",
+            broker_id=person.pk,
+        )
+    assert refused.value.code == "broker_certificate_fixed"
+    renamed, created = save_broker(
+        actor=system_actor(),
+        now=now,
+        username=None,
+        name="李经纪人",
+        certificate_number="C-1",
+        broker_id=person.pk,
+    )
+    assert (renamed.pk, renamed.name, created) == (person.pk, "李经纪人", False)

@@ -20,7 +20,7 @@ from techmarket.api.lead_schemas import (
 from techmarket.api.leads import ERRORS, plain
 from techmarket.domain.problems import DomainError
 from techmarket.market import lead_selectors
-from techmarket.market.broker_services import MANAGER_ROLES, save_broker
+from techmarket.market.broker_services import save_broker
 from techmarket.market.models import BrokerProfile
 
 router = Router(tags=["brokers"])
@@ -125,23 +125,12 @@ def update(
     no sign-in is found by its certificate number, which therefore stays as it is. A stale
     `If-Match` answers 412."""
     broker = lead_selectors.get_broker(broker_id)
-    keeps_register = actor_of(request).role in MANAGER_ROLES  # others: the service refuses
-    if (
-        keeps_register
-        and broker.user is None
-        and body.certificate_number.strip() != broker.certificate_number
-    ):
-        raise DomainError(
-            "没有登录账号的经纪人以证书编号识别，证书编号不能修改",
-            "a broker without a sign-in is known by the certificate number, which cannot change",
-            code="broker_certificate_fixed",
-            broker=broker.pk,
-        )
     saved, _ = _saved(
         request,
         body,
         broker.user.username if broker.user else None,
         expected_version=broker_version(if_match),
+        broker_id=broker.pk,
     )
     response["ETag"] = f'"{saved.version}"'
     return detail(saved)

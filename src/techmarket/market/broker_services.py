@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 
 from techmarket.domain.brokers import check_broker
 from techmarket.domain.problems import (
@@ -48,6 +49,24 @@ def _broker_user(username: str) -> object:
     return user
 
 
+def _the_profile_to_change(
+    profiles: QuerySet[BrokerProfile], broker_id: int, certificate_number: str
+) -> BrokerProfile:
+    broker = profiles.filter(pk=broker_id).first()
+    if broker is None:
+        raise NotFound(
+            f"找不到经纪人 {broker_id}", f"no broker {broker_id}", code="broker_not_found"
+        )
+    if broker.user_id is None and certificate_number != broker.certificate_number:
+        raise DomainError(
+            "没有登录账号的经纪人以证书编号识别，证书编号不能修改",
+            "a broker without a sign-in is known by the certificate number, which cannot change",
+            code="broker_certificate_fixed",
+            broker=broker.pk,
+        )
+    return broker
+
+
 def save_broker(
     *,
     actor: Actor,
@@ -60,12 +79,15 @@ def save_broker(
     organisation: str = "",
     trainings: Sequence[tuple[str, str, str, str]] = (),
     expected_version: int | None = None,
+    broker_id: int | None = None,
 ) -> tuple[BrokerProfile, bool]:
     """Create or update a person's broker profile; returns it and whether it is new.
 
     With a username the profile belongs to that user (role broker); without one it is a person
     known only by name and certificate (found again by the certificate number). Training
-    records are added; one already recorded (same date and course) is kept as it is.
+    records are added; one already recorded (same date and course) is kept as it is. With
+    `broker_id` the call changes that profile: one without a sign-in keeps its certificate
+    number, by which it is found (a new number would make a second person silently).
     """
     if actor.role not in MANAGER_ROLES:
         raise PermissionDenied(
@@ -94,6 +116,8 @@ def save_broker(
             ).first()
         else:
             broker = None
+        if broker_id is not None:
+            broker = _the_profile_to_change(profiles, broker_id, record.certificate_number)
         created = broker is None
         if broker is None:
             broker = BrokerProfile(user=user, created_at=now)
