@@ -15,6 +15,7 @@ from techmarket.api import (
     imports,
     income,
     listings,
+    matches,
     problems,
     reference,
     stats,
@@ -58,6 +59,9 @@ api.add_router("/contracts", attachments.router)
 api.add_router("/contracts", income.router)
 api.add_router("/achievements", listings.achievements)
 api.add_router("/demands", listings.demands)
+api.add_router("/achievements", matches.achievement_matches)
+api.add_router("/demands", matches.demand_matches)
+api.add_router("/market", matches.market)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
 
