@@ -14,7 +14,7 @@ Whether an index is current is a cheap question to the database (`change_stamp`:
 listings are published, the highest id, the latest change and how many have a vector). A search
 that finds the index stale uses it anyway and starts a rebuild in a background thread (one
 process at a time, by the lock), unless the kind has at most `MATCH_INLINE_REBUILD_LIMIT`
-published listings: then the request rebuilds at once (well under a second), so a listing saved
+published listings: then the request rebuilds at once (0.7 s at 2,000), so a listing saved
 in a page is found by the next search. The embedding worker (`techmarket market embed --watch`,
 started by `serve`) rebuilds too after each round, and the importing command before it returns.
 """

@@ -28,7 +28,9 @@ def listing_badge(status: str) -> str:
 def highlight(text: str, terms: object) -> str:
     """The text, escaped, with each shared key term wrapped in <mark> (case-insensitive, the
     engine folds case); the terms are matched longest first so 锂离子电池 wins over 电池."""
-    words = sorted({str(t) for t in (terms or ()) if str(t).strip()}, key=len, reverse=True)  # type: ignore[attr-defined]
+    # A lone Latin letter (℃ folds to "c") would mark every such letter of the text.
+    shared = {str(t) for t in (terms or ()) if str(t).strip()}  # type: ignore[attr-defined]
+    words = sorted((w for w in shared if not (len(w) == 1 and w.isascii())), key=len, reverse=True)
     text = str(text or "")
     if not words:
         return escape(text)
