@@ -153,3 +153,14 @@ def _nothing_remembered_from_another_test():
     forget_recent_calendar()
     forget_kept_figures()
     forget_kept_worklists()
+
+
+@pytest.fixture(autouse=True)
+def _match_indexes_of_this_test(settings, tmp_path):
+    """Each test's match indexes in its own folder, none kept in memory from another test."""
+    from techmarket.market.match_index import forget
+
+    settings.MATCH_INDEX_DIR = tmp_path / "match"
+    forget()
+    yield
+    forget()

@@ -194,6 +194,11 @@ STORAGES = {
 ATTACHMENT_DIR = Path(
     os.environ.get("TECHMARKET_ATTACHMENT_DIR", VAR_DIR / "attachments")
 ).resolve()
+# The matching engine's saved indexes (one folder per kind, rebuilt when listings change) and the
+# most published listings a request rebuilds a stale index for inline; above it the rebuild runs
+# in the background and searches use the previous index meanwhile (docs/matching.md).
+MATCH_INDEX_DIR = Path(os.environ.get("TECHMARKET_MATCH_DIR", VAR_DIR / "match")).resolve()
+MATCH_INLINE_REBUILD_LIMIT = int(os.environ.get("TECHMARKET_MATCH_INLINE_LIMIT", "2000"))
 ATTACHMENT_MAX_BYTES = int(
     float(os.environ.get("TECHMARKET_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 )

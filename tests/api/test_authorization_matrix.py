@@ -187,6 +187,20 @@ def listing_rows(kind: str) -> tuple[Row, ...]:
             action="publish",
             listing=kind,
         ),
+        Row(
+            "GET",
+            plural + "/{listing_id}/matches",
+            "review",
+            answers(
+                seller=200,
+                outsider=404,
+                registrar=200,
+                agency_admin=200,
+                other_district_registrar=404,
+                analyst=404,
+            ),
+            listing=kind,
+        ),
     )
 
 
@@ -470,6 +484,20 @@ TABLE: tuple[Row, ...] = (
         fill={"code": "gz-sti-2019-2021"},
         query="?as_of=2020-06-30",
         snapshot=True,
+    ),
+    Row(
+        "GET",
+        "/api/v1/market/search",
+        None,
+        answers(**{p: 200 for p in PERSONAS if p != "anonymous"}),
+        query="?q=%E9%9A%94%E8%86%9C&kind=demands",
+    ),
+    Row(
+        "POST",
+        "/api/v1/market/suggest-field",
+        None,
+        answers(**{p: 200 for p in PERSONAS if p != "anonymous"}),
+        body={"text": "锂离子电池正极材料"},
     ),
     Row("GET", "/api/v1/me", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
     Row("GET", "/api/v1/agencies", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),

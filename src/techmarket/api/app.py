@@ -18,6 +18,7 @@ from techmarket.api import (
     income,
     leads,
     listings,
+    matches,
     problems,
     reference,
     stats,
@@ -64,6 +65,9 @@ api.add_router("/demands", listings.demands)
 api.add_router("/leads", leads.router)
 api.add_router("/brokers", brokers.router)
 api.add_router("/", funnel.router)
+api.add_router("/achievements", matches.achievement_matches)
+api.add_router("/demands", matches.demand_matches)
+api.add_router("/market", matches.market)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
 

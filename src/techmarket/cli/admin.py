@@ -156,13 +156,14 @@ def serve(
     refresher = _refresh_statistics_after_commits()
     worker = _run_import_jobs()
     notifier = _send_notices()
+    embedder = _embed_listings()
     console.print(
         f"techmarket 在 {options.url} 提供服务（{options.workers} 进程 × {threads} 线程）"
     )
     try:
         run(options)
     finally:
-        _stop(refresher, worker, notifier)
+        _stop(refresher, worker, notifier, embedder)
 
 
 def _stop(*processes: subprocess.Popen[bytes]) -> None:
@@ -204,6 +205,16 @@ def _send_notices() -> subprocess.Popen[bytes]:
     is configured (registry/notices.py)."""
     return subprocess.Popen(
         [sys.executable, "-m", "techmarket.cli", "notify", "--watch", "--every", "30"],
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _embed_listings() -> subprocess.Popen[bytes]:
+    """Vectors for newly published listings, and the match indexes rebuilt after a change
+    (market/vectors.py, market/match_index.py): embedding takes seconds a listing, never a
+    request's time."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "techmarket.cli", "market", "embed", "--watch", "--every", "10"],
         stdout=subprocess.DEVNULL,
     )
 

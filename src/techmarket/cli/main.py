@@ -43,6 +43,7 @@ def _register() -> None:
         jobs,
         leads,
         market,
+        match,
         notify,
         stats,
         targets,
@@ -66,6 +67,7 @@ def _register() -> None:
     app.command("notify")(notify.notify_command)
     app.add_typer(jobs.app, name="jobs")
     app.add_typer(market.app, name="market")
+    app.add_typer(match.app, name="match")
     app.add_typer(brokers.app, name="broker")
     app.add_typer(leads.app, name="lead")
     admin.register(app)

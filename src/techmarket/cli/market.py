@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -62,16 +63,25 @@ def import_(
         str | None,
         typer.Option("--as", help="import as this user (default: the operator at this terminal)"),
     ] = None,
+    no_embed: Annotated[
+        bool,
+        typer.Option(
+            "--no-embed",
+            help="leave the vectors to the background worker (searchable by words at once)",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a file of listings: all rows or none; a re-import updates by external_id.
 
+    When it returns, the new and changed listings are embedded (with a progress bar) and the
+    match index rebuilt, so they are found by words and by meaning; `--no-embed` leaves the
+    vectors to `techmarket market embed --watch` (which `serve` runs).
     Exit 1 when any row has an error (nothing is written), 2 when the file cannot be read.
     """
     from django.utils import timezone
 
     from techmarket.market.importer import import_listings
-    from techmarket.market.vectors import embed_listings
 
     listing_kind = _kind(kind)
     actor = _actor(as_user)
@@ -93,8 +103,7 @@ def import_(
         )
     embedded = 0
     if result.committed and result.changed_ids:
-        # The matching engine embeds here once it lands (see market/vectors.py).
-        embedded = embed_listings(listing_kind, result.changed_ids)
+        embedded = _embed_and_index(listing_kind, result.changed_ids, embed=not no_embed)
     if as_json:
         print_json({**result.as_dict(), "embedded": embedded})
     else:
@@ -112,6 +121,85 @@ def import_(
             )
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _embed_and_index(kind, listing_ids: list[int], *, embed: bool) -> int:  # type: ignore[no-untyped-def]
+    """Vectors for the imported listings (unless left to the worker), then the match index."""
+    from techmarket.market.match_index import rebuild
+    from techmarket.market.vectors import embed_listings
+
+    embedded = 0
+    if embed:
+        with _progress("向量化 embedding") as progress:
+            task = progress.add_task("embed", total=len(listing_ids))
+            embedded = embed_listings(
+                kind, listing_ids, progress=lambda n: progress.advance(task, n)
+            )
+    rebuild(kind)
+    return embedded
+
+
+@app.command("embed")
+@fails_cleanly
+def embed(
+    watch: Annotated[
+        bool, typer.Option("--watch", help="keep running, once every --every seconds")
+    ] = False,
+    every: Annotated[int, typer.Option("--every", min=1, help="seconds between rounds")] = 10,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="at most this many listings per kind and round")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """向量化：为已发布但尚无向量的成果和需求生成语义向量，并重建匹配索引。
+    Embed published listings that have no vector yet and rebuild the match indexes.
+
+    `serve` runs `--watch` in a process of its own; a listing saved in a page is found by its
+    words at once and by its meaning once this has embedded it.
+    """
+    from techmarket.domain.listings import KINDS
+    from techmarket.market.match_index import rebuild
+    from techmarket.market.vectors import embed_pending, pending
+
+    def say(text: str) -> None:
+        """A log line on standard error (the worker's output under `serve`)."""
+        err_console.print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} market embed: {text}")
+
+    per_round = limit or (500 if watch else None)  # the index catches up between rounds
+    while True:
+        started = time.time()
+        counts: dict[str, int] = {}
+        for kind in KINDS:
+            waiting = min(pending(kind).count(), per_round or 10**9)
+            counts[kind] = 0
+            if waiting and (watch or as_json):
+                say(f"embedding {waiting} {kind} listings")
+                counts[kind] = embed_pending(
+                    kind,
+                    limit=per_round,
+                    progress=lambda done, total, k=kind: say(f"{done}/{total} {k} listings"),
+                )
+            elif waiting:
+                with _progress(f"向量化 {kind}") as progress:
+                    task = progress.add_task(kind, total=waiting)
+                    counts[kind] = embed_pending(
+                        kind,
+                        limit=per_round,
+                        progress=lambda done, total, t=task: progress.update(t, completed=done),
+                    )
+            built = rebuild(kind)  # nothing to do when the index is current
+            if watch and built is not None and (counts[kind] or built.built_at > started):
+                say(f"{kind} index: {built.listings} listings, {built.vectors} with vectors")
+        if as_json:
+            print_json({"embedded": counts})
+        elif not watch or any(counts.values()):
+            console.print(
+                f"已向量化：成果 {counts['achievement']}，需求 {counts['demand']} "
+                "(listings embedded)"
+            )
+        if not watch:
+            return
+        time.sleep(every)
 
 
 @app.command("export")

@@ -3,7 +3,8 @@ own listings, the agency's review queue, and the workflow buttons.
 
 Every list is `market.selectors.list_listings` (so a reader sees what the API would give them);
 every button is a step through `market.steps`, offered only when `selectors.listing_actions`
-says the reader may take it. Matches are not shown: the section comes with the matching engine.
+says the reader may take it. The 匹配结果 section and the hall's text search are
+web/match_pages.py's.
 """
 
 from __future__ import annotations
@@ -99,10 +100,25 @@ def _pager(request: HttpRequest, page: selectors.Page) -> dict[str, Any]:
 @require_safe
 @with_actor
 def hall(request: HttpRequest) -> HttpResponse:
-    """供需大厅: published achievements or demands, filtered by the URL."""
+    """供需大厅: published achievements or demands, filtered by the URL; a search text is
+    answered by the matching engine (web/match_pages.py), best first."""
     actor = request.actor  # type: ignore[attr-defined]
     kind = kind_in_url(request.GET.get("kind") or "achievements")
     query = request.GET
+    common = {
+        "kind": kind,
+        "kinds": [(k, f"{k}s", KIND_LABELS[k]) for k in KINDS],
+        "q": query,
+        "fields": code_list("tech_fields"),
+        "maturities": code_list("listing_maturities"),
+        "modes": code_list(_mode_list(kind)),
+    }
+    template = "web/market/parts/listing_table.html" if request.htmx else "web/market/hall.html"  # type: ignore[attr-defined]
+    if (query.get("q") or "").strip():
+        # Text goes to the matching engine (words and meaning, best first, terms highlighted).
+        from techmarket.web.match_pages import hall_search
+
+        return render(request, template, {**common, **hall_search(actor, kind, query)})
     page = selectors.list_listings(
         actor,
         kind,
@@ -116,16 +132,10 @@ def hall(request: HttpRequest) -> HttpResponse:
         per_page=PER_PAGE,
     )
     context = {
-        "kind": kind,
-        "kinds": [(k, f"{k}s", KIND_LABELS[k]) for k in KINDS],
-        "q": query,
+        **common,
         "rows": [listing_row(kind, listing) for listing in page.items],
-        "fields": code_list("tech_fields"),
-        "maturities": code_list("listing_maturities"),
-        "modes": code_list(_mode_list(kind)),
         **_pager(request, page),
     }
-    template = "web/market/parts/listing_table.html" if request.htmx else "web/market/hall.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 

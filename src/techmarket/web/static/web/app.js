@@ -1,5 +1,6 @@
 // techmarket's only script (no inline script: the Content-Security-Policy forbids it).
-// Keyboard use of the queue (j/k to move, Enter to open) and "select all" for batch steps.
+// Keyboard use of the queue (j/k to move, Enter to open), "select all" for batch steps, and
+// filling the technology field from a suggestion.
 (function () {
   "use strict";
 
@@ -38,5 +39,19 @@
     table.querySelectorAll("tbody input[type=checkbox][name=ids]").forEach((other) => {
       other.checked = box.checked;
     });
+  });
+
+  // 技术领域建议 (field suggestion, listing form): a click on a suggested field fills the field.
+  document.addEventListener("click", (event) => {
+    const target = event.target;
+    const button = target instanceof Element ? target.closest("button[data-fill-field]") : null;
+    if (!button) return;
+    const field = document.getElementById(button.getAttribute("data-fill-field") || "");
+    if (!(field instanceof HTMLSelectElement || field instanceof HTMLInputElement)) return;
+    field.value = button.getAttribute("data-value") || "";
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    button.closest("ul")?.querySelectorAll("button.chosen").forEach((b) => b.classList.remove("chosen"));
+    button.classList.add("chosen");
+    field.focus();
   });
 })();
