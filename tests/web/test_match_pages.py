@@ -83,3 +83,34 @@ def test_the_field_suggestion_fragment_offers_codes_with_evidence(agencies, brow
     assert "<b>" not in html
     empty = client.post("/market/achievements/suggest-field/", {"title": "", "summary": ""})
     assert "data-fill-field" not in empty.content.decode()
+
+
+def test_a_broker_proposes_a_lead_from_a_match_and_the_lead_keeps_its_score_and_rank(
+    listings, browser_as, broker
+):
+    from techmarket.market.models import Lead
+
+    separator, _, need = listings
+    client = browser_as(broker)
+    fragment = client.get(f"/market/demands/{need.pk}/matches/").content.decode()
+    link = f'href="/market/leads/new/?demand={need.pk}&amp;other={separator.pk}"'
+    assert link in fragment
+    form = client.get(f"/market/leads/new/?demand={need.pk}&other={separator.pk}").content.decode()
+    assert f'value="{separator.pk}" checked' in form
+    done = client.post("/market/leads/new/", {"demand": need.pk, "other": separator.pk})
+    assert done.status_code == 302
+    lead = Lead.objects.get()
+    assert (lead.achievement_id, lead.demand_id, lead.rank) == (separator.pk, need.pk, 1)
+    assert lead.score is not None and lead.score > 0
+
+
+def test_a_pair_chosen_outside_the_matches_is_proposed_without_a_score(
+    listings, browser_as, broker
+):
+    from techmarket.market.models import Lead
+
+    _, water, need = listings  # another field: never among the demand's matches
+    done = browser_as(broker).post("/market/leads/new/", {"demand": need.pk, "other": water.pk})
+    assert done.status_code == 302
+    lead = Lead.objects.get()
+    assert (lead.score, lead.rank) == (None, None)

@@ -176,6 +176,16 @@ def match_listing(actor: Actor, kind: Kind, listing_id: int | str, top: int = 10
     )
 
 
+def pair_match(actor: Actor, kind: Kind, listing_id: int, other_id: int) -> MatchResult | None:
+    """Where the other listing stands among this listing's matches (its score and rank), or
+    None when it is not among the best MAX_TOP: what a lead proposed for the pair records, so
+    that the funnel can tell leads the engine proposed from those a person paired."""
+    for result in match_listing(actor, kind, listing_id, MAX_TOP).results:
+        if result.listing.pk == other_id:
+            return result
+    return None
+
+
 def match_demand(actor: Actor, demand_id: int | str, top: int = 10) -> Matches:
     """Achievements for a demand."""
     return match_listing(actor, "demand", demand_id, top)

@@ -28,9 +28,9 @@ from techmarket.domain.problems import (
     PermissionDenied,
     StaleObject,
 )
-from techmarket.market import lead_selectors, lead_services, selectors
+from techmarket.market import lead_selectors, lead_services, matches, selectors
 from techmarket.market.lead_steps import run_lead_step
-from techmarket.market.models import Lead
+from techmarket.market.models import Lead, Listing
 from techmarket.registry.actors import Actor
 from techmarket.web.access import with_actor
 from techmarket.web.listing_pages import listing_row
@@ -164,12 +164,26 @@ def _source(request: HttpRequest) -> tuple[Kind, int]:
     )
 
 
+def _chosen_from_matches(
+    actor: Actor, kind: Kind, chosen: str, shown: list[Listing]
+) -> Listing | None:
+    """The listing a match result's link names, when the text search did not list it."""
+    if not chosen.isdigit() or len(chosen) > 12 or any(x.pk == int(chosen) for x in shown):
+        return None
+    try:
+        found = selectors.get_listing(actor, kind, int(chosen))
+    except NotFound:
+        return None
+    return found if found.status == ListingStatus.PUBLISHED else None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_actor
 def propose(request: HttpRequest) -> HttpResponse:
     """推荐对接: from a published listing, choose a published listing of the other kind (found
-    by text) and propose the pair as a lead. No match score is made up: until the matching
-    engine proposes, a lead proposed here has none."""
+    by text, or named by a match result's link) and propose the pair as a lead. The lead
+    records the pair's score and rank among the listing's matches when it is among them; a
+    pair a person chose outside them has none (nothing is made up)."""
     actor = request.actor  # type: ignore[attr-defined]
     kind, listing_id = _source(request)
     other: Kind = "demand" if kind == "achievement" else "achievement"
@@ -184,7 +198,8 @@ def propose(request: HttpRequest) -> HttpResponse:
         "source": listing_row(kind, source),
         "q": query,
         "posted": posted or {},
-        "chosen": (posted or {}).get("other", ""),
+        # a match result's link names the other listing (`&other=ID`)
+        "chosen": (posted or request.GET).get("other", ""),
     }
     if posted is not None:
         chosen = posted.get("other", "")
@@ -196,12 +211,15 @@ def propose(request: HttpRequest) -> HttpResponse:
                     code="lead_other_required",
                 )
             pair = {kind: listing_id, other: int(chosen)}
+            matched = matches.pair_match(actor, kind, listing_id, int(chosen))
             lead = lead_services.propose(
                 pair["achievement"],
                 pair["demand"],
                 actor=actor,
                 now=timezone.now(),
                 note=posted.get("note", ""),
+                score=matched.score if matched else None,
+                rank=matched.rank if matched else None,
             )
         except DomainError as error:
             if isinstance(error, PermissionDenied):
@@ -213,7 +231,10 @@ def propose(request: HttpRequest) -> HttpResponse:
     candidates = selectors.list_listings(
         actor, other, status=ListingStatus.PUBLISHED, text=query, per_page=CANDIDATES
     )
-    context["candidates"] = [listing_row(other, x) for x in candidates.items]
+    shown = list(candidates.items)
+    if chosen_id := _chosen_from_matches(actor, other, context["chosen"], shown):
+        shown.insert(0, chosen_id)
+    context["candidates"] = [listing_row(other, x) for x in shown]
     context["candidates_total"] = candidates.total
     status = (
         200 if "error" not in context else 409 if isinstance(context["error"], Conflict) else 422

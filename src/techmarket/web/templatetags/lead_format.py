@@ -40,14 +40,23 @@ def lead_event_label(action: str) -> str:
 
 
 @register.simple_tag
-def propose_link(actor: object, kind: str, listing: object) -> str:
+def propose_link(actor: object, kind: str, listing: object, other: int | None = None) -> str:
     """A link to propose a lead from this listing: on a published listing, for the roles that
-    follow leads (the service checks the rest: a broker's profile, the other listing)."""
+    follow leads (the service checks the rest: a broker's profile, the other listing). From a
+    match result, `other` names the listing it would be paired with."""
     if getattr(listing, "status", "") != ListingStatus.PUBLISHED:
         return ""
     if getattr(actor, "role", None) not in LEAD_ROLES:
         return ""
     url = reverse("web:lead_new") + f"?{kind}={listing.pk}"  # type: ignore[attr-defined]
+    if other is not None:
+        return format_html(
+            '<a href="{}&amp;other={}" class="propose-match" data-other="{}">{}</a>',
+            url,
+            other,
+            other,
+            tr("推荐对接", "Propose a lead"),
+        )
     return format_html(
         '<a href="{}" role="button" class="secondary" id="propose-lead">{}</a>',
         url,
