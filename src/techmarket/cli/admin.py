@@ -54,21 +54,27 @@ def demo(
     """Load demo agencies, users and synthetic contracts (re-running adds nothing twice)."""
     from django.utils import timezone
 
+    from techmarket.market.demo import load_market_demo
     from techmarket.registry.demo import load_demo
 
     init_database()
     this_year = timezone.localdate().year
     year_list = _parse_years(years or f"{this_year - 1}-{this_year}")
     with console.status("生成演示数据…"):
-        summary = load_demo(
-            contracts=contracts, years=year_list, region=region, seed=seed, now=timezone.now()
-        )
+        now = timezone.now()
+        summary = load_demo(contracts=contracts, years=year_list, region=region, seed=seed, now=now)
+        market = load_market_demo(region=region, seed=seed, now=now)
+    summary["market"] = market
+    if market["achievements"]:
+        summary["users"] = sorted([*summary["users"], "broker"])  # type: ignore[list-item]
     if as_json:
         print_json(summary)
         return
     console.print(
         f"[green]演示数据已就绪[/green]：新增 {summary['created']} 条登记合同，"
-        f"{summary['queue']} 条待审合同。"
+        f"{summary['queue']} 条待审合同，{market['achievements']} 项科技成果，"
+        f"{market['demands']} 项技术需求，{market['leads']} 条对接线索"
+        "（向量由 serve 启动的后台进程生成）。"
     )
     console.print("演示账号（密码均为 demo）：" + "，".join(summary["users"]))
 
