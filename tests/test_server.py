@@ -101,7 +101,9 @@ def test_serve_answers_pages_and_static_files_in_production_mode(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        status, headers, _ = _wait_for(f"{base}/admin/login/", server, seconds=20)
+        # serve migrates, collects static files and starts four helper processes first: on a
+        # loaded two-core machine (the suite runs two at once) that took over 20 s
+        status, headers, _ = _wait_for(f"{base}/admin/login/", server, seconds=60)
         assert status == 200
         assert "script-src 'self'" in headers["Content-Security-Policy"]
         status, headers, body = _get(
