@@ -32,6 +32,8 @@ def parse_capitals(text: str) -> Decimal:
     if "整" in body:
         raise CapitalsError(f"整 inside {text!r}")
     whole_text, sep, fraction = body.partition("元")
+    if (sep and not whole_text) or not body:
+        raise CapitalsError(f"no number in {text!r}")
     if not sep:  # only 角/分: "伍角", "伍分"
         whole_text, fraction = "", body
     yuan = _whole(whole_text) if whole_text else 0
