@@ -51,6 +51,7 @@ class Row:
     lists_target: bool = False  # a list whose items must hold the target only for READERS
     form: dict = field(default_factory=dict)  # sent as multipart, with a CSV file of one record
     upload: bool = False  # sent as multipart, with a PDF as `file`
+    contract_text: bool = False  # sent as multipart, with a contract's text as `file`
     attachment: bool = False  # the target carries an attachment (its id fills {attachment_id})
     fill: dict = field(default_factory=dict)  # other path parameters
     query: str = ""
@@ -341,6 +342,20 @@ TABLE: tuple[Row, ...] = (
     ),
     Row("GET", "/api/v1/contracts/{contract_id}/attachments", "submitted", SAME_FOR_READERS),
     Row(
+        "POST",
+        "/api/v1/contracts/precheck",
+        None,
+        answers(
+            seller=200,
+            outsider=200,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=200,
+            analyst=200,
+        ),
+        contract_text=True,
+    ),
+    Row(
         "GET",
         "/api/v1/contracts/{contract_id}/attachments/{attachment_id}",
         "submitted",
@@ -588,6 +603,8 @@ def test_each_role_gets_exactly_its_answer(
     client = api_as(people.get(persona))
     if row.upload:
         answer = client.client.post(path, data={"file": _pdf()}, headers=client.headers)
+    elif row.contract_text:
+        answer = client.client.post(path, data={"file": _contract_text()}, headers=client.headers)
     elif row.form:
         upload = _one_listing_csv(row.listing) if row.listing else _one_record_csv()
         answer = client.client.post(path, data={"file": upload, **row.form}, headers=client.headers)
@@ -681,6 +698,15 @@ def _pdf():  # type: ignore[no-untyped-def]
     from tests.registry.files import pdf_bytes
 
     return SimpleUploadedFile("scan.pdf", pdf_bytes(), "application/pdf")
+
+
+def _contract_text():  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from techmarket.synth.contract_documents import generate_document
+
+    text = generate_document(1, "development", "commissioned").text()
+    return SimpleUploadedFile("contract.txt", text.encode(), "text/plain")
 
 
 def _attach(contract, seller, now) -> int:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from techmarket.api import (
     leads,
     listings,
     matches,
+    precheck,
     problems,
     reference,
     stats,
@@ -55,6 +56,7 @@ api = ProblemJsonAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+api.add_router("/contracts", precheck.router)
 api.add_router("/contracts", contracts.router)
 api.add_router("/imports", imports.router)
 api.add_router("/batch-lists", batch_lists.router)

@@ -45,6 +45,7 @@ def _register() -> None:
         market,
         match,
         notify,
+        precheck,
         stats,
         targets,
         tokens,
@@ -55,6 +56,7 @@ def _register() -> None:
     certificates.register(contracts.app)
     contracts.app.command("attach")(attachments.attach_command)
     contracts.app.command("attachments")(attachments.list_command)
+    contracts.app.command("precheck")(precheck.precheck_command)
     app.add_typer(contracts.app, name="contracts")
     app.add_typer(agencies.app, name="agencies")
     app.add_typer(users.app, name="users")

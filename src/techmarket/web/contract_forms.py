@@ -19,9 +19,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from techmarket.domain.fields import RECORD_FIELDS
-from techmarket.domain.problems import DomainError, PermissionDenied, Problem, ValidationFailed
+from techmarket.domain.problems import (
+    DomainError,
+    FileProblem,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from techmarket.domain.record import parse_record
 from techmarket.domain.workflow import Action, Role, Status
+from techmarket.interchange.precheck import MAX_DOCUMENT_BYTES, precheck_document
 from techmarket.registry import drafts, services, steps
 from techmarket.registry.models import Contract
 from techmarket.registry.selectors import (
@@ -74,6 +81,8 @@ def _form(
     problems: list[Problem] | None = None,
     error: DomainError | None = None,
     status: int = 200,
+    precheck: Any = None,
+    document_error: DomainError | None = None,
 ) -> HttpResponse:
     correction = correction_request(contract) if contract else None
     at_fault = frozenset(correction["fields"]) if correction else frozenset()
@@ -91,6 +100,9 @@ def _form(
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "note": request.POST.get("note", ""),
             "readonly": {"seller_name", "seller_id"} if mode == "new" else set(),
+            "precheck": precheck,
+            "document_error": document_error,
+            "extracted": _extracted(precheck, values),
         },
         status=status,
     )
@@ -139,6 +151,52 @@ def new_contract(request: HttpRequest) -> HttpResponse:
         pick(("草稿已保存。检查无误后请提交。", "Draft saved. Check it, then submit it.")),
     )
     return redirect("web:contract", contract_id=contract.pk)
+
+
+def _extracted(precheck: Any, values: dict[str, str]) -> dict[str, str]:
+    """Field key → the contract text it was read from, for the fields the form shows filled
+    from the document (the seller confirms each)."""
+    if precheck is None:
+        return {}
+    return {
+        key: found.evidence
+        for key, found in precheck.fields.items()
+        if key in KEYS and values.get(key) == found.value
+    }
+
+
+@require_http_methods(["POST"])
+@with_actor
+def prefill_from_document(request: HttpRequest) -> HttpResponse:
+    """上传合同文本: read the uploaded contract, fill the new-contract form with what was found
+    (each field marked for the seller to confirm) and list the pre-check's findings."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if actor.role is not Role.SELLER:
+        raise PermissionDenied(
+            "只有卖方可以起草合同", "only a seller drafts contracts", code="only_seller_drafts"
+        )
+    values = _own_party_values(actor)
+    upload = request.FILES.get("document")
+    if upload is None:
+        error = FileProblem(
+            "请选择要上传的合同文本",
+            "choose the contract document to upload",
+            code="document_missing",
+        )
+        return _form(request, values, document_error=error, status=422)
+    try:
+        result = precheck_document(
+            upload.read(MAX_DOCUMENT_BYTES + 1),
+            upload.name or "",
+            today=timezone.localdate(),
+            seller=values.get("seller_name") or None,
+        )
+    except FileProblem as error:
+        return _form(request, values, document_error=error, status=422)
+    for key, value in result.record_fields.items():
+        if key in KEYS and key not in ("seller_name", "seller_id"):
+            values[key] = value
+    return _form(request, values, precheck=result)
 
 
 @require_http_methods(["GET", "POST"])

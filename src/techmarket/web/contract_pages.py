@@ -34,6 +34,7 @@ from techmarket.registry.batch_lists import batch_list_pdf as render_batch_list
 from techmarket.registry.batch_lists import create_batch_list
 from techmarket.registry.certificates import tax_items
 from techmarket.registry.checklist import pre_submission_checks
+from techmarket.registry.document_precheck import document_precheck
 from techmarket.registry.income import declarations_of
 from techmarket.registry.models import Contract
 from techmarket.registry.selectors import (
@@ -142,6 +143,9 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "certificate": bool(contract.registration_number)
         and contract.certificates.filter(superseded_at=None).exists(),
         **_income(actor, contract, permits),
+        "document_precheck": document_precheck(contract, today)
+        if actor.role is not Role.SELLER
+        else None,
         "checklist": pre_submission_checks(contract, today)
         if contract.status == "draft" and actor.role is Role.SELLER
         else (),

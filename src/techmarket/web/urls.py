@@ -39,6 +39,11 @@ urlpatterns = [
     path("contracts/", contract_lists.contracts, name="contracts"),
     path("contracts/new/", contract_forms.new_contract, name="contract_new"),
     path("contracts/check/", contract_forms.check_contract, name="contract_check"),
+    path(
+        "contracts/new/from-document/",
+        contract_forms.prefill_from_document,
+        name="contract_prefill",
+    ),
     path("contracts/batch/", contract_pages.batch, name="batch"),
     path(
         "batch-lists/<int:batch_list_id>.pdf",
