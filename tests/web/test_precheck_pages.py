@@ -54,7 +54,12 @@ def test_a_registrar_sees_the_findings_of_the_uploaded_contract_document(
         now=now,
     )
     html = browser_as(registrar).get(f"/contracts/{contract.pk}/").content.decode()
-    assert "合同文本预检" in html
-    assert "非法垄断技术" in html
+    # the page itself does not wait for the pre-check: it loads it after itself
+    assert f'hx-get="/contracts/{contract.pk}/precheck/"' in html and "正在读取附件" in html
+    findings = browser_as(registrar).get(f"/contracts/{contract.pk}/precheck/")
+    assert findings.status_code == 200
+    assert "合同文本预检" in findings.content.decode()
+    assert "非法垄断技术" in findings.content.decode()
     seller_view = browser_as(seller).get(f"/contracts/{contract.pk}/").content.decode()
     assert "合同文本预检" not in seller_view
+    assert browser_as(seller).get(f"/contracts/{contract.pk}/precheck/").status_code == 403

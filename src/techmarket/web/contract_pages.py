@@ -34,7 +34,7 @@ from techmarket.registry.batch_lists import batch_list_pdf as render_batch_list
 from techmarket.registry.batch_lists import create_batch_list
 from techmarket.registry.certificates import tax_items
 from techmarket.registry.checklist import pre_submission_checks
-from techmarket.registry.document_precheck import document_precheck
+from techmarket.registry.document_precheck import checked_attachment, document_precheck
 from techmarket.registry.income import declarations_of
 from techmarket.registry.models import Contract
 from techmarket.registry.selectors import (
@@ -120,12 +120,13 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
     correction = correction_request(contract)
     at_fault = frozenset(correction["fields"]) if correction else frozenset()
     today = timezone.localdate()
+    attachments = attachments_of(contract)
     return {
         "contract": contract,
         "record": record,
         "sections": sections(record, at_fault=at_fault),
         "events": contract_events(contract),
-        "attachments": attachments_of(contract),
+        "attachments": attachments,
         "actions": _offered(actor, contract, permits),
         "correction": correction,
         "changes": content_changes(contract, actor),
@@ -143,7 +144,8 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "certificate": bool(contract.registration_number)
         and contract.certificates.filter(superseded_at=None).exists(),
         **_income(actor, contract, permits),
-        "document_precheck": document_precheck(contract, today)
+        # read after the page (htmx): a pre-check takes up to half a second
+        "precheck_attachment": checked_attachment(attachments)
         if actor.role is not Role.SELLER
         else None,
         "checklist": pre_submission_checks(contract, today)
@@ -179,6 +181,23 @@ def contract_page(request: HttpRequest, contract_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     contract = find_contract(contract_id, actor)
     return render(request, "web/contract.html", contract_context(actor, contract))
+
+
+@require_safe
+@with_actor
+def contract_precheck(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """The pre-check of the contract's document, for the registrar's contract page (loaded
+    after the page). Sellers see their findings when they upload, not here."""
+    actor = request.actor  # type: ignore[attr-defined]
+    contract = find_contract(contract_id, actor)
+    if actor.role is Role.SELLER:
+        raise PermissionDenied(
+            "合同文本预检供登记机构查看",
+            "the document pre-check is for the agency",
+            code="precheck_for_agency",
+        )
+    found = document_precheck(contract, timezone.localdate())
+    return render(request, "web/parts/document_precheck.html", {"document_precheck": found})
 
 
 @require_POST

@@ -51,6 +51,11 @@ urlpatterns = [
         name="batch_list_pdf",
     ),
     path("contracts/<int:contract_id>/", contract_pages.contract_page, name="contract"),
+    path(
+        "contracts/<int:contract_id>/precheck/",
+        contract_pages.contract_precheck,
+        name="contract_precheck",
+    ),
     path("contracts/<int:contract_id>/edit/", contract_forms.edit_contract, name="contract_edit"),
     path("contracts/<int:contract_id>/act/<str:action>/", contract_pages.act, name="act"),
     path("contracts/<int:contract_id>/attachments/", file_pages.attach, name="attach"),
