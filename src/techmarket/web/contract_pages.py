@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from techmarket.codes.lists import code_list
 from techmarket.domain.income import INCOME_STATUS_LABELS
 from techmarket.domain.problems import (
     Conflict,
@@ -48,7 +47,7 @@ from techmarket.registry.selectors import (
 )
 from techmarket.registry.services import recent_working_calendar
 from techmarket.web.access import with_actor
-from techmarket.web.record_fields import LABELS_EN, sections
+from techmarket.web.record_fields import sections
 from techmarket.web.rows import days_left
 from techmarket.web.templatetags.web_format import action_label, pick
 
@@ -137,8 +136,6 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         "days_left": days_left(recent_working_calendar(), today, contract.deadline)
         if contract.deadline
         else None,
-        "refusal_reasons": code_list("refusal_reasons"),
-        "field_choices": [(k, (v_zh, LABELS_EN[k])) for k, v_zh in _record_labels()],
         "may_attach": permits.act and contract.status in ("draft", "correction_requested"),
         "is_seller": actor.role is Role.SELLER,
         "certificate": bool(contract.registration_number)
@@ -167,12 +164,6 @@ def _income(actor: Actor, contract: Contract, permits: Permits) -> dict[str, Any
         "income_sheet": any(d.status == "verified" for d in declarations),
         "income_labels": INCOME_STATUS_LABELS,
     }
-
-
-def _record_labels() -> list[tuple[str, str]]:
-    from techmarket.domain.fields import RECORD_FIELDS
-
-    return [(f.key, f.label_zh) for f in RECORD_FIELDS]
 
 
 @require_safe
