@@ -45,6 +45,7 @@ def _register() -> None:
         market,
         match,
         notify,
+        risk,
         stats,
         targets,
         tokens,
@@ -62,6 +63,7 @@ def _register() -> None:
     app.add_typer(audit.app, name="audit")
     app.add_typer(income.app, name="income")
     app.add_typer(stats.app, name="stats")
+    app.add_typer(risk.app, name="risk")
     app.add_typer(targets.app, name="targets")
     app.add_typer(calendar.app, name="calendar")
     app.command("notify")(notify.notify_command)

@@ -5,44 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0013_registered_order_index'),
+        ("registry", "0013_registered_order_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RiskScan',
+            name="RiskScan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(verbose_name='结束时间')),
-                ('last_seq', models.BigIntegerField(verbose_name='审计序号')),
-                ('contracts', models.PositiveIntegerField(verbose_name='扫描合同数')),
-                ('signals', models.PositiveIntegerField(verbose_name='信号数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(verbose_name="结束时间")),
+                ("last_seq", models.BigIntegerField(verbose_name="审计序号")),
+                ("contracts", models.PositiveIntegerField(verbose_name="扫描合同数")),
+                ("signals", models.PositiveIntegerField(verbose_name="信号数")),
             ],
             options={
-                'verbose_name': '风险扫描',
-                'verbose_name_plural': '风险扫描',
+                "verbose_name": "风险扫描",
+                "verbose_name_plural": "风险扫描",
             },
         ),
         migrations.CreateModel(
-            name='RiskSignal',
+            name="RiskSignal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signal', models.CharField(max_length=40, verbose_name='信号')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='分值')),
-                ('explanation', models.TextField(verbose_name='说明')),
-                ('explanation_en', models.TextField(verbose_name='说明（英文）')),
-                ('related', models.JSONField(blank=True, default=list, verbose_name='相关合同')),
-                ('facts', models.JSONField(blank=True, default=dict, verbose_name='数据')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_signals', to='registry.contract', verbose_name='技术合同')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signal", models.CharField(max_length=40, verbose_name="信号")),
+                ("score", models.PositiveSmallIntegerField(verbose_name="分值")),
+                ("explanation", models.TextField(verbose_name="说明")),
+                ("explanation_en", models.TextField(verbose_name="说明（英文）")),
+                ("related", models.JSONField(blank=True, default=list, verbose_name="相关合同")),
+                ("facts", models.JSONField(blank=True, default=dict, verbose_name="数据")),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_signals",
+                        to="registry.contract",
+                        verbose_name="技术合同",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '风险信号',
-                'verbose_name_plural': '风险信号',
-                'indexes': [models.Index(fields=['contract', 'score'], name='risk_signal_contract')],
+                "verbose_name": "风险信号",
+                "verbose_name_plural": "风险信号",
+                "indexes": [
+                    models.Index(fields=["contract", "score"], name="risk_signal_contract")
+                ],
             },
         ),
     ]
