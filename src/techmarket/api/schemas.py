@@ -59,6 +59,9 @@ class ContractOut(Schema):
     deadline: str | None
     is_large: bool
     version: int
+    risk_score: int | None = Field(
+        default=None, description="the highest risk-signal score; null without one or for sellers"
+    )
 
 
 class ContractPageOut(Schema):

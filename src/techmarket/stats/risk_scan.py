@@ -578,3 +578,23 @@ def scan(
     return ScanReport(
         scanned, stored.signals, dict(sorted(by_signal.items())), time.perf_counter() - clock, tip
     )
+
+
+# Beside the server, a scan runs at most this often, and only after the registry changed.
+SCAN_EVERY_SECONDS = 600
+
+
+def scan_if_due(*, attach: bool = True, every: float = SCAN_EVERY_SECONDS) -> ScanReport | None:
+    """Scan when the audit trail moved since the last scan and that scan is older than
+    `every` seconds (the refresher's loop calls this after each turn); None when not due."""
+    from techmarket.registry.risk import latest_scan
+
+    last = latest_scan()
+    if last is not None:
+        if (timezone.now() - last.finished_at).total_seconds() < every:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM registry_auditevent")
+            if int(cursor.fetchone()[0]) == last.last_seq:
+                return None
+    return scan(attach=attach)
