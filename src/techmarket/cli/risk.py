@@ -54,7 +54,8 @@ def scan(as_json: JsonOpt = False) -> None:
 
         report = run_scan(progress=step)
         progress.update(task, completed=len(STEPS))
-    connection.close()
+    if not connection.in_atomic_block:  # DuckDB's copy of SQLite has closed: start afresh
+        connection.close()
     data = {
         "contracts": report.contracts,
         "signals": report.signals,
