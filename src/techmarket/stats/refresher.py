@@ -22,7 +22,6 @@ from pathlib import Path
 
 from django.db import connection
 
-from techmarket.stats.risk_scan import scan_if_due
 from techmarket.stats.snapshot import FACT_STATUSES, RefreshReport, Snapshot, snapshot_path
 
 log = logging.getLogger(__name__)
@@ -155,6 +154,9 @@ def watch(
     It starts with a refresh of its own (the server may have been down while data changed), and
     scans for risk signals when they are due (`risk_scan.scan_if_due`); a refresh that fails (the database busy, say) is logged and tried again on the next turn.
     """
+    # Imported here: this module is also loaded without Django's models (the readers' processes).
+    from techmarket.stats.risk_scan import scan_if_due
+
     target = path or snapshot_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     _beside(target, ".requested").touch()
