@@ -326,6 +326,20 @@ TABLE: tuple[Row, ...] = (
         body={"name": "正极材料技术开发合同"},
     ),
     Row("GET", "/api/v1/contracts/{contract_id}/history", "submitted", SAME_FOR_READERS),
+    # Risk signals are for agency staff: the seller reads its contract, not what it raised.
+    Row(
+        "GET",
+        "/api/v1/contracts/{contract_id}/signals",
+        "submitted",
+        answers(
+            seller=403,
+            outsider=404,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=404,
+            analyst=200,
+        ),
+    ),
     Row(
         "POST",
         "/api/v1/contracts/{contract_id}/attachments",

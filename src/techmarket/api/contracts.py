@@ -19,12 +19,13 @@ from techmarket.api.schemas import (
     DraftIn,
     EventOut,
     ProblemOut,
+    SignalOut,
     StepOut,
 )
 from techmarket.domain.problems import DomainError, ValidationFailed
 from techmarket.domain.record import ContractRecord, parse_record
 from techmarket.domain.workflow import available_actions
-from techmarket.registry import certificates, contract_list, drafts, services, steps
+from techmarket.registry import certificates, contract_list, drafts, risk, services, steps
 from techmarket.registry.selectors import contract_detail, contract_events, find_contract
 
 router = Router(tags=["contracts"])
@@ -191,6 +192,17 @@ def edit_draft(
 def history(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
     """Every audited step of the contract, oldest first."""
     return contract_events(find_contract(contract_id, actor_of(request)))
+
+
+@router.get(
+    "/{contract_id}/signals", response={200: list[SignalOut], **ERRORS}, summary="Risk signals"
+)
+def signals(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
+    """The contract's risk signals from the last scan over the registry, highest score first,
+    each explained, with the related contracts you may read (others are named only as outside
+    your jurisdiction). For agency staff: a seller gets 403."""
+    actor = actor_of(request)
+    return risk.signals_of(find_contract(contract_id, actor), actor)
 
 
 @router.post(

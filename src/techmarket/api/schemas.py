@@ -59,6 +59,9 @@ class ContractOut(Schema):
     deadline: str | None
     is_large: bool
     version: int
+    risk_score: int | None = Field(
+        default=None, description="the highest risk-signal score; null without one or for sellers"
+    )
 
 
 class ContractPageOut(Schema):
@@ -92,6 +95,28 @@ class ActionOut(Schema):
     label_en: str
 
 
+class RelatedContractOut(Schema):
+    id: int | None = Field(description="null when the contract lies outside your reach")
+    registration_number: str | None
+    name: str
+    name_en: str
+    status: str | None
+    visible: bool
+
+
+class SignalOut(Schema):
+    signal: str = Field(description="stable id, e.g. duplicate, split_below_threshold")
+    name: str
+    name_en: str
+    score: int = Field(ge=1, le=100)
+    severity: str = Field(description="high | medium | low")
+    explanation: str
+    explanation_en: str
+    related: list[RelatedContractOut]
+    facts: dict[str, Any]
+    computed_at: str
+
+
 class ContractDetailOut(Schema):
     id: int
     status: str
@@ -111,6 +136,9 @@ class ContractDetailOut(Schema):
     record: dict[str, str]
     certificates: list[CertificateOut]
     actions: list[ActionOut]
+    signals: list[SignalOut] | None = Field(
+        description="risk signals of the last scan; null for sellers, who do not see them"
+    )
 
 
 class StepOut(Schema):

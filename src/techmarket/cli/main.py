@@ -46,6 +46,7 @@ def _register() -> None:
         match,
         notify,
         precheck,
+        risk,
         stats,
         targets,
         tokens,
@@ -64,6 +65,7 @@ def _register() -> None:
     app.add_typer(audit.app, name="audit")
     app.add_typer(income.app, name="income")
     app.add_typer(stats.app, name="stats")
+    app.add_typer(risk.app, name="risk")
     app.add_typer(targets.app, name="targets")
     app.add_typer(calendar.app, name="calendar")
     app.command("notify")(notify.notify_command)

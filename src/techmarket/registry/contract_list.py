@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 
 from techmarket.domain.problems import DomainError
 from techmarket.domain.workflow import Status
-from techmarket.registry import text_search
+from techmarket.registry import risk, text_search
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract
 from techmarket.registry.permissions import visible_contracts
@@ -40,7 +40,10 @@ SORTS: dict[str, tuple[str, bool]] = {
     "-signed_on": ("signed_on", True),
     "signed_on": ("signed_on", False),
     "-tech_amount": ("tech_amount", True),
+    # the highest risk-signal score (an annotation, registry/risk.py): signalled ones first
+    "-risk_score": ("risk_score", True),
 }
+ANNOTATED = frozenset({"risk_score"})
 
 
 class ContractRow(NamedTuple):
@@ -62,6 +65,7 @@ class ContractRow(NamedTuple):
     deadline: date | None
     is_large: bool
     version: int
+    risk_score: int | None  # the highest signal score; None without one, or for a seller
 
     @property
     def pk(self) -> int:
@@ -86,7 +90,10 @@ class ContractFilter:
     due_by: date | None = None  # deadline on or before this date (front ends count working days)
     overdue_on: date | None = None  # open and past its deadline on this date
     large: bool | None = None
-    flagged: bool | None = None  # carries at least one risk flag (recognition._risk_flags)
+    # carries at least one risk flag (recognition._risk_flags) or, for readers of signals, a
+    # risk signal of the last scan (registry/risk.py)
+    flagged: bool | None = None
+    signalled: bool | None = None  # carries a risk signal (ignored for those who see none)
     text: str = ""  # part of the name, a party's name, the registration number or external id
 
 
@@ -144,9 +151,13 @@ def filtered(actor: Actor, filters: ContractFilter) -> QuerySet[Contract]:
         contracts = contracts.filter(status__in=OPEN_STATUSES, deadline__lt=filters.overdue_on)
     if filters.large is not None:
         contracts = contracts.filter(is_large=filters.large)
+    sees_signals = risk.may_see_signals(actor)
     if filters.flagged is not None:
-        no_flags = Q(risk_flags=[])
+        no_flags = Q(risk_flags=[]) & ~risk.has_signals() if sees_signals else Q(risk_flags=[])
         contracts = contracts.exclude(no_flags) if filters.flagged else contracts.filter(no_flags)
+    if filters.signalled is not None and sees_signals:
+        signalled = risk.has_signals()
+        contracts = contracts.filter(signalled if filters.signalled else ~signalled)
     text = filters.text.strip()
     if text:
         contracts = text_search.matching(contracts, text)
@@ -198,7 +209,11 @@ def list_contracts(
             "limit_out_of_range",
         )
     column, descending = SORTS[sort]
-    contracts = filtered(actor, filters)
+    contracts = filtered(actor, filters).annotate(
+        risk_score=risk.top_score()
+        if risk.may_see_signals(actor)
+        else Value(None, output_field=IntegerField())
+    )
     key = _decode(cursor, column) if cursor else None
     rows = _rows(contracts, column, descending, key, limit + 1)
     more = len(rows) > limit
@@ -275,7 +290,9 @@ def _decode(cursor: str, column: str) -> tuple[Any, int]:
             or not (value is None or isinstance(value, str))
         ):
             raise ValueError(last_id)
-        if value is not None:  # the value must be one the sort column can hold
+        if value is not None and column in ANNOTATED:
+            value = int(value)
+        elif value is not None:  # the value must be one the sort column can hold
             value = Contract._meta.get_field(column).to_python(value)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, ValidationError):
         raise _refuse(
@@ -306,4 +323,5 @@ def summary(contract: ContractRow) -> dict[str, object]:
         "deadline": contract.deadline.isoformat() if contract.deadline else None,
         "is_large": contract.is_large,
         "version": contract.version,
+        "risk_score": contract.risk_score,
     }

@@ -568,3 +568,42 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class RiskSignal(models.Model):
+    """A reason for a registrar to read a contract closely (domain/risk_signals.py), found by
+    the last scan over the registry (stats/risk_scan.py). Never blocks the contract; every scan
+    replaces all rows in one transaction, so none outlives the data that raised it."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="risk_signals", verbose_name="技术合同"
+    )
+    signal = models.CharField("信号", max_length=40)
+    score = models.PositiveSmallIntegerField("分值")
+    explanation = models.TextField("说明")
+    explanation_en = models.TextField("说明（英文）")
+    related = models.JSONField("相关合同", default=list, blank=True)
+    facts = models.JSONField("数据", default=dict, blank=True)
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "风险信号"
+        verbose_name_plural = "风险信号"
+        indexes = [models.Index(fields=["contract", "score"], name="risk_signal_contract")]
+
+    def __str__(self) -> str:
+        return f"{self.signal} #{self.contract_id}"
+
+
+class RiskScan(models.Model):
+    """One scan of the registry for risk signals: when, up to which audit event, what it found."""
+
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间")
+    last_seq = models.BigIntegerField("审计序号")
+    contracts = models.PositiveIntegerField("扫描合同数")
+    signals = models.PositiveIntegerField("信号数")
+
+    class Meta:
+        verbose_name = "风险扫描"
+        verbose_name_plural = "风险扫描"

@@ -25,6 +25,7 @@ from techmarket.registry.permissions import (
     visible_contracts,
 )
 from techmarket.registry.records import EXPORT_KEYS, row_from_contract, row_from_values
+from techmarket.registry.risk import may_see_signals, signals_of
 
 
 def agency_by_code(code: str) -> Agency:
@@ -148,6 +149,8 @@ def contract_detail(
             for c in contract.certificates.order_by("pk")
         ],
     }
+    # Risk signals are for agency staff; for anyone else the key holds null, not an empty list.
+    detail["signals"] = signals_of(contract, actor) if may_see_signals(actor) else None
     if with_events:
         detail["events"] = contract_events(contract)
     return detail

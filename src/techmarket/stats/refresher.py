@@ -151,9 +151,12 @@ def watch(
 ) -> None:
     """Serve refresh requests until stopped: the one refreshing process beside the web server.
 
-    It starts with a refresh of its own (the server may have been down while data changed); a
-    refresh that fails (the database busy, say) is logged and tried again on the next turn.
+    It starts with a refresh of its own (the server may have been down while data changed), and
+    scans for risk signals when they are due (`risk_scan.scan_if_due`); a refresh that fails (the database busy, say) is logged and tried again on the next turn.
     """
+    # Imported here: this module is also loaded without Django's models (the readers' processes).
+    from techmarket.stats.risk_scan import scan_if_due
+
     target = path or snapshot_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     _beside(target, ".requested").touch()
@@ -167,6 +170,8 @@ def watch(
             # again during each refresh, and draining it would refresh back to back.
             _drain(target, attach=connection.vendor != "sqlite", once=True)
             first = False
+            # Risk signals follow the registry too, less often (stats/risk_scan.py).
+            scan_if_due(attach=connection.vendor != "sqlite")
         except Exception:  # logged; the request stays marked and the next turn retries
             log.exception("statistics snapshot refresh failed")
             _beside(target, ".requested").touch()

@@ -166,6 +166,12 @@ def _attach(con: duckdb.DuckDBPyConnection) -> bool:
     return False
 
 
+def attach_registry(con: duckdb.DuckDBPyConnection) -> bool:
+    """Attach the operational database read-only as `ops` (for other scans over the registry,
+    such as `stats.risk_scan`); False when it cannot be attached."""
+    return _attach(con)
+
+
 # Why a refresh rebuilt the snapshot: asked to; there was none; it has an older layout; or the
 # database's audit history is not the one it saw (restored from a backup, or another database).
 RebuildReason = Literal["", "requested", "missing", "layout", "history"]

@@ -19,7 +19,7 @@ from techmarket.codes.lists import code_list
 from techmarket.domain.problems import DomainError
 from techmarket.domain.workflow import Role, Status
 from techmarket.interchange.writers import write_records
-from techmarket.registry import contract_list
+from techmarket.registry import contract_list, risk
 from techmarket.registry.records import EXPORT_KEYS
 from techmarket.registry.selectors import export_selected
 from techmarket.registry.worklist import WAITING_FOR
@@ -36,6 +36,7 @@ SORT_LABELS: dict[str, tuple[str, str]] = {
     "-tech_amount": ("技术交易额从大到小", "largest first"),
     "-registered_on": ("登记日期从新到旧", "registered, newest first"),
     "-signed_on": ("签订日期从新到旧", "signed, newest first"),
+    "-risk_score": ("风险信号分值从高到低", "highest risk signal first"),
 }
 
 
@@ -91,6 +92,7 @@ def list_request(actor: Any, query: QueryDict, today: date) -> ListRequest:
         overdue_on=today if query.get("overdue") else None,
         large=large,
         flagged=True if query.get("flagged") == "1" else None,
+        signalled=True if query.get("signalled") == "1" else None,
         text=query.get("q", "")[:200],
     )
     default_sort = "deadline" if query.get("queue") else "-id"
@@ -108,7 +110,10 @@ def contracts(request: HttpRequest) -> HttpResponse:
         "statuses": [(s.value, counts.get(s.value)) for s in Status],
         "chosen_statuses": request.GET.getlist("status"),
         "types": code_list("contract_types"),
-        "sorts": SORT_LABELS,
+        "sorts": SORT_LABELS
+        if risk.may_see_signals(actor)
+        else {k: v for k, v in SORT_LABELS.items() if k != "-risk_score"},
+        "sees_signals": risk.may_see_signals(actor),
         "queue": bool(request.GET.get("queue")),
     }
     try:

@@ -26,7 +26,7 @@ from techmarket.domain.problems import (
     StaleObject,
 )
 from techmarket.domain.workflow import REGISTRAR_ROLES, Action, Role, available_actions
-from techmarket.registry import permissions, steps
+from techmarket.registry import permissions, risk, steps
 from techmarket.registry.actors import Actor
 from techmarket.registry.attachments import attachments_of
 from techmarket.registry.batch_lists import batch_list_pdf as render_batch_list
@@ -132,6 +132,7 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         # Only a registration can be objected to or carry a certificate: no query otherwise.
         "objection": open_objection(contract) if contract.registration_number else None,
         "flags": flag_texts(contract),
+        "signals": risk.signals_of(contract, actor) if risk.may_see_signals(actor) else None,
         "tax_items": tax_items(contract) if contract.registration_number else (),
         "days_left": days_left(recent_working_calendar(), today, contract.deadline)
         if contract.deadline

@@ -15,6 +15,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from techmarket.codes.workdays import WorkingCalendar
+from techmarket.domain.risk_signals import severity
 from techmarket.registry.contract_list import ContractRow
 from techmarket.registry.services import recent_working_calendar
 from techmarket.web.templatetags.web_format import deadline, money, status_badge, tr
@@ -39,6 +40,13 @@ def days_left(calendar: WorkingCalendar, today: date, deadline: date | None) -> 
     return None if deadline is None else calendar.working_days_between(today, deadline)
 
 
+def _signal_tag(label: str, score: int | None) -> str:
+    """A contract's highest risk-signal score as a tag, coloured by severity."""
+    if score is None:
+        return ""
+    return f' <span class="tag signal {severity(score)}" title="{label}">{label} {score}</span>'
+
+
 def rows_html(rows: Iterable[TableRow], *, selectable: bool) -> SafeString:
     """The <tr> of each row: name and number, status, parties, value, signing date, deadline;
     with a check box for batch steps where the reader may take them.
@@ -49,6 +57,7 @@ def rows_html(rows: Iterable[TableRow], *, selectable: bool) -> SafeString:
     """
     select = escape(tr("选择", "Select"))
     large = f' <span class="tag">{escape(tr("重大", "large"))}</span>'
+    signal = escape(tr("风险信号", "risk signal"))
     badges: dict[str, str] = {}
     html = []
     for item in rows:
@@ -65,7 +74,8 @@ def rows_html(rows: Iterable[TableRow], *, selectable: bool) -> SafeString:
         html.append(
             f'<tr>{check}<td><a href="/contracts/{row.id}/" data-row-link>{name}</a><br>'
             f'<small class="mono">{escape(row.registration_number or f"#{row.id}")}</small>'
-            f"{large if row.is_large else ''}</td><td>{badges[row.status]}</td>"
+            f"{large if row.is_large else ''}{_signal_tag(signal, row.risk_score)}</td>"
+            f"<td>{badges[row.status]}</td>"
             f"<td>{escape(row.seller_name)}</td><td>{escape(row.buyer_name)}</td>"
             f'<td class="num">{escape(money(row.tech_amount))}</td>'
             f'<td class="nowrap">{row.signed_on.isoformat()}</td>'
