@@ -287,7 +287,7 @@ def _contract_for_step(contract_id: int, *, lock: bool) -> Contract | None:
 def _locked_version(contract_id: int) -> int | None:
     """The contract's version, its row locked until the transaction ends (plain SQL: it runs
     inside the write lock, where the ORM's building of a query costs more than the query)."""
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    lock = f' FOR UPDATE OF "{_CONTRACTS}"' if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT version FROM "{_CONTRACTS}" WHERE id = %s{lock}', [contract_id])
         row = cursor.fetchone()
