@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "techmarket.accounts",
     "techmarket.registry",
     "techmarket.market",
+    "techmarket.entities",
     "techmarket.stats",
     "techmarket.web",
 ]
@@ -258,3 +259,10 @@ AXES_RESET_ON_SUCCESS = True
 # The web server refreshes the statistics snapshot in the background after each registry commit
 # (`techmarket serve` turns it on); the command line refreshes before it reads instead.
 STATS_REFRESH_AFTER_COMMIT = os.environ.get("TECHMARKET_STATS_REFRESH_AFTER_COMMIT", "0") == "1"
+
+# The last day of a high-tech enterprise certificate's three years, where the list prints none
+# (domain-entities.md §1 marks it uncertain): "anniversary" (2018-11-28 → 2021-11-28, as the
+# one official system seen prints it) or "day_before" (2021-11-27).
+HIGH_TECH_LAST_DAY = os.environ.get("TECHMARKET_HIGH_TECH_LAST_DAY", "anniversary")
+if HIGH_TECH_LAST_DAY not in ("anniversary", "day_before"):
+    raise ImproperlyConfigured("TECHMARKET_HIGH_TECH_LAST_DAY must be anniversary or day_before.")

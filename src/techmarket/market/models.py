@@ -233,6 +233,13 @@ class Training(models.Model):
     course = models.CharField("课程", max_length=200)
     hours = models.DecimalField("学时", max_digits=6, decimal_places=1)
     issuer = models.CharField("培训或发证单位", max_length=200, blank=True, default="")
+    # The national outline's level (domain.entities.TRAINING_LEVELS) and the certificate or
+    # 备案 number, when a training list names them; the region the list counts the person in.
+    level = models.CharField("培训等级", max_length=24, blank=True, default="", db_default="")
+    certificate_number = models.CharField(
+        "结业证书编号", max_length=50, blank=True, default="", db_default=""
+    )
+    region_code = models.CharField("所在地区", max_length=6, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "培训记录"
