@@ -4,25 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('market', '0002_brokers_and_leads'),
+        ("market", "0002_brokers_and_leads"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='training',
-            name='certificate_number',
-            field=models.CharField(blank=True, db_default='', default='', max_length=50, verbose_name='结业证书编号'),
+            model_name="training",
+            name="certificate_number",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=50, verbose_name="结业证书编号"
+            ),
         ),
         migrations.AddField(
-            model_name='training',
-            name='level',
-            field=models.CharField(blank=True, db_default='', default='', max_length=24, verbose_name='培训等级'),
+            model_name="training",
+            name="level",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=24, verbose_name="培训等级"
+            ),
         ),
         migrations.AddField(
-            model_name='training',
-            name='region_code',
-            field=models.CharField(blank=True, db_default='', default='', max_length=6, verbose_name='所在地区'),
+            model_name="training",
+            name="region_code",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=6, verbose_name="所在地区"
+            ),
         ),
     ]
