@@ -213,6 +213,9 @@ FILE_UPLOAD_HANDLERS = [
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Database sessions, read with a prepared query (server/sessions.py).
+SESSION_ENGINE = "techmarket.server.sessions"
+
 # --- Security -----------------------------------------------------------------------------
 # Cookies travel only over HTTPS in production, and scripts never read the session cookie.
 SESSION_COOKIE_SECURE = not DEBUG

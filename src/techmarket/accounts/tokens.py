@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 
 from techmarket.accounts import token_uses
+from techmarket.accounts.backends import load_user
 from techmarket.accounts.models import ApiToken
 from techmarket.domain.problems import DomainError, NotFound
+from techmarket.server.rows import rows
 
 PREFIX = "tm_"
 MAX_DAYS = 3650
@@ -93,11 +95,15 @@ def authenticate_token(
     latest one."""
     if not secret.startswith(PREFIX):
         return None
-    found = ApiToken.objects.select_related("user__profile__agency").filter(
-        digest=_digest(secret), revoked_at__isnull=True, user__is_active=True
-    )[:1]  # the digest is unique: no ORDER BY needed
-    token = next(iter(found), None)
+    # Prepared queries (`server.rows`): the digest is unique, and the user comes with its
+    # profile and agency as a session's does.
+    found = rows(ApiToken, where={"digest": _digest(secret)})
+    token = found[0] if found and found[0].revoked_at is None else None
     if token is None or (token.expires_at is not None and token.expires_at <= now):
         return None
+    user = load_user(token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token._state.fields_cache["user"] = user
     token_uses.record(token, token_uses.Use(token.pk, now, method, path, remote_addr))
     return token

@@ -32,6 +32,7 @@ from techmarket.registry.actors import Actor
 from techmarket.registry.models import Attachment, Contract
 from techmarket.registry.permissions import ensure_can_act
 from techmarket.registry.selectors import find_contract
+from techmarket.server.rows import rows
 
 CHUNK = 256 * 1024
 # A seller adds papers while the application is theirs to change; a registrar at any time.
@@ -107,7 +108,7 @@ def list_attachments(contract_id: int, actor: Actor) -> list[Attachment]:
 
 def attachments_of(contract: Contract) -> list[Attachment]:
     """The attachments of a contract the caller has already found through `find_contract`."""
-    return list(contract.attachments.order_by("pk"))
+    return rows(Attachment, where={"contract": contract.pk}, order_by=("id",))
 
 
 def open_attachment(

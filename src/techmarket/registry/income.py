@@ -34,6 +34,7 @@ from techmarket.registry.certificates import PRINTING_ROLES, type_names
 from techmarket.registry.models import Contract, IncomeDeclaration
 from techmarket.registry.permissions import contract_not_found, ensure_can_act
 from techmarket.registry.selectors import find_contract
+from techmarket.server.rows import rows
 
 
 def declare_income(
@@ -154,7 +155,7 @@ def income_of(contract_id: int | str, actor: Actor) -> list[IncomeDeclaration]:
 
 def declarations_of(contract: Contract) -> list[IncomeDeclaration]:
     """`income_of` for a contract the caller has already found through `find_contract`."""
-    return list(contract.income_declarations.order_by("year", "pk"))
+    return rows(IncomeDeclaration, where={"contract": contract.pk}, order_by=("year", "id"))
 
 
 def verified_income(contract: Contract) -> list[IncomeDeclaration]:

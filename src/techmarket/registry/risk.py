@@ -21,6 +21,7 @@ from techmarket.domain.workflow import Role
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract, RiskScan, RiskSignal
 from techmarket.registry.permissions import visible_contracts
+from techmarket.server.rows import rows
 
 BATCH = 5000
 OUTSIDE = ("另一份您辖区外的合同", "another contract outside your jurisdiction")
@@ -101,7 +102,7 @@ def signals_of(contract: Contract, actor: Actor) -> list[dict[str, object]]:
 
     The caller has found the contract through `find_contract` (which checks it is in reach)."""
     ensure_may_see_signals(actor)
-    signals = list(contract.risk_signals.order_by("-score", "signal", "pk"))
+    signals = rows(RiskSignal, where={"contract": contract.pk}, order_by=("-score", "signal", "id"))
     wanted = {pk for s in signals for pk in s.related}
     readable = {
         row["id"]: row

@@ -16,7 +16,7 @@ from techmarket.domain.objections import ObjectionStatus
 from techmarket.domain.problems import NotFound
 from techmarket.domain.workflow import REGISTRAR_ROLES, Role, Status
 from techmarket.registry.actors import Actor
-from techmarket.registry.models import Contract, Objection, Party
+from techmarket.registry.models import AuditEvent, Contract, ContractVersion, Objection, Party
 from techmarket.registry.permissions import (
     can_view,
     contract_not_found,
@@ -26,6 +26,7 @@ from techmarket.registry.permissions import (
 )
 from techmarket.registry.records import EXPORT_KEYS, row_from_contract, row_from_values
 from techmarket.registry.risk import may_see_signals, signals_of
+from techmarket.server.rows import rows
 
 
 def agency_by_code(code: str) -> Agency:
@@ -168,7 +169,7 @@ def contract_events(contract: Contract) -> list[dict[str, object]]:
             "actor": e.actor,
             "payload": e.payload,
         }
-        for e in contract.events.order_by("seq")
+        for e in rows(AuditEvent, where={"contract": contract.pk}, order_by=("seq",))
     ]
 
 
@@ -191,7 +192,12 @@ def open_objection(contract: Contract) -> Objection | None:
     For the public verify page show only that a re-check is under way and since when
     (`OBJECTION_STATUS_LABELS[OPEN]`, `raised_at`), never the objector or the reason.
     """
-    return contract.objections.filter(status=ObjectionStatus.OPEN).first()
+    found = rows(
+        Objection,
+        where={"contract": contract.pk, "status": ObjectionStatus.OPEN.value},
+        order_by=("id",),
+    )
+    return found[0] if found else None
 
 
 def correction_request(contract: Contract) -> dict[str, object] | None:
@@ -214,7 +220,7 @@ def correction_request(contract: Contract) -> dict[str, object] | None:
 def content_changes(contract: Contract, actor: Actor) -> list[dict[str, object]]:
     """Each corrected or amended version against the one before it: the fields that changed,
     old and new value (personal IDs masked as on the contract page), oldest first."""
-    versions = list(contract.versions.order_by("number"))
+    versions = rows(ContractVersion, where={"contract": contract.pk}, order_by=("number",))
     masked = not may_see_personal_ids(actor, contract)
     changes: list[dict[str, object]] = []
     for before, after in itertools.pairwise(versions):

@@ -1,0 +1,94 @@
+"""Reading a contract's child rows (events, attachments, versions …) without building the
+ORM's SQL for every page.
+
+The ORM compiles a query's SQL afresh each time it runs; on the contract page, a dozen small
+queries spent more CPU being compiled (about a quarter of a page's, measured with py-spy in
+the gunicorn workers) than being run. These reads are fixed in shape — every column of one
+table, one equality on a foreign key, one order — so their SQL and the fields' converters are
+built once per (database, model, filter, order) and reused. Rows come back as model instances
+through `Model.from_db`, converted exactly as the ORM converts them (a test compares the two
+on both databases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connections, models
+from django.db.models.expressions import Col
+
+M = TypeVar("M", bound=models.Model)
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    names: tuple[str, ...]  # attnames, in the order Model.from_db expects
+    converters: tuple[tuple[int, tuple[Converter, ...], Col], ...]
+
+
+_plans: dict[tuple[str, type[models.Model], tuple[str, ...], tuple[str, ...]], _Plan] = {}
+
+
+def _plan(
+    using: str, model: type[models.Model], where: tuple[str, ...], order: tuple[str, ...]
+) -> _Plan:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    fields = model._meta.concrete_fields
+    columns = ", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields)
+    conditions = " AND ".join(f"{quote(model._meta.get_field(w).column)} = %s" for w in where)
+    ordering = ", ".join(
+        f"{quote(model._meta.get_field(o.lstrip('-')).column)}{' DESC' if o[0] == '-' else ''}"
+        for o in order
+    )
+    sql = f"SELECT {columns} FROM {quote(table)} WHERE {conditions}"
+    if ordering:
+        sql += f" ORDER BY {ordering}"
+    converters = []
+    for index, field in enumerate(fields):
+        col = Col(table, field)
+        found = tuple(connection.ops.get_db_converters(col) + field.get_db_converters(connection))
+        if found:
+            converters.append((index, found, col))
+    return _Plan(sql, tuple(f.attname for f in fields), tuple(converters))
+
+
+def rows(
+    model: type[M],
+    *,
+    where: dict[str, object],
+    order_by: Sequence[str] = (),
+    using: str = "default",
+) -> list[M]:
+    """Every row of ``model`` whose fields equal ``where`` (non-null values), in ``order_by``
+    (field names, ``-`` for descending): the instances the ORM's
+    ``model.objects.filter(**where).order_by(*order_by)`` would give."""
+    connection = connections[using]
+    names = tuple(where)
+    key = (connection.vendor, model, names, tuple(order_by))
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _plan(using, model, names, tuple(order_by))
+    params = [
+        model._meta.get_field(name).get_db_prep_value(value, connection)
+        for name, value in where.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        fetched = cursor.fetchall()
+    found: list[M] = []
+    for raw in fetched:
+        values = list(raw)
+        for index, converters, col in plan.converters:
+            value = values[index]
+            for convert in converters:
+                value = convert(value, col, connection)
+            values[index] = value
+        found.append(model.from_db(using, plan.names, values))
+    return found

@@ -1,0 +1,67 @@
+"""The page's fixed-shape child reads give exactly what the ORM gives, on both databases."""
+
+import pytest
+
+from techmarket.registry.income import declare_income
+from techmarket.registry.models import (
+    Attachment,
+    AuditEvent,
+    ContractVersion,
+    IncomeDeclaration,
+    RiskSignal,
+)
+from techmarket.server.rows import rows
+from tests.registry.flow import registered
+from tests.registry.test_income import LATER
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(instances):
+    return [tuple(getattr(i, f.attname) for f in type(i)._meta.concrete_fields) for i in instances]
+
+
+@pytest.fixture
+def contract(seller, registrar, agencies, now):
+    contract = registered(seller, registrar, agencies["city"], now)
+    declare_income(
+        contract.pk,
+        year=2025,
+        received="600000.00",
+        technical="500000.00",
+        note="银行回单",
+        actor=seller,
+        now=LATER,
+    )
+    return contract
+
+
+@pytest.mark.parametrize(
+    ("model", "order"),
+    [
+        (AuditEvent, ("seq",)),
+        (AuditEvent, ("-seq",)),
+        (ContractVersion, ("number",)),
+        (IncomeDeclaration, ("year", "id")),
+        (Attachment, ("id",)),
+        (RiskSignal, ("-score", "signal", "id")),
+    ],
+)
+def test_rows_of_a_contract_equal_the_orms(contract, model, order):
+    orm = list(model.objects.filter(contract=contract.pk).order_by(*order))
+    fast = rows(model, where={"contract": contract.pk}, order_by=order)
+    assert _values(fast) == _values(orm)
+    assert all(not i._state.adding and i._state.db == "default" for i in fast)
+
+
+def test_the_events_keep_their_types(contract):
+    fast = rows(AuditEvent, where={"contract": contract.pk}, order_by=("seq",))
+    assert len(fast) >= 3 and isinstance(fast[0].payload, dict)
+    assert fast[0].at.tzinfo is not None
+    [declaration] = rows(IncomeDeclaration, where={"contract": contract.pk})
+    assert str(declaration.received_amount) == "600000.00"
+
+
+def test_a_second_filter_narrows_the_rows(contract):
+    found = rows(AuditEvent, where={"contract": contract.pk, "action": "register"})
+    assert [e.action for e in found] == ["register"]
