@@ -538,3 +538,17 @@ def round_yield(
         line["recognised_rate"] = rate(line["recognised"], line["applied"])
         line["yield_rate"] = rate(line["recognised"], line["candidates"])
     return list(table.values())
+
+
+def all_candidates(
+    actor: Actor, *, round_name: str, district: str = "", kind: str = "", cap: int
+) -> list[dict[str, Any]]:
+    """Every candidate of a round (the board's export), by stage, district and name."""
+    rows = visible_candidates(actor, district).filter(round=round_name)
+    _check_choice("kind", kind, rules.KINDS, "unknown_entity_kind")
+    if kind:
+        rows = rows.filter(kind=kind)
+    _check_cap(rows, cap)
+    order = list(rules.CANDIDATE_STAGES)
+    found = [candidate_row(c) for c in rows.select_related("party").order_by("district", "pk")]
+    return sorted(found, key=lambda r: (order.index(r["stage"]), r["district"], r["name"]))
