@@ -98,6 +98,8 @@ def test_an_agency_admin_moves_a_candidate_on_the_board_with_htmx(
     candidate.refresh_from_db()
     assert candidate.stage == "applied"
     assert 'id="candidate-board"' in moved.content.decode()
+    assert "csrfmiddlewaretoken=" not in moved.content.decode()  # not in the export links
+    assert "100.0" in moved.content.decode()  # the yield is drawn again with the board
     stale = client.post(
         f"/entities/candidates/{candidate.pk}/stage/",
         {"stage": "recognised", "version": "1"},

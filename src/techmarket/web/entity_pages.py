@@ -185,6 +185,10 @@ def _board_context(request: HttpRequest, error: DomainError | None = None) -> di
         district=query.get("district", "")[:6],
         kind=query.get("kind", ""),
     )
+    # the view the board shows, without what a move posted (its token, version and stage)
+    view = QueryDict(mutable=True)
+    view.update({k: query.get(k, "") for k in ("district", "kind") if query.get(k)})
+    view["round"] = board["round"]
     context = _base(request, "candidates")
     context.update(
         board=board,
@@ -197,8 +201,8 @@ def _board_context(request: HttpRequest, error: DomainError | None = None) -> di
         may_move=actor.role in access.WRITERS,
         stage_labels=rules.CANDIDATE_STAGES,
         move_error=error,
-        export_url=with_query(query, format="xlsx", round=board["round"]),
-        yield_export_url=with_query(query, format="yield-xlsx", round=board["round"]),
+        export_url=with_query(view, format="xlsx"),
+        yield_export_url=with_query(view, format="yield-xlsx"),
     )
     return context
 
