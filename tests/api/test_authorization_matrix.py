@@ -63,6 +63,7 @@ class Row:
     pair: bool = False  # two published listings first; the body names them
     broker: bool = False  # a broker is registered first (its id fills {broker_id})
     readers: frozenset[str] = frozenset(READERS)  # who finds the target in a list
+    entity: str = ""  # "organisation" (fills {key}) or "candidate" (fills {candidate_id}) in 天河
 
 
 LISTING_READERS = frozenset({"seller", "registrar", "agency_admin"})  # before it is published
@@ -532,6 +533,98 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/api/v1/agencies", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
 )
 
+# The innovation-entity register: agency staff read what lies in their region, sellers nothing;
+# only agency admins move a candidate. The target organisation and candidate are in 天河.
+ENTITY_LIST = answers(
+    seller=403,
+    outsider=403,
+    registrar=200,
+    agency_admin=200,
+    other_district_registrar=200,
+    analyst=200,
+)
+TABLE += (
+    *(
+        Row("GET", f"/api/v1/entities/{name}", None, ENTITY_LIST)
+        for name in (
+            "recognitions",
+            "recognitions.xlsx",
+            "expiring",
+            "expiring.xlsx",
+            "candidates",
+            "candidates.xlsx",
+            "candidates/yield",
+            "candidates/yield.xlsx",
+        )
+    ),
+    Row(
+        "GET",
+        "/api/v1/entities/organisations/{key}",
+        None,
+        answers(
+            seller=403,
+            outsider=403,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=403,
+            analyst=200,
+        ),
+        entity="organisation",
+    ),
+    Row(
+        "GET",
+        "/api/v1/entities/candidates/{candidate_id}",
+        None,
+        answers(
+            seller=403,
+            outsider=403,
+            registrar=200,
+            agency_admin=200,
+            other_district_registrar=404,
+            analyst=200,
+        ),
+        entity="candidate",
+    ),
+    Row(
+        "POST",
+        "/api/v1/entities/candidates/{candidate_id}/stage",
+        None,
+        answers(
+            seller=403,
+            outsider=403,
+            registrar=403,
+            agency_admin=200,
+            other_district_registrar=404,
+            analyst=403,
+        ),
+        body={"stage": "applied"},
+        entity="candidate",
+    ),
+)
+
+
+def _entity_target(kind: str, now):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from techmarket.entities import services
+    from techmarket.registry.actors import system_actor
+    from tests.entities.builders import firm, recognise
+
+    party = firm("广州天河主体测试有限公司", region="440106")
+    if kind == "organisation":
+        recognise(party, date(2023, 12, 28))
+        return party
+    row, _ = services.save_candidate(
+        party,
+        kind="high_tech_enterprise",
+        round_name="2025年第一批",
+        year=2025,
+        district="440106",
+        actor=system_actor(),
+        now=now,
+    )
+    return row
+
 
 def test_every_endpoint_of_the_api_has_a_row():
     from techmarket.api.app import api
@@ -589,6 +682,8 @@ def test_each_role_gets_exactly_its_answer(
         target = _lead_target(people["seller"], now)
     elif row.broker:
         target = _broker_target(now)
+    elif row.entity:
+        target = _entity_target(row.entity, now)
     elif row.state:
         target = _target(row.state, people["seller"], people["registrar"], agencies, now)
     else:
@@ -597,7 +692,7 @@ def test_each_role_gets_exactly_its_answer(
     for name, value in row.fill.items():
         path = path.replace("{" + name + "}", value)
     if target is not None:
-        for name in ("contract_id", "listing_id", "lead_id", "broker_id"):
+        for name in ("contract_id", "listing_id", "lead_id", "broker_id", "key", "candidate_id"):
             path = path.replace("{" + name + "}", str(target.pk))
     if row.attachment:
         path = path.replace("{attachment_id}", str(_attach(target, people["seller"], now)))
@@ -632,6 +727,8 @@ def test_each_role_gets_exactly_its_answer(
     if answer.status_code == 404:  # nothing of the contract or listing leaks into the refusal
         assert _label(row, target) not in answer.content.decode()
         collection = f"/{row.listing}s" if row.listing else "/leads" if row.lead else "/contracts"
+        if row.entity:
+            collection = "/entities/candidates"
         if row.method == "GET" and "_id}" in row.path:  # reads exactly like absent
             absent = client.call(
                 "GET",
@@ -646,6 +743,8 @@ def test_each_role_gets_exactly_its_answer(
 
 
 def _label(row: Row, target) -> str:  # type: ignore[no-untyped-def]
+    if row.entity:
+        return "广州天河主体测试有限公司"
     if row.lead:
         return target.achievement.title
     return target.title if row.listing else target.name

@@ -215,6 +215,12 @@ SUBJECT_HINTS: dict[tuple[str, str], tuple[str, str]] = {
         "check the profile with techmarket broker show, then retry with its version as "
         "--expected-version",
     ),
+    ("stale_version", "candidate"): (
+        "请先用 techmarket entities candidates 查看培育对象的当前版本，再以它作为 "
+        "--expected-version 重试",
+        "check the candidate with techmarket entities candidates, then retry with its version "
+        "as --expected-version",
+    ),
     ("stale_version", "declaration"): (
         "请先用 techmarket income list 查看申报的当前状态，再以上面给出的当前版本作为 "
         "--expected-version 重试",

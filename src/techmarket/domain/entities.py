@@ -240,3 +240,12 @@ def label(table: dict[str, tuple[str, str]], code: str, language: str = "zh") ->
     if pair is None:
         return code
     return pair[0] if language == "zh" else pair[1]
+
+
+def candidate_moves(stage: str) -> tuple[str, ...]:
+    """The stages a candidate at ``stage`` may move to (what `entities.services.set_stage`
+    accepts): forward along 培育入库 → 已申报 → 已认定, or dropped, until recognised or dropped."""
+    order = ("candidate", "applied", "recognised")
+    if stage not in order or stage == "recognised":
+        return ()
+    return (*order[order.index(stage) + 1 :], "dropped")

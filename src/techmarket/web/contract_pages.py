@@ -26,6 +26,7 @@ from techmarket.domain.problems import (
     StaleObject,
 )
 from techmarket.domain.workflow import REGISTRAR_ROLES, Action, Role, available_actions
+from techmarket.entities.selectors import seller_recognitions
 from techmarket.registry import permissions, risk, steps
 from techmarket.registry.actors import Actor
 from techmarket.registry.attachments import attachments_of
@@ -144,6 +145,10 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         **_income(actor, contract, permits),
         # read after the page (htmx): a pre-check takes up to half a second
         "precheck_attachment": checked_attachment(attachments)
+        if actor.role is not Role.SELLER
+        else None,
+        # the seller's certificates in force today: some tax relief depends on them
+        "seller_recognitions": seller_recognitions(actor, contract, on=today)
         if actor.role is not Role.SELLER
         else None,
         "checklist": pre_submission_checks(contract, today)

@@ -79,6 +79,7 @@ urlpatterns = [
     path("imports/", include("techmarket.web.import_urls")),
     path("market/", include("techmarket.web.lead_urls")),
     path("market/", include("techmarket.web.market_urls")),
+    path("entities/", include("techmarket.web.entity_urls")),
     # The printed QR codes open this address: its path is fixed with the certificate.
     path(f"{VERIFY_PATH.strip('/')}/<str:code>", views.verify, name="verify"),
 ]

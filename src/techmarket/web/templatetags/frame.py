@@ -24,6 +24,7 @@ register = template.Library()
 _TODO = ("web:home", "", "待办", "To do", True)
 _MARKET = ("web:market", "", "供需大厅", "Market", False)
 _FUNNEL = ("web:funnel", "", "转化漏斗", "Funnel", False)
+_ENTITIES = ("web:entities", "", "创新主体", "Entities", False)
 NAV: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
     "seller": (
         _TODO,
@@ -42,6 +43,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
         ("web:market_review", "", "成果需求审核", "Listing review", False),
         _MARKET,
         _FUNNEL,
+        _ENTITIES,
     ),
     "broker": (
         ("web:lead_board", "", "线索看板", "Lead board", False),
@@ -56,6 +58,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
         ("web:contracts", "", "合同", "Contracts", False),
         _MARKET,
         _FUNNEL,
+        _ENTITIES,
     ),
 }
 NAV["agency_admin"] = (*NAV["registrar"], ("web:agency_users", "", "机构管理", "Agency", False))
