@@ -33,6 +33,7 @@ from techmarket.entities.models import (
 from techmarket.entities.paging import Page, Sort, choose, page_of, refuse
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract, Party
+from techmarket.server.rows import rows
 
 STATUS_FILTERS = tuple(rules.STATUSES)  # recognised (in force), expired, revoked, not_yet
 RECOGNITION_SORTS: dict[str, Sort] = {
@@ -311,12 +312,19 @@ def seller_recognitions(
     own = actor.role is Role.SELLER and actor.party_id == contract.seller_party_id
     if not (staff or own) or contract.seller_party_id is None:
         return None
-    held = (
-        Recognition.objects.filter(party_id=contract.seller_party_id)
-        .filter(status_q("recognised", on))
-        .select_related("party")
-        .order_by("kind", "-granted_on")
-    )
+    # A prepared query (`server.rows`) and the in-force rule in Python: every contract page
+    # asks, and a seller holds a handful of recognitions.
+    held = [
+        r
+        for r in rows(
+            Recognition,
+            where={"party": contract.seller_party_id},
+            order_by=("kind", "-granted_on"),
+        )
+        if rules.status_on(on, r.granted_on, r.valid_to, r.revoked_on) == "recognised"
+    ]
+    for r in held:
+        r._state.fields_cache["party"] = contract.seller_party
     return [recognition_row(r, on) for r in held]
 
 
