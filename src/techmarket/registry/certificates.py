@@ -20,6 +20,7 @@ from techmarket.registry.actors import Actor
 from techmarket.registry.models import Certificate, Contract
 from techmarket.registry.permissions import can_view, contract_not_found
 from techmarket.registry.selectors import find_contract
+from techmarket.server.rows import rows
 
 # The printed address: paper lives for years, so this path must never change (web/urls.py
 # routes it from here).
@@ -39,6 +40,12 @@ TAX_ITEMS = (
 def verify_url(code: str) -> str:
     """The public address a certificate's QR code opens."""
     return f"{settings.PUBLIC_BASE_URL}{VERIFY_PATH}{code}"
+
+
+def has_current_certificate(contract: Contract) -> bool:
+    """Whether the contract has a certificate that no later one replaced (a prepared query:
+    the contract page asks on every view)."""
+    return any(c.superseded_at is None for c in rows(Certificate, where={"contract": contract.pk}))
 
 
 def tax_items(contract: Contract) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from techmarket.accounts.models import Profile
@@ -189,7 +189,14 @@ def notices_for(actor: Actor, *, limit: int = 50) -> list[Notice]:
 
 
 def unread_count(actor: Actor) -> int:
-    return Notice.objects.filter(user_id=actor.user_id, read_at=None).count()
+    # Plain SQL: the frame asks on every page, and the ORM compiled the count each time.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT COUNT(*) FROM "{Notice._meta.db_table}" WHERE user_id = %s'
+            " AND read_at IS NULL",
+            [actor.user_id],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def mark_read(actor: Actor, now: datetime, notice_id: int | None = None) -> int:

@@ -104,12 +104,16 @@ def signals_of(contract: Contract, actor: Actor) -> list[dict[str, object]]:
     ensure_may_see_signals(actor)
     signals = rows(RiskSignal, where={"contract": contract.pk}, order_by=("-score", "signal", "id"))
     wanted = {pk for s in signals for pk in s.related}
-    readable = {
-        row["id"]: row
-        for row in visible_contracts(actor, Contract.objects.filter(pk__in=wanted)).values(
-            "id", "registration_number", "name", "status"
-        )
-    }
+    readable = (
+        {
+            row["id"]: row
+            for row in visible_contracts(actor, Contract.objects.filter(pk__in=wanted)).values(
+                "id", "registration_number", "name", "status"
+            )
+        }
+        if wanted
+        else {}
+    )
     return [
         {
             "signal": s.signal,

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from techmarket.accounts.models import Agency, Profile
 from techmarket.codes.lists import code_list
@@ -85,14 +85,16 @@ def _mask_parties(row: dict[str, str]) -> None:
 
 def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
     """A contract by id or registration number, if the actor may read it (else: not found)."""
-    contracts = Contract.objects.select_related("agency")
     key = str(id_or_number)
-    # One query for both readings of the key; a registration number wins over an id.
-    by_id = Q(pk=int(key)) if key.isdigit() and len(key) < 12 else Q(pk__in=[])
-    found = list(contracts.filter(Q(registration_number=key) | by_id)[:2])
-    contract = next((c for c in found if c.registration_number == key), None) or next(
-        iter(found), None
-    )
+    # A registration number wins over an id. Prepared queries (`server.rows`): every contract
+    # page and API read starts here, and compiling the ORM's query cost more than running it.
+    found = rows(Contract, where={"registration_number": key})
+    if not found and key.isdigit() and len(key) < 12:
+        found = rows(Contract, where={"id": int(key)})
+    contract = found[0] if found else None
+    if contract is not None:
+        agencies = rows(Agency, where={"id": contract.agency_id})
+        contract._state.fields_cache["agency"] = agencies[0]
     if contract is None or not can_view(actor, contract):
         raise contract_not_found(key)  # the key asked for: out of reach reads as absent
     return contract

@@ -32,7 +32,7 @@ from techmarket.registry.actors import Actor
 from techmarket.registry.attachments import attachments_of
 from techmarket.registry.batch_lists import batch_list_pdf as render_batch_list
 from techmarket.registry.batch_lists import create_batch_list
-from techmarket.registry.certificates import tax_items
+from techmarket.registry.certificates import has_current_certificate, tax_items
 from techmarket.registry.checklist import pre_submission_checks
 from techmarket.registry.document_precheck import checked_attachment, document_precheck
 from techmarket.registry.income import declarations_of
@@ -140,8 +140,7 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
         else None,
         "may_attach": permits.act and contract.status in ("draft", "correction_requested"),
         "is_seller": actor.role is Role.SELLER,
-        "certificate": bool(contract.registration_number)
-        and contract.certificates.filter(superseded_at=None).exists(),
+        "certificate": bool(contract.registration_number) and has_current_certificate(contract),
         **_income(actor, contract, permits),
         # read after the page (htmx): a pre-check takes up to half a second
         "precheck_attachment": checked_attachment(attachments)
