@@ -39,6 +39,7 @@ def _register() -> None:
         certificates,
         contract_list,
         contracts,
+        entities_import,
         income,
         jobs,
         leads,
@@ -74,6 +75,12 @@ def _register() -> None:
     app.add_typer(match.app, name="match")
     app.add_typer(brokers.app, name="broker")
     app.add_typer(leads.app, name="lead")
+    entities = typer.Typer(
+        help="创新主体库：认定名单、培育对象、在孵企业、培训人员 Innovation entities.",
+        no_args_is_help=True,
+    )
+    entities_import.register(entities)
+    app.add_typer(entities, name="entities")
     admin.register(app)
 
 
