@@ -13,6 +13,7 @@ from techmarket.api import (
     batch_lists,
     brokers,
     contracts,
+    entity_imports,
     funnel,
     imports,
     income,
@@ -72,6 +73,7 @@ api.add_router("/demands", matches.demand_matches)
 api.add_router("/market", matches.market)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
+api.add_router("/entities", entity_imports.router)
 
 
 @api.exception_handler(DomainError)
