@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from techmarket.codes.regions import all_regions, full_name, get_region, is_within
 from techmarket.domain import entities as rules
@@ -439,6 +439,7 @@ def _regions_by_name() -> dict[str, tuple[str, ...]]:
     return {name: tuple(codes) for name, codes in index.items()}
 
 
+@lru_cache(maxsize=4096)
 def resolve_region(text: str, within: str = "000000") -> tuple[str | None, str]:
     """A GB/T 2260 code from a code or a current name; a name several divisions share
     (鼓楼区) resolves when exactly one lies within `within`. (code, "") or (None, reason)."""

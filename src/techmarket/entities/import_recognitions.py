@@ -58,7 +58,7 @@ class RecognitionPlan:
     kind: str
     orgs: Organisations
     new: list[tuple[RecognitionRow, Org, dict[str, object]]] = field(default_factory=list)
-    changed: list[tuple[RecognitionRow, Recognition, list[str]]] = field(default_factory=list)
+    changed: list[tuple[RecognitionRow, Stored, list[str]]] = field(default_factory=list)
 
 
 def _given(item: RecognitionRow, kind: str) -> dict[str, object]:
@@ -82,19 +82,40 @@ def _given(item: RecognitionRow, kind: str) -> dict[str, object]:
     return values
 
 
-def _existing(kind: str, rows: list[tuple[RecognitionRow, Org]]) -> dict[tuple, Recognition]:
+@dataclass
+class Stored:
+    """A recorded recognition, as far as comparing a row with it needs (no model instances:
+    a re-imported list of 50,000 rows compares 50,000 of them)."""
+
+    pk: int
+    party_id: int
+    number: str
+    values: dict[str, object]
+
+
+_READ = ("pk", "party_id", "number", *_COMPARED)
+
+
+def _existing(kind: str, rows: list[tuple[RecognitionRow, Org]]) -> dict[tuple, Stored]:
     """The stored recognitions these rows repeat, by number or by (organisation, batch)."""
-    found: dict[tuple, Recognition] = {}
+    found: dict[tuple, Stored] = {}
+
+    def keep(query) -> None:  # type: ignore[no-untyped-def]
+        for pk, party, number, *values in query.values_list(*_READ):
+            stored = Stored(pk, party, number, dict(zip(_COMPARED, values, strict=True)))
+            key = ("number", number) if number else ("batch", party, stored.values["batch"])
+            found[key] = stored
+
     numbers = sorted({item.number for item, _ in rows if item.number})
     for start in range(0, len(numbers), CHUNK):
-        for rec in Recognition.objects.filter(kind=kind, number__in=numbers[start : start + CHUNK]):
-            found[("number", rec.number)] = rec
+        keep(Recognition.objects.filter(kind=kind, number__in=numbers[start : start + CHUNK]))
     parties = sorted({org.pk for item, org in rows if not item.number and org.pk is not None})
     for start in range(0, len(parties), CHUNK):
-        for rec in Recognition.objects.filter(
-            kind=kind, number="", party_id__in=parties[start : start + CHUNK]
-        ):
-            found[("batch", rec.party_id, rec.batch)] = rec
+        keep(
+            Recognition.objects.filter(
+                kind=kind, number="", party_id__in=parties[start : start + CHUNK]
+            )
+        )
     return found
 
 
@@ -146,11 +167,10 @@ def plan_recognitions(
                 f"certificate {item.number} belongs to another organisation",
             )
         else:
-            changed = [k for k, v in values.items() if getattr(stored, k) != v]
+            changed = [k for k, v in values.items() if stored.values[k] != v]
             if changed:
                 plan.changed.append((item, stored, changed))
-                for k in changed:
-                    setattr(stored, k, values[k])
+                stored.values.update(values)
             else:
                 context.result.skipped += 1
     return plan
@@ -199,9 +219,17 @@ def write_recognitions(plan: RecognitionPlan, context: ImportContext) -> None:
         )
     for start in range(0, len(rows), 2000):
         bulk.insert(Recognition, _COLUMNS, rows[start : start + 2000])
-    changed = [stored for _, stored, _ in plan.changed]
-    for stored in changed:
-        stored.updated_at, stored.version = now, stored.version + 1
+    rows_of = {stored.pk: stored for _, stored, _ in plan.changed}
+    pks = sorted(rows_of)
+    changed = [
+        row
+        for start in range(0, len(pks), CHUNK)
+        for row in Recognition.objects.filter(pk__in=pks[start : start + CHUNK])
+    ]
+    for row in changed:
+        for key, value in rows_of[row.pk].values.items():
+            setattr(row, key, value)
+        row.updated_at, row.version = now, row.version + 1
     Recognition.objects.bulk_update(changed, [*_COMPARED, "updated_at", "version"], batch_size=500)
     for item, stored, fields in plan.changed:
         context.event(
@@ -211,8 +239,8 @@ def write_recognitions(plan: RecognitionPlan, context: ImportContext) -> None:
             "update",
             kind=kind,
             number=stored.number,
-            batch=stored.batch,
-            granted_on=stored.granted_on,
+            batch=stored.values["batch"],
+            granted_on=stored.values["granted_on"],
             fields=",".join(sorted(fields)),
             row=item.row,
         )
@@ -225,12 +253,13 @@ def write_recognitions(plan: RecognitionPlan, context: ImportContext) -> None:
 
 @dataclass
 class RenamePlan:
-    renames: list[tuple[RenameRow, Org, bool]] = field(default_factory=list)  # bool: name changes
+    # (row, organisation, the name it gives up, whether its current name changes)
+    renames: list[tuple[RenameRow, Org, str, bool]] = field(default_factory=list)
 
 
 def plan_renames(items: list[RenameRow], context: ImportContext) -> RenamePlan:
     """Each notice's firm: by credit code, by certificate number, by its old name, or (already
-    renamed) by its new name."""
+    renamed) by its new name. A firm renamed twice in one file is renamed in the file's order."""
     from techmarket.domain.entity_lists import OrgRef
 
     orgs = Organisations(
@@ -240,23 +269,27 @@ def plan_renames(items: list[RenameRow], context: ImportContext) -> RenamePlan:
     by_number = _parties_by_number(sorted({i.number for i in items if i.number}))
     former = _former_names([pk for pk in orgs.by_pk])
     plan = RenamePlan()
-    seen: dict[int, int] = {}
+    seen: dict[tuple[int, str], int] = {}
     for item in items:
         org = _rename_target(item, orgs, by_number, context)
         if org is None or org.pk is None:
             continue
         if not context.check_region(item.row, "old_name", org.region, "单位"):
             continue
-        if org.pk in seen:
-            context.duplicate(item.row, "old_name", seen[org.pk], f"单位“{org.name}”的更名")
+        key = (org.pk, rules.normalise_name(item.new_name))
+        if key in seen:
+            context.duplicate(item.row, "new_name", seen[key], f"单位“{org.name}”的更名")
             continue
-        seen[org.pk] = item.row
+        seen[key] = item.row
         renames = rules.normalise_name(org.name) != rules.normalise_name(item.new_name)
-        old_kept = rules.normalise_name(item.old_name) in former.get(org.pk, set())
-        if not renames and old_kept:
+        gives_up = org.name if renames else item.old_name
+        kept = former.setdefault(org.pk, set())
+        if not renames and rules.normalise_name(gives_up) in kept:
             context.result.skipped += 1
-        else:
-            plan.renames.append((item, org, renames))
+            continue
+        plan.renames.append((item, org, gives_up, renames))
+        kept.add(rules.normalise_name(gives_up))
+        org.name = item.new_name
     return plan
 
 
@@ -303,9 +336,8 @@ def _former_names(pks: list[int]) -> dict[int, set[str]]:
 def write_renames(plan: RenamePlan, context: ImportContext) -> None:
     """As `services.rename`, row by row (a rename notice is short): the old name kept, the new
     one current, the profile's matchable name with it."""
-    for item, org, renames in plan.renames:
+    for item, org, old, renames in plan.renames:
         assert org.pk is not None
-        old = org.name if renames else item.old_name
         PartyName.objects.get_or_create(
             party_id=org.pk,
             normalised=rules.normalise_name(old)[:200],
