@@ -334,20 +334,44 @@ def _former_names(pks: list[int]) -> dict[int, set[str]]:
 
 
 def write_renames(plan: RenamePlan, context: ImportContext) -> None:
-    """As `services.rename`, row by row (a rename notice is short): the old name kept, the new
-    one current, the profile's matchable name with it."""
-    for item, org, old, renames in plan.renames:
-        assert org.pk is not None
-        PartyName.objects.get_or_create(
-            party_id=org.pk,
-            normalised=rules.normalise_name(old)[:200],
-            defaults={"name": old, "until": item.renamed_on, "recorded_at": context.now},
-        )
-        if renames:
-            Party.objects.filter(pk=org.pk).update(name=item.new_name)
-            PartyProfile.objects.update_or_create(
-                party_id=org.pk, defaults={"normalised_name": rules.normalise_name(item.new_name)}
+    """As `services.rename`, in bulk: the old name kept, the new one current, the profile's
+    matchable name with it."""
+    PartyName.objects.bulk_create(
+        [
+            PartyName(
+                party_id=org.pk,
+                name=old,
+                normalised=rules.normalise_name(old)[:200],
+                until=item.renamed_on,
+                recorded_at=context.now,
             )
+            for item, org, old, _ in plan.renames
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    current = {org.pk: item.new_name for item, org, _, renames in plan.renames if renames}
+    pks = sorted(pk for pk in current if pk is not None)
+    parties = [Party(pk=pk, name=current[pk]) for pk in pks]
+    Party.objects.bulk_update(parties, ["name"], batch_size=500)
+    profiles = {
+        p.party_id: p
+        for start in range(0, len(pks), CHUNK)
+        for p in PartyProfile.objects.filter(party_id__in=pks[start : start + CHUNK])
+    }
+    for pk, profile in profiles.items():
+        profile.normalised_name = rules.normalise_name(current[pk])[:200]
+    PartyProfile.objects.bulk_update(list(profiles.values()), ["normalised_name"], batch_size=500)
+    PartyProfile.objects.bulk_create(
+        [
+            PartyProfile(party_id=pk, normalised_name=rules.normalise_name(current[pk])[:200])
+            for pk in pks
+            if pk not in profiles
+        ],
+        batch_size=500,
+    )
+    for item, org, old, _ in plan.renames:
+        assert org.pk is not None
         context.event(
             "party",
             org.pk,
