@@ -570,7 +570,9 @@ def parse_resident(
     carrier_text = r.text("carrier")
     r.required("carrier", carrier_text, "孵化载体")
     as_uscc = normalise_party_id(carrier_text)
-    is_code = len(as_uscc) == 18 and not check_uscc(as_uscc, "carrier")
+    is_code = len(as_uscc) == 18 and not any(
+        p.severity == "error" for p in check_uscc(as_uscc, "carrier")
+    )
     carrier = OrgRef("" if is_code else carrier_text[:200], as_uscc if is_code else "", "")
     resident = r.org("name", "uscc", defaults)
     entered_on = r.day("entered_on")
