@@ -331,3 +331,34 @@ def test_the_answer_has_exactly_the_documented_shape(agency_admin, now):
         "message",
         "message_en",
     }
+
+
+def test_an_xlsx_list_with_chinese_headers_and_a_jsonl_one_with_english_keys(agency_admin, now):
+    import json
+
+    from openpyxl import Workbook
+
+    firm("广州表格科技有限公司")
+    firm("广州行式科技有限公司")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "企业名称", "证书编号", "发证日期", "所在地区"])
+    sheet.append([1, "广州表格科技有限公司", "GR202344000001", date(2023, 12, 28), "广州市天河区"])
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    result = import_entities(
+        "high_tech_enterprise", xlsx, name="名单.xlsx", actor=agency_admin, now=now
+    )
+    assert result.created == 1, result.problems
+    assert Recognition.objects.get().region_code == "440106"
+    line = {"name": "广州行式科技有限公司", "certificate_number": "GR202344000002"}
+    jsonl = io.BytesIO((json.dumps(line, ensure_ascii=False) + "\n").encode())
+    result = import_entities(
+        "high_tech_enterprise",
+        jsonl,
+        name="list.jsonl",
+        actor=agency_admin,
+        now=now,
+        granted_on=date(2023, 12, 28),
+    )
+    assert result.created == 1, result.problems

@@ -434,8 +434,12 @@ def code_of(table: Mapping[str, tuple[str, str]], text: str) -> str | None:
 def _regions_by_name() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for region in all_regions():
-        for spelling in {region.name, full_name(region.code)}:
-            index.setdefault(spelling, []).append(region.code)
+        full = full_name(region.code)
+        province = get_region(region.code[:2] + "0000")
+        shorter = full.removeprefix(province.name) if province else full
+        for spelling in {region.name, full, shorter}:  # 天河区, 广东省广州市天河区, 广州市天河区
+            if spelling:
+                index.setdefault(spelling, []).append(region.code)
     return {name: tuple(codes) for name, codes in index.items()}
 
 
