@@ -62,6 +62,7 @@ class Row:
     lead: bool = False  # the target is a lead the seller proposed (its id fills {lead_id})
     pair: bool = False  # two published listings first; the body names them
     broker: bool = False  # a broker is registered first (its id fills {broker_id})
+    entity_list: str = ""  # sent as multipart, with this CSV text as `file`
     readers: frozenset[str] = frozenset(READERS)  # who finds the target in a list
     entity: str = ""  # "organisation" (fills {key}) or "candidate" (fills {candidate_id}) in 天河
 
@@ -529,6 +530,23 @@ TABLE: tuple[Row, ...] = (
         answers(**{p: 200 for p in PERSONAS if p != "anonymous"}),
         body={"text": "锂离子电池正极材料"},
     ),
+    Row(
+        "POST",
+        "/api/v1/entities/import/{kind}",
+        None,
+        answers(
+            seller=403,
+            outsider=403,
+            registrar=403,
+            agency_admin=200,
+            other_district_registrar=403,
+            analyst=403,
+        ),
+        fill={"kind": "high_tech_enterprise"},
+        form={"granted_on": "2024-11-28"},
+        entity_list="企业名称,统一社会信用代码,证书编号\n广州矩阵科技有限公司,"
+        "91440106MA1JX0014G,GR202444000001\n",
+    ),
     Row("GET", "/api/v1/me", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
     Row("GET", "/api/v1/agencies", None, answers(**{p: 200 for p in PERSONAS if p != "anonymous"})),
 )
@@ -714,6 +732,9 @@ def test_each_role_gets_exactly_its_answer(
         answer = client.client.post(path, data={"file": _pdf()}, headers=client.headers)
     elif row.contract_text:
         answer = client.client.post(path, data={"file": _contract_text()}, headers=client.headers)
+    elif row.entity_list:
+        upload = _entity_list(row.entity_list)
+        answer = client.client.post(path, data={"file": upload, **row.form}, headers=client.headers)
     elif row.form:
         upload = _one_listing_csv(row.listing) if row.listing else _one_record_csv()
         answer = client.client.post(path, data={"file": upload, **row.form}, headers=client.headers)
@@ -792,6 +813,12 @@ def _one_listing_csv(kind: str):  # type: ignore[no-untyped-def]
     writer.writeheader()
     writer.writerow(row)
     return SimpleUploadedFile(f"{kind}s.csv", out.getvalue().encode(), "text/csv")
+
+
+def _entity_list(text: str):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("list.csv", text.encode(), "text/csv")
 
 
 def _one_record_csv():  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from techmarket.api import (
     brokers,
     contracts,
     entities,
+    entity_imports,
     funnel,
     imports,
     income,
@@ -74,6 +75,7 @@ api.add_router("/market", matches.market)
 api.add_router("/", reference.router)
 api.add_router("/", stats.router)
 api.add_router("/entities", entities.router)
+api.add_router("/entities", entity_imports.router)
 
 
 @api.exception_handler(DomainError)

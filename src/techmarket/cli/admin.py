@@ -54,6 +54,7 @@ def demo(
     """Load demo agencies, users and synthetic contracts (re-running adds nothing twice)."""
     from django.utils import timezone
 
+    from techmarket.entities.demo import load_entities_demo
     from techmarket.market.demo import load_market_demo
     from techmarket.registry.demo import load_demo
 
@@ -64,6 +65,7 @@ def demo(
         now = timezone.now()
         summary = load_demo(contracts=contracts, years=year_list, region=region, seed=seed, now=now)
         market = load_market_demo(region=region, seed=seed, now=now)
+        summary["entities"] = load_entities_demo(region=region, seed=seed, now=now)
     summary["market"] = market
     if market["achievements"]:
         summary["users"] = sorted([*summary["users"], "broker"])  # type: ignore[list-item]

@@ -39,6 +39,7 @@ def _register() -> None:
         certificates,
         contract_list,
         contracts,
+        entities_import,
         entities_read,
         income,
         jobs,
@@ -76,9 +77,10 @@ def _register() -> None:
     app.add_typer(brokers.app, name="broker")
     app.add_typer(leads.app, name="lead")
     entities = typer.Typer(
-        help="创新主体库：认定名录、单位、到期提醒与培育库。Innovation-entity register.",
+        help="创新主体库：认定名录、单位、到期提醒、培育库与名单导入。Innovation-entity register.",
         no_args_is_help=True,
     )
+    entities_import.register(entities)
     entities_read.register(entities)
     app.add_typer(entities, name="entities")
     admin.register(app)
