@@ -223,7 +223,7 @@ class _Fetched:
         self._lock = threading.Lock()
 
     def get(self, key: tuple, load):  # type: ignore[no-untyped-def]
-        full = (*_head(), *key)
+        full = (*register_head(), *key)
         with self._lock:
             if full in self._entries:
                 self._entries.move_to_end(full)
@@ -243,7 +243,7 @@ class _Fetched:
 fetched = _Fetched()
 
 
-def _head() -> tuple[object, ...]:
+def register_head() -> tuple[object, ...]:
     """The database and the audit chain's tip (number and hash): the key of what was read."""
     rows = _rows('SELECT last_seq, last_hash FROM "registry_audithead" WHERE id = 1', [])
     tip = rows[0] if rows else (0, "")
