@@ -39,6 +39,7 @@ def _register() -> None:
         certificates,
         contract_list,
         contracts,
+        entities_count,
         income,
         jobs,
         leads,
@@ -74,6 +75,7 @@ def _register() -> None:
     app.add_typer(match.app, name="match")
     app.add_typer(brokers.app, name="broker")
     app.add_typer(leads.app, name="lead")
+    entities_count.register(app)
     admin.register(app)
 
 
