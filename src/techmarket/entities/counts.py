@@ -108,6 +108,24 @@ def _inside_known(region: str) -> np.ndarray:
     return codes[inside]
 
 
+class Places:
+    """The region codes of fetched rows, decided once per distinct code (a register holds a few
+    hundred) and remembered per region asked, so a row's flag is one lookup."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self.distinct, where = np.unique(codes, return_inverse=True)
+        self.where = where.reshape(-1).astype(np.int64)
+        self._within: dict[str, np.ndarray] = {}
+
+    def within(self, region: str) -> np.ndarray:
+        """A flag per row: its code rolls up into ``region``."""
+        found = self._within.get(region)
+        if found is None:
+            found = in_region(self.distinct, region)[self.where]
+            self._within[region] = found
+        return found
+
+
 def in_region(codes: np.ndarray, region: str) -> np.ndarray:
     """Which integer region codes roll up into ``region`` (statistics' rule; see module notes)."""
     if region == ROOT:
@@ -150,7 +168,7 @@ class Intervals:
     """
 
     parties: np.ndarray
-    region: np.ndarray
+    region: Places
     party: np.ndarray
     start: np.ndarray
     end: np.ndarray
@@ -158,7 +176,7 @@ class Intervals:
     h_party: np.ndarray
     h_from: np.ndarray
     h_next: np.ndarray
-    h_code: np.ndarray
+    h_code: Places
 
 
 def _levels_sql(levels: Sequence[str] | None, column: str) -> tuple[str, list[object]]:
@@ -201,7 +219,7 @@ def _fetch_intervals(kind: str, levels: tuple[str, ...] | None) -> Intervals:
     moved[h_party] = True
     return Intervals(
         parties,
-        region,
+        Places(region),
         party.astype(np.int64),
         _ints(rows, 1),
         end,
@@ -209,7 +227,7 @@ def _fetch_intervals(kind: str, levels: tuple[str, ...] | None) -> Intervals:
         h_party,
         h_from,
         h_next,
-        _ints(history, 2),
+        Places(_ints(history, 2)),
     )
 
 
@@ -270,8 +288,8 @@ def _placed(data: Intervals, day: int, inside: np.ndarray, h_inside: np.ndarray)
 
 def holders_on(data: Intervals, days: Sequence[date], region: str) -> list[np.ndarray]:
     """For each day, a flag per holder (``data.parties``): in force and in the region then."""
-    inside = in_region(data.region, region)
-    h_inside = in_region(data.h_code, region)
+    inside = data.region.within(region)
+    h_inside = data.h_code.within(region)
     out = []
     for day in days:
         d = day.toordinal()
@@ -365,9 +383,22 @@ def residents(
 
 @dataclass(frozen=True)
 class Trainings:
+    """Training rows in date order: person, day number, year and month, region."""
+
     person: np.ndarray
     day: np.ndarray
-    region: np.ndarray
+    year: np.ndarray
+    month: np.ndarray
+    region: Places
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _year_month(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Year and month of day numbers, vectorised (numpy's calendar is Python's)."""
+    months = (days - _EPOCH).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return months // 12 + 1970, months % 12 + 1
 
 
 def _fetch_trainings(levels: tuple[str, ...] | None) -> Trainings:
@@ -378,7 +409,9 @@ def _fetch_trainings(levels: tuple[str, ...] | None) -> Trainings:
         f'WHERE 1 = 1{level_sql} ORDER BY "on", person_id',
         params,
     )
-    return Trainings(_ints(rows, 0), _ints(rows, 1), _ints(rows, 2))
+    days = _ints(rows, 1)
+    year, month = _year_month(days)
+    return Trainings(_ints(rows, 0), days, year, month, Places(_ints(rows, 2)))
 
 
 def _trainings(levels: Sequence[str] | None) -> Trainings:
@@ -397,7 +430,7 @@ def trained(
     """People trained (distinct persons) or training completions (rows) from start to end."""
     data = _trainings(levels)
     ok = (data.day >= start.toordinal()) & (data.day <= end.toordinal())
-    ok &= in_region(data.region, region)
+    ok &= data.region.within(region)
     return int(np.unique(data.person[ok]).size) if distinct else int(ok.sum())
 
 
@@ -415,15 +448,11 @@ def trained_by_month(
     last = date(year, 12, 31) if through is None or through.year > year else through
     if last.year < year:
         return {}
-    ok = (data.day >= date(year, 1, 1).toordinal()) & (data.day <= last.toordinal())
-    ok &= in_region(data.region, region)
-    days, persons = data.day[ok], data.person[ok]
+    ok = (data.year == year) & (data.day <= last.toordinal()) & data.region.within(region)
+    months, persons = data.month[ok], data.person[ok]
     if distinct:  # rows are in date order: the first of each person is their first training
         _, first = np.unique(persons, return_index=True)
-        days = days[first]
-    months = np.fromiter(
-        (date.fromordinal(int(d)).month for d in days), dtype=np.int64, count=len(days)
-    )
+        months = months[first]
     counts = np.bincount(months, minlength=13)
     return {m: int(counts[m]) for m in range(1, last.month + 1)}
 
