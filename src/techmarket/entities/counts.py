@@ -186,49 +186,70 @@ def _levels_sql(levels: Sequence[str] | None, column: str) -> tuple[str, list[ob
 
 
 def _fetch_intervals(kind: str, levels: tuple[str, ...] | None) -> Intervals:
-    level_sql, level_params = _levels_sql(levels, "r.level")
+    """One read of the recognitions (covered by the index recognition_counted: no table
+    lookups), the holders' registered districts, and the district history of those that moved."""
+    level_sql, level_params = _levels_sql(levels, "level")
     rows = _rows(
-        f"SELECT r.party_id, COALESCE({_day('r.granted_on')}, {_NEVER}), "
-        f"COALESCE({_day('r.valid_to')}, {_OPEN_END}), "
-        f"COALESCE({_day('r.revoked_on')}, "
-        f"CASE WHEN r.status = 'revoked' THEN {_NEVER} ELSE {_OPEN_END + 1} END), "
-        f"{_code('p.region_code')} "
-        "FROM entities_recognition r JOIN registry_party p ON p.id = r.party_id "
-        f"WHERE r.kind = %s{level_sql}",
+        f"SELECT party_id, COALESCE({_day('granted_on')}, {_NEVER}), "
+        f"COALESCE({_day('valid_to')}, {_OPEN_END}), "
+        f"COALESCE({_day('revoked_on')}, "
+        f"CASE WHEN status = 'revoked' THEN {_NEVER} ELSE {_OPEN_END + 1} END) "
+        f"FROM entities_recognition WHERE kind = %s{level_sql}",
         [kind, *level_params],
     )
-    ids = _ints(rows, 0)
-    parties, party = np.unique(ids, return_inverse=True)
+    parties, party = np.unique(_ints(rows, 0), return_inverse=True)
+    party = party.reshape(-1).astype(np.int64)
+    found = _rows(
+        f"SELECT p.id, {_code('p.region_code')} FROM registry_party p WHERE p.id IN "
+        f"(SELECT party_id FROM entities_recognition WHERE kind = %s{level_sql})",
+        [kind, *level_params],
+    )
     region = np.zeros(len(parties), dtype=np.int64)
-    region[party] = _ints(rows, 4)
+    region[np.searchsorted(parties, _ints(found, 0))] = _ints(found, 1)
     # In force through the earlier of the last valid day and the day before the revocation.
     end = np.minimum(_ints(rows, 2), _ints(rows, 3) - 1)
-    history = _rows(
-        f"SELECT h.party_id, {_day('h.valid_from')}, {_code('h.region_code')} "
-        "FROM entities_partyregion h WHERE h.party_id IN "
-        f"(SELECT r.party_id FROM entities_recognition r WHERE r.kind = %s{level_sql}) "
-        "ORDER BY h.party_id, h.valid_from",
-        [kind, *level_params],
-    )
-    h_ids = _ints(history, 0)
-    h_party = np.searchsorted(parties, h_ids)
-    h_from = _ints(history, 1)
-    same_next = np.append(h_ids[1:] == h_ids[:-1], False) if len(h_ids) else np.zeros(0, bool)
-    h_next = np.where(same_next, np.append(h_from[1:], 0), _OPEN_END + 1)
+    history: History = fetched.get(("history",), _fetch_history)  # type: ignore[assignment]
+    slot = np.searchsorted(parties, history.party)
+    mine = slot < len(parties)
+    mine[mine] = parties[slot[mine]] == history.party[mine]
+    h_party = slot[mine]
     moved = np.zeros(len(parties), dtype=bool)
     moved[h_party] = True
     return Intervals(
         parties,
         Places(region),
-        party.astype(np.int64),
+        party,
         _ints(rows, 1),
         end,
         moved,
         h_party,
-        h_from,
-        h_next,
-        Places(_ints(history, 2)),
+        history.valid_from[mine],
+        history.until[mine],
+        Places(history.code[mine]),
     )
+
+
+@dataclass(frozen=True)
+class History:
+    """Every district row of organisations that moved, ordered by party and date: each valid
+    from ``valid_from`` to the day before ``until``."""
+
+    party: np.ndarray
+    valid_from: np.ndarray
+    until: np.ndarray
+    code: np.ndarray
+
+
+def _fetch_history() -> History:
+    rows = _rows(
+        f"SELECT party_id, {_day('valid_from')}, {_code('region_code')} "
+        "FROM entities_partyregion ORDER BY party_id, valid_from",
+        [],
+    )
+    ids, valid_from = _ints(rows, 0), _ints(rows, 1)
+    same_next = np.append(ids[1:] == ids[:-1], False) if len(ids) else np.zeros(0, bool)
+    until = np.where(same_next, np.append(valid_from[1:], 0), _OPEN_END + 1)
+    return History(ids, valid_from, until, _ints(rows, 2))
 
 
 class _Fetched:
