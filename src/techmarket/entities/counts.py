@@ -201,7 +201,8 @@ def _fetch_intervals(kind: str, levels: tuple[str, ...] | None) -> Intervals:
         f"CASE WHEN status = 'revoked' THEN {_NEVER - 1} ELSE {_OPEN_END} END))"
     )
     rows = _rows(
-        f"SELECT party_id, COALESCE({_day('granted_on')}, {_NEVER}) * {_PACK} + {last} + 1 "
+        f"SELECT party_id, CAST(COALESCE({_day('granted_on')}, {_NEVER}) AS BIGINT) * {_PACK} "
+        f"+ {last} + 1 "
         f"FROM entities_recognition WHERE kind = %s{level_sql}",
         [kind, *level_params],
     )
