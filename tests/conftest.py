@@ -144,12 +144,14 @@ def attachment_dir(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _nothing_remembered_from_another_test():
     """What one test computed (tables, the calendar pages show) never answers another's reads."""
+    from techmarket.entities.counts import fetched
     from techmarket.registry.services import forget_recent_calendar
     from techmarket.registry.worklist import forget_kept_worklists
     from techmarket.stats.agency_quality import forget_kept_figures
     from techmarket.stats.table_cache import computed
 
     computed.clear()
+    fetched.clear()
     forget_recent_calendar()
     forget_kept_figures()
     forget_kept_worklists()

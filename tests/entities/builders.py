@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from techmarket.entities import services
 from techmarket.entities.models import Recognition
 from techmarket.registry.actors import Actor, system_actor
 from techmarket.registry.models import Party
+
+if TYPE_CHECKING:
+    from techmarket.market.models import BrokerProfile
 from tests.domain.builders import make_uscc
 
 _serial = itertools.count(1)
@@ -54,3 +58,25 @@ def recognise(
         now or datetime(2025, 6, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
     )
     return row
+
+
+def trained_person(
+    name: str, trainings: list[tuple[str, str]], *, region: str = "440106"
+) -> BrokerProfile:
+    """A person known from training lists: (date, level) per course, counted in ``region``."""
+    from decimal import Decimal
+
+    from techmarket.market.models import BrokerProfile, Training
+
+    at = datetime(2025, 6, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    person = BrokerProfile.objects.create(name=name, created_at=at, updated_at=at)
+    for on, level in trainings:
+        Training.objects.create(
+            person=person,
+            on=date.fromisoformat(on),
+            course=f"{level} {on}",
+            hours=Decimal(32),
+            level=level,
+            region_code=region,
+        )
+    return person

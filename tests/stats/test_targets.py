@@ -96,7 +96,16 @@ def test_the_guangzhou_plan_loads_with_nine_indicators(guangzhou):
         "440100",
     )
     assert dict(turnover.targets) == {2019: D("850"), 2020: D("1000"), 2021: D("1200")}
-    others = [i for i in guangzhou.indicators if i.code != TURNOVER]
+    counted = {i.code: i.entity for i in guangzhou.indicators if i.source_kind == "entities"}
+    assert set(counted) == {
+        "high_tech_enterprises",
+        "incubated_enterprises",
+        "national_enterprise_tech_centres",
+        "tech_transfer_professionals_trained",
+    }
+    assert counted["national_enterprise_tech_centres"].levels == ("national",)
+    assert counted["tech_transfer_professionals_trained"].measure == "trained_people"
+    others = [i for i in guangzhou.indicators if i.code != TURNOVER and i.code not in counted]
     assert all(i.source_kind == "entered" and i.measure is None for i in others)
 
 

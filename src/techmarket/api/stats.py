@@ -100,6 +100,9 @@ class IndicatorProgressOut(Schema):
     projected: str | None
     projection_method: str | None
     status: str | None
+    source: str | None = Field(
+        None, description="where the actual came from: registry, entities (counted) or entered"
+    )
 
 
 class ProgressOut(Schema):

@@ -129,7 +129,7 @@ def progress_(
     from techmarket.domain.problems import DomainError
     from techmarket.registry.actors import actor_for, system_actor
     from techmarket.stats.access import readable_region
-    from techmarket.stats.queries import plan_progress
+    from techmarket.stats.queries import SOURCE_NAMES, plan_progress
     from techmarket.stats.refresher import refresh
 
     try:
@@ -158,6 +158,7 @@ def progress_(
         "时间%",
         "预计全年",
         "状态",
+        "来源",
         title=f"{found.name}：截至 {day}",
     )
     for row in rows:
@@ -170,6 +171,7 @@ def progress_(
             str(row["elapsed_pct"]),
             str(row["projected"] or "—"),
             str(row["status"]),
+            SOURCE_NAMES.get(str(row["source"]), str(row["source"])),
         )
     console.print(table)
     for row in rows:

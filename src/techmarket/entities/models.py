@@ -59,6 +59,19 @@ class Recognition(models.Model):
         indexes = [
             models.Index(fields=["kind", "granted_on"], name="recognition_kind_granted"),
             models.Index(fields=["kind", "valid_to"], name="recognition_kind_valid_to"),
+            # Covers what counts read (entities.counts): one index range, no table lookups.
+            models.Index(
+                fields=[
+                    "kind",
+                    "level",
+                    "party",
+                    "granted_on",
+                    "valid_to",
+                    "revoked_on",
+                    "status",
+                ],
+                name="recognition_counted",
+            ),
         ]
 
     def __str__(self) -> str:

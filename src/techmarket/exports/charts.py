@@ -19,6 +19,7 @@ BAR_TABLES = frozenset(
         "by_subtype",
         "by_field",
         "by_seller_nature",
+        "by_seller_recognition",
         "by_buyer_nature",
         "by_ip_type",
         "by_plan_source",

@@ -22,8 +22,10 @@ GRANULARITY_ZH = {"month": "按月", "quarter": "按季度", "year": "按年"}
 
 
 def entered_indicator(plan: Plan, code: str) -> Indicator:
-    """The plan's indicator ``code``, refused unless its actuals are entered by people."""
-    entered = [ind.code for ind in plan.indicators if ind.source_kind == "entered"]
+    """The plan's indicator ``code``, refused when the registry computes it (entered and entity
+    indicators take entered values)."""
+    # Entity indicators count from the register, and an entered figure wins where both exist.
+    entered = [ind.code for ind in plan.indicators if ind.source_kind != "registry"]
     try:
         indicator = plan.indicator(code)
     except KeyError:
@@ -35,7 +37,7 @@ def entered_indicator(plan: Plan, code: str) -> Indicator:
             plan=plan.code,
             indicator=code,
         ) from None
-    if indicator.source_kind != "entered":
+    if indicator.source_kind == "registry":
         raise DomainError(
             f"指标 {code}（{indicator.name}）由登记数据计算，不能录入；可录入的指标："
             f"{', '.join(entered) or '—'}",

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from techmarket.codes.regions import ROOT
 from techmarket.domain.problems import DomainError, NotFound
+from techmarket.entities.counts import register_head
 from techmarket.exports.model import Column, TableResult
 from techmarket.registry.actors import Actor
 from techmarket.stats.access import readable_region
 from techmarket.stats.engine import Scope, compute
+from techmarket.stats.entries import entered_entries
 from techmarket.stats.indicators import gdp_for
 from techmarket.stats.levels import LevelError, peer_level
 from techmarket.stats.periods import PeriodError, parse_period
@@ -136,6 +138,9 @@ def _jsonable(value: object) -> object:
     return f"{value:.2f}" if isinstance(value, Decimal) else value
 
 
+#: Where a progress figure came from, as tables show it.
+SOURCE_NAMES = {"registry": "登记数据", "entities": "创新主体库", "entered": "录入值"}
+
 PROGRESS_COLUMNS = [
     Column("name", "指标", "indicator", "text"),
     Column("unit", "单位", "unit", "text"),
@@ -147,6 +152,7 @@ PROGRESS_COLUMNS = [
     Column("verdict", "研判", "verdict", "text"),
     Column("projected", "全年预计", "projected for the year", "number"),
     Column("status", "状态", "status", "text"),
+    Column("source", "数据来源", "source", "text"),
 ]
 
 
@@ -160,6 +166,7 @@ def progress_table(document: dict, region: str) -> TableResult:  # type: ignore[
     rows = [
         {
             **{key: row[key] for key in ("name", "unit", "verdict", "status")},
+            "source": SOURCE_NAMES.get(str(row.get("source")), str(row.get("source") or "")),
             "year": str(row["year"]),
             **{
                 key: number(row[key])
@@ -206,15 +213,25 @@ def plan_progress(actor: Actor, plan: Plan, as_of: date, *, path: Path | None = 
     readable_region(actor, plan.region)
     target = path or snapshot_path()
 
+    entered = tuple(entered_entries(plan.code))
+
     def compute_progress() -> list:  # type: ignore[type-arg]
         with open_snapshot(target, ask_log=False) as reader:
-            return progress(plan, as_of=as_of, actuals=PlanActuals(reader.con, plan, as_of))
+            actuals = PlanActuals(reader.con, plan, as_of, entered=entered)
+            return progress(plan, as_of=as_of, actuals=actuals)
 
-    # The plan (a frozen value: its targets and entered actuals) is part of the key.
+    # The plan (a frozen value: its targets and the file's actuals) is part of the key, and so
+    # are what the database holds beside the snapshot: the values entered since, and the
+    # register's state when an indicator counts from it (neither moves the snapshot).
     file = identity(target)
+    register = (
+        register_head() if any(i.source_kind == "entities" for i in plan.indicators) else None
+    )
     results = (
         computed.get_or_compute(
-            (file, "plan_progress", plan, as_of), compute_progress, beside=target
+            (file, "plan_progress", plan, as_of, entered, register),
+            compute_progress,
+            beside=target,
         )
         if file is not None
         else compute_progress()
@@ -233,6 +250,7 @@ def plan_progress(actor: Actor, plan: Plan, as_of: date, *, path: Path | None = 
             "projected": _jsonable(p.projected),
             "projection_method": p.projection_method,
             "status": p.status,
+            "source": p.source,
         }
         for p in results
     ]

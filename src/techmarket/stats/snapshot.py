@@ -125,7 +125,23 @@ SELLER_SELECT = (
 )
 
 
-LAYOUT = 5  # bump when the snapshot's tables change; older snapshots are rebuilt
+# The recognitions that split turnover by seller (`by_seller_recognition`): each in force from
+# its grant to the earlier of its last valid day and the day before a revocation. Read whole at
+# every refresh that follows a change to the register (a few hundred thousand short rows).
+SELLER_RECOGNITION_KINDS = ("high_tech_enterprise", "tech_sme")
+RECOGNITION_QUERY = """
+SELECT party_id, kind, granted_on, valid_to, revoked_on, status FROM {p}entities_recognition
+WHERE kind IN ('high_tech_enterprise', 'tech_sme')
+"""
+RECOGNITION_SELECT = (
+    "SELECT CAST(party_id AS BIGINT), kind, "
+    "COALESCE(CAST(granted_on AS DATE), DATE '0001-01-01'), "
+    "LEAST(COALESCE(CAST(valid_to AS DATE), DATE '9999-12-31'), "
+    "COALESCE(CAST(CAST(revoked_on AS DATE) - INTERVAL 1 DAY AS DATE), DATE '9999-12-31')) "
+    "FROM {raw} WHERE NOT (status = 'revoked' AND revoked_on IS NULL)"
+)
+
+LAYOUT = 6  # bump when the snapshot's tables change; older snapshots are rebuilt
 
 
 def snapshot_path() -> Path:
@@ -229,6 +245,7 @@ class Snapshot:
             self._create()
             self._load_facts("", [])
             self._load_sellers("")
+            self._load_recognitions()
             self._set_seq(tip)
             return RefreshReport(True, self._count(), tip, self._count(), reason)
         since = int(self.con.execute("SELECT last_seq FROM meta").fetchone()[0])
@@ -243,6 +260,13 @@ class Snapshot:
                 via_django=True,
             )
         ]
+        if self._ops_rows(
+            "SELECT seq FROM {p}registry_auditevent WHERE seq > %s AND action LIKE 'entity_%%' "
+            "LIMIT 1",
+            [since],
+            via_django=True,
+        ):
+            self._load_recognitions()
         for start in range(0, len(changed), 5000):
             chunk = changed[start : start + 5000]
             marks = ",".join(str(int(i)) for i in chunk)
@@ -269,6 +293,10 @@ class Snapshot:
         self.con.execute(f"CREATE TABLE facts ({', '.join(FACT_COLUMNS)})")
         self.con.execute(
             "CREATE OR REPLACE TABLE sellers (id BIGINT PRIMARY KEY, code VARCHAR, name VARCHAR)"
+        )
+        self.con.execute(
+            "CREATE OR REPLACE TABLE seller_recognitions "
+            "(party BIGINT, kind VARCHAR, start_on DATE, end_on DATE)"
         )
         self.con.execute(
             "CREATE OR REPLACE TABLE meta "
@@ -348,6 +376,28 @@ class Snapshot:
             )
             raw = "party_staging"
         self.con.execute(f"INSERT OR REPLACE INTO sellers {SELLER_SELECT.format(raw=raw)}")
+
+    def _load_recognitions(self) -> None:
+        """The sellers' recognitions as in-force intervals, replaced whole."""
+        if self.attached:
+            raw = f"({RECOGNITION_QUERY.format(p='ops.')})"
+        else:
+            rows = self._ops_rows(RECOGNITION_QUERY.format(p=""), [], via_django=True)
+            self._stage(
+                "recognition_staging",
+                [
+                    "party_id BIGINT",
+                    "kind VARCHAR",
+                    "granted_on DATE",
+                    "valid_to DATE",
+                    "revoked_on DATE",
+                    "status VARCHAR",
+                ],
+                [tuple(_text(v) for v in row) for row in rows],
+            )
+            raw = "recognition_staging"
+        self.con.execute("DELETE FROM seller_recognitions")
+        self.con.execute(f"INSERT INTO seller_recognitions {RECOGNITION_SELECT.format(raw=raw)}")
 
     def _rebuild_reason(self) -> RebuildReason:
         """Why the stored snapshot cannot be refreshed incrementally ("" when it can)."""

@@ -60,6 +60,35 @@ FLOW_NAMES = {
 }
 
 
+#: The seller's standing on the registration date, first that applies: a high-tech enterprise
+#: (高企) in force, else a tech SME (科小) in force, else its nature group (university, research
+#: institute, other enterprises, everything else). One row per contract: shares add up to 100 %.
+SELLER_RECOGNITION_NAMES = {
+    "high_tech_enterprise": "高新技术企业",
+    "tech_sme": "科技型中小企业",
+    "university": "高等院校",
+    "research_institute": "科研机构",
+    "other_enterprise": "其他企业",
+    "other": "其他卖方",
+}
+
+
+def _holds(kind: str) -> str:
+    return (
+        "EXISTS (SELECT 1 FROM seller_recognitions r WHERE r.party = facts.seller_party "
+        f"AND r.kind = '{kind}' AND facts.registered_on BETWEEN r.start_on AND r.end_on)"
+    )
+
+
+SELLER_RECOGNITION_SQL = (
+    f"CASE WHEN {_holds('high_tech_enterprise')} THEN 'high_tech_enterprise' "
+    f"WHEN {_holds('tech_sme')} THEN 'tech_sme' "
+    "WHEN seller_group = 'university' THEN 'university' "
+    "WHEN seller_group = 'research_institute' THEN 'research_institute' "
+    "WHEN seller_group = 'enterprise' THEN 'other_enterprise' ELSE 'other' END"
+)
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -116,6 +145,13 @@ TABLES: dict[str, TableSpec] = {
             "By seller nature group",
             "seller_group",
             _code_name("nature_groups"),
+        ),
+        TableSpec(
+            "by_seller_recognition",
+            "按卖方认定资质（高企、科小、高校、科研机构）",
+            "By seller recognition",
+            SELLER_RECOGNITION_SQL,
+            lambda key: SELLER_RECOGNITION_NAMES.get(key, key),
         ),
         TableSpec(
             "by_buyer_nature",

@@ -24,6 +24,13 @@ Choices, stated once:
   to its own months; where the database and the file differ in granularity for an indicator and
   year, the database's entries replace the file's for that year. A year's value is booked in
   December, like a quarter's in its last month.
+* **Entity indicators.** ``source = { kind = "entities", entity = …, measure = … }`` counts from
+  the innovation-entity register (``entities.counts``): organisations and residents are levels
+  (the count at each month end, the current month at as_of), people trained and training
+  completions are flows (per month). Entered values stay possible for them and win where both
+  exist: for a level, an entered month replaces the computed value of that month; for a flow,
+  entered values for a year replace the computed months of that year (a quarter is never added
+  to computed months). ``Progress.source`` says which one the figure came from.
 * **Direction.** "increase": higher is better. "decrease": the target is a ceiling, so the
   comparisons are mirrored (completion at or below the time share is good).
 """
@@ -35,7 +42,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import resources
@@ -43,10 +50,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
+from techmarket.domain import entities as entity_rules
 from techmarket.stats.periods import PeriodError
 
 Direction = Literal["increase", "decrease"]
-SourceKind = Literal["registry", "entered"]
+SourceKind = Literal["registry", "entered", "entities"]
+#: Where a progress figure came from: the registry, the entity register or entered values.
+FigureSource = Literal["registry", "entities", "entered"]
 Aggregation = Literal["sum", "latest"]
 Granularity = Literal["month", "quarter", "year"]
 Status = Literal["ahead", "on_track", "at_risk", "behind", "no_target", "no_data"]
@@ -54,6 +64,11 @@ Status = Literal["ahead", "on_track", "at_risk", "behind", "no_target", "no_data
 UNITS = ("亿元", "万元", "元", "项", "家", "人", "个", "%")
 _YUAN_PER_UNIT = {"亿元": Decimal(10) ** 8, "万元": Decimal(10) ** 4, "元": Decimal(1)}
 VIEWS = ("registered", "output", "absorbed")
+#: What an entity indicator counts; the first two are levels, the others flows.
+ENTITY_MEASURES = ("organisations", "residents", "trained_people", "training_completions")
+ENTITY_LEVEL_MEASURES = ("organisations", "residents")
+#: The entity named by the training measures (transfer professionals: market broker profiles).
+TRAINED_ENTITY = "trained_person"
 
 _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
@@ -96,6 +111,22 @@ def to_unit(value_in_yuan: Decimal | int, unit: str) -> Decimal:
 
 
 @dataclass(frozen=True)
+class EntitySource:
+    """What an entity indicator counts: a kind of recognition (or trained_person), its levels
+    (empty: any), the region, the measure and the statuses counted (in force: recognised)."""
+
+    entity: str
+    measure: str
+    region: str
+    levels: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ("recognised",)
+
+    @property
+    def distinct_people(self) -> bool:
+        return self.measure == "trained_people"
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One plan indicator with its yearly targets (Decimal, in ``unit``)."""
 
@@ -110,6 +141,7 @@ class Indicator:
     region: str | None
     targets: Mapping[int, Decimal] = field(hash=False)
     aggregation: Aggregation = "sum"
+    entity: EntitySource | None = None
 
     @property
     def is_level(self) -> bool:
@@ -321,8 +353,17 @@ def _indicator(raw: object, index: int, plan_region: str) -> Indicator:
     responsible = raw.get("responsible", [])
     if not isinstance(responsible, list) or not all(isinstance(r, str) and r for r in responsible):
         raise _err(where, "responsible", "须为单位名称列表", "must be a list of unit names")
-    default_aggregation = "latest" if unit == "%" else "sum"
-    aggregation = raw.get("aggregation", default_aggregation)
+    source = raw.get("source")
+    if not isinstance(source, Mapping) or source.get("kind") not in SOURCE_KINDS:
+        raise _err(
+            where,
+            "source",
+            '须为 {kind = "registry" | "entered" | "entities"}',
+            "kind must be registry, entered or entities",
+        )
+    entity = _entity_source(source, where, plan_region) if source["kind"] == "entities" else None
+    stock = unit == "%" or (entity is not None and entity.measure in ENTITY_LEVEL_MEASURES)
+    aggregation = raw.get("aggregation", "latest" if stock else "sum")
     if aggregation not in ("sum", "latest"):
         raise _err(
             where,
@@ -332,14 +373,8 @@ def _indicator(raw: object, index: int, plan_region: str) -> Indicator:
         )
     if unit == "%" and aggregation != "latest":
         raise _err(where, "aggregation", "百分比不能累加", "a percentage cannot be summed")
-    source = raw.get("source")
-    if not isinstance(source, Mapping) or source.get("kind") not in ("registry", "entered"):
-        raise _err(
-            where,
-            "source",
-            '须为 {kind = "registry" | "entered"}',
-            "kind must be registry or entered",
-        )
+    if entity is not None:
+        _check_entity_fit(entity, unit, aggregation, where)
     measure = view = region = None
     if source["kind"] == "registry":
         measure = _text(source, "measure", where)
@@ -364,7 +399,110 @@ def _indicator(raw: object, index: int, plan_region: str) -> Indicator:
         region=region,
         targets=MappingProxyType(_targets(raw.get("targets"), where)),
         aggregation=aggregation,
+        entity=entity,
     )
+
+
+SOURCE_KINDS = ("registry", "entered", "entities")
+
+
+def _names(values: Iterable[str]) -> tuple[str, str]:
+    values = list(values)
+    return "、".join(values), ", ".join(values)
+
+
+def _entity_source(source: Mapping[str, Any], where: Where, plan_region: str) -> EntitySource:
+    """An entity source checked field by field: kind of recognition, measure, levels, region."""
+    measure = source.get("measure", "organisations")
+    if measure not in ENTITY_MEASURES:
+        zh, en = _names(ENTITY_MEASURES)
+        raise _err(
+            where,
+            "source.measure",
+            f"须为 {zh} 之一：{measure!r}",
+            f"must be one of {en}: {measure!r}",
+        )
+    training = measure not in ENTITY_LEVEL_MEASURES
+    entity = source.get("entity", TRAINED_ENTITY if training else None)
+    if training and entity != TRAINED_ENTITY:
+        raise _err(
+            where,
+            "source.entity",
+            f"培训人数按 {TRAINED_ENTITY} 统计：{entity!r}",
+            f"training measures count {TRAINED_ENTITY}: {entity!r}",
+        )
+    kind = entity_rules.kind_of(entity) if isinstance(entity, str) else None
+    if not training and kind is None:
+        zh, en = _names(entity_rules.KINDS)
+        raise _err(
+            where,
+            "source.entity",
+            f"未知的认定类别 {entity!r}；可用：{zh}",
+            f"unknown recognition kind {entity!r}; known: {en}",
+        )
+    if measure == "residents" and kind is not None and not kind.counts_residents:
+        zh, en = _names(k.code for k in entity_rules.KINDS.values() if k.counts_residents)
+        raise _err(
+            where,
+            "source.entity",
+            f"{kind.zh}没有在孵企业；在孵企业按 {zh} 统计",
+            f"a {kind.en} keeps no residents; residents count for {en}",
+        )
+    known_levels = entity_rules.TRAINING_LEVELS if training else entity_rules.LEVELS
+    levels = source.get("levels", [])
+    if not isinstance(levels, list) or any(level not in known_levels for level in levels):
+        zh, en = _names(known_levels)
+        raise _err(
+            where,
+            "source.levels",
+            f"须为级别列表（{zh}），省略则不限：{levels!r}",
+            f"must be a list of levels ({en}), or left out for any: {levels!r}",
+        )
+    statuses = source.get("statuses", ["recognised"])
+    if statuses != ["recognised"] or (training and "statuses" in source):
+        raise _err(
+            where,
+            "source.statuses",
+            f'只统计有效（["recognised"]）的认定，培训人数不按状态：{statuses!r}',
+            f'only recognitions in force (["recognised"]) are counted, and training measures '
+            f"take no statuses: {statuses!r}",
+        )
+    unknown = sorted(set(source) - {"kind", "entity", "measure", "levels", "region", "statuses"})
+    if unknown:
+        raise _err(
+            where,
+            f"source.{unknown[0]}",
+            "不是创新主体来源的字段（entity、measure、levels、region、statuses）",
+            "is no field of an entities source (entity, measure, levels, region, statuses)",
+        )
+    return EntitySource(
+        entity=str(entity),
+        measure=measure,
+        region=_region(source.get("region", plan_region), where, "source.region"),
+        levels=tuple(sorted(levels)),
+        statuses=("recognised",),
+    )
+
+
+def _check_entity_fit(entity: EntitySource, unit: str, aggregation: str, where: Where) -> None:
+    """Counts are whole organisations or people; stocks are levels and flows are summed."""
+    if unit not in ("家", "个", "人", "项"):
+        raise _err(
+            where,
+            "unit",
+            f"创新主体指标为计数，单位须为 家、个、人 或 项：{unit!r}",
+            f"an entity indicator is a count: unit 家, 个, 人 or 项, not {unit!r}",
+        )
+    wanted = "latest" if entity.measure in ENTITY_LEVEL_MEASURES else "sum"
+    if aggregation != wanted:
+        raise _err(
+            where,
+            "aggregation",
+            f"{entity.measure} 为{'存量，取最新值' if wanted == 'latest' else '流量，按月累加'}，"
+            f'须为 "{wanted}"：{aggregation!r}',
+            f"{entity.measure} is a {'stock (latest value)' if wanted == 'latest' else 'flow'}"
+            f': aggregation must be "{wanted}", not {aggregation!r}',
+        )
 
 
 def _actual(raw: object, index: int, indicators: Mapping[str, Indicator]) -> ActualEntry:
@@ -375,7 +513,7 @@ def _actual(raw: object, index: int, indicators: Mapping[str, Indicator]) -> Act
     ind = indicators.get(code) if isinstance(code, str) else None
     if ind is None:
         raise _err(where, "indicator", f"未知指标 {code!r}", f"unknown indicator {code!r}")
-    if ind.source_kind != "entered":
+    if ind.source_kind == "registry":
         raise _err(
             where,
             "indicator",
@@ -484,6 +622,15 @@ class Actuals(Protocol):
         ...
 
 
+def figure_source(actuals: Actuals, indicator: Indicator, year: int, month: int) -> FigureSource:
+    """Where the figure of a month came from; actuals that know (``source_of``) say so, others
+    follow the indicator's source (an entity indicator without them: entered values)."""
+    source_of = getattr(actuals, "source_of", None)
+    if source_of is not None:
+        return source_of(indicator, year, month)
+    return "registry" if indicator.source_kind == "registry" else "entered"
+
+
 class EnteredActuals:
     """Actuals from stored entries (a plan file's ``[[actuals]]`` or the database)."""
 
@@ -520,6 +667,7 @@ class Progress:
     projection_method: str
     status: Status
     history_years_used: tuple[int, ...] = ()
+    source: FigureSource = "entered"
 
 
 def _elapsed_fraction(as_of: date) -> Decimal:
@@ -747,7 +895,12 @@ def progress(
     for ind in plan.indicators:
         target = ind.targets.get(as_of.year)
         if ind.is_level:
-            out.append(_level_progress(ind, as_of, actuals.monthly(ind, as_of.year), target))
+            data = actuals.monthly(ind, as_of.year)
+            found = _level_progress(ind, as_of, data, target)
+            months = [m for m in data if 1 <= m <= as_of.month]
+            month = max(months) if months else as_of.month
         else:
-            out.append(_flow_progress(ind, as_of, actuals, target, history_years))
+            found = _flow_progress(ind, as_of, actuals, target, history_years)
+            month = as_of.month
+        out.append(replace(found, source=figure_source(actuals, ind, as_of.year, month)))
     return out

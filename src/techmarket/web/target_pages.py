@@ -33,6 +33,12 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "no_target": ("无目标", "no target"),
     "no_data": ("无数据", "no data"),
 }
+#: Where an actual came from (`Progress.source`).
+SOURCE_LABELS: dict[str, tuple[str, str]] = {
+    "registry": ("登记数据", "registry"),
+    "entities": ("创新主体库", "entity register"),
+    "entered": ("录入值", "entered"),
+}
 
 
 @require_safe
@@ -43,7 +49,12 @@ def targets(request: HttpRequest) -> HttpResponse:
     plans = [i.plan for i in list_plans() if is_within(i.plan.region, own) or own == "000000"]
     code = request.GET.get("plan") or (plans[0].code if plans else "")
     text = request.GET.get("as_of", "")
-    context: dict[str, Any] = {"plans": plans, "code": code, "labels": STATUS_LABELS}
+    context: dict[str, Any] = {
+        "plans": plans,
+        "code": code,
+        "labels": STATUS_LABELS,
+        "sources": SOURCE_LABELS,
+    }
     try:
         as_of = date.fromisoformat(text) if text else timezone.localdate()
     except ValueError:
