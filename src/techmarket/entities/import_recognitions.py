@@ -90,10 +90,11 @@ class Stored:
     pk: int
     party_id: int
     number: str
+    status: str
     values: dict[str, object]
 
 
-_READ = ("pk", "party_id", "number", *_COMPARED)
+_READ = ("pk", "party_id", "number", "status", *_COMPARED)
 
 
 def _existing(kind: str, rows: list[tuple[RecognitionRow, Org]]) -> dict[tuple, Stored]:
@@ -101,8 +102,8 @@ def _existing(kind: str, rows: list[tuple[RecognitionRow, Org]]) -> dict[tuple, 
     found: dict[tuple, Stored] = {}
 
     def keep(query) -> None:  # type: ignore[no-untyped-def]
-        for pk, party, number, *values in query.values_list(*_READ):
-            stored = Stored(pk, party, number, dict(zip(_COMPARED, values, strict=True)))
+        for pk, party, number, status, *values in query.values_list(*_READ):
+            stored = Stored(pk, party, number, status, dict(zip(_COMPARED, values, strict=True)))
             key = ("number", number) if number else ("batch", party, stored.values["batch"])
             found[key] = stored
 
@@ -237,6 +238,7 @@ def write_recognitions(plan: RecognitionPlan, context: ImportContext) -> None:
             stored.pk,
             item.org.uscc or item.org.name,
             "update",
+            to_status=stored.status,
             kind=kind,
             number=stored.number,
             batch=stored.values["batch"],

@@ -151,7 +151,16 @@ def save_recognition(
             row.updated_at, row.version = now, row.version + 1
             row.save()
             record(
-                [_recognition_event(row, actor, "update", now, fields=",".join(sorted(changed)))]
+                [
+                    _recognition_event(
+                        row,
+                        actor,
+                        "update",
+                        now,
+                        to_status=row.status,
+                        fields=",".join(sorted(changed)),
+                    )
+                ]
             )
         return row, False
 

@@ -22,7 +22,13 @@ from pathlib import Path
 
 from django.db import connection
 
-from techmarket.stats.snapshot import FACT_STATUSES, RefreshReport, Snapshot, snapshot_path
+from techmarket.stats.snapshot import (
+    FACT_STATUSES,
+    RECOGNITION_STATUSES,
+    RefreshReport,
+    Snapshot,
+    snapshot_path,
+)
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +134,9 @@ def refresh_after_registry_commits() -> None:
     forked web workers."""
     from techmarket.registry.hooks import subscribe_after_audit_commit
 
-    subscribe_after_audit_commit(request_refresh_after_commit, touching=FACT_STATUSES)
+    subscribe_after_audit_commit(
+        request_refresh_after_commit, touching=(*FACT_STATUSES, *RECOGNITION_STATUSES)
+    )
 
 
 def request_refresh_after_commit() -> None:

@@ -45,6 +45,9 @@ from techmarket.domain.problems import DomainError
 # The statuses of the contracts that count; an event that neither leaves nor enters one of them
 # changes no figure, so it asks for no refresh (`refresher.subscribe`).
 FACT_STATUSES = ("registered", "cancelled")
+# Events of the innovation-entity register that can move `by_seller_recognition`: a
+# recognition recorded, changed (its status stays) or revoked.
+RECOGNITION_STATUSES = ("recognised", "revoked")
 FACT_QUERY = """
 SELECT c.id, c.registered_on, a.region_code AS agency_region, c.seller_region, c.buyer_region,
        c.seller_country, c.buyer_country, c.contract_type, c.subtype, c.tech_field,
