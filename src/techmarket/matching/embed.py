@@ -8,10 +8,10 @@ is embedded during a search. One model is loaded per process, on first use.
 
 A search's time is mostly the query's embedding, and that grows with its length: about 1 ms a
 model token on two cores, 40 ms for a 44-token demand. So a search text is embedded as its terms
-(`query_text`: jieba's words without stop words, punctuation and bare numbers — the posting's
-frame 寻求…的技术方案, 企业急需 … goes) cut to its first `MAX_QUERY_TOKENS` model tokens. On the
+(`query_text`: jieba's words without stop words, punctuation and bare numbers — most of a
+posting's frame, 寻求, 企业, 技术 …, goes) cut to its first `MAX_QUERY_TOKENS` model tokens. On the
 development set that kept recall@10 and MRR@10 of the fused ranking within one query of the
-whole text (docs/matching.md) and took the 95th percentile of the tokens from 74 to 32.
+whole text (docs/matching.md) and took the 95th percentile of the tokens from 74 to 28.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from techmarket.matching.tokens import is_term, segment
 DIM = 384
 BATCH = 16
 MAX_CHARS = 1000  # e5 reads 512 tokens; more text only costs time
-MAX_QUERY_TOKENS = 32  # model tokens of a search text, "query: " and the specials included
+MAX_QUERY_TOKENS = 28  # model tokens of a search text, "query: " and the specials included
 
 _lock = threading.Lock()
 _model = None
