@@ -14,6 +14,8 @@ maturities are drawn at random. The run prints:
 * p50/p95 of a top-10 search for 200 demand texts (the development set's) in lexical mode (the
   baseline) and fused mode (query embedding included), the fused/lexical latency ratio, and
   fused with a region and field filter, and fused with a stored vector (`match demand ID`);
+* how much of the exact (flat) top 100 and top 10 the clustered dense index returns, for the
+  200 embedded demand texts and for 200 listings' own vectors;
 * the peak memory (RSS) of the fresh loading process and of this one.
 """
 
@@ -30,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from techmarket.matching import MATURITY, Embedder, Filters, ListingText, MatchIndex, devset, embed
-from techmarket.matching.dense import normalised
+from techmarket.matching.dense import DenseIndex, normalised
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -81,6 +83,15 @@ def _progress(done: int, total: int) -> None:
 def percentiles(times: list[float]) -> tuple[float, float]:
     ms = np.array(times) * 1000
     return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+
+def overlap(index: DenseIndex, exact: DenseIndex, queries: np.ndarray, k: int) -> float:
+    """Mean share of the exact top k that the index returns."""
+    shares = []
+    for query in queries:
+        found = set(index.search(query, k)[0].tolist())
+        shares.append(len(found.intersection(exact.search(query, k)[0].tolist())) / k)
+    return float(np.mean(shares))
 
 
 def timed(index: MatchIndex, queries, **options) -> list[float]:
@@ -142,6 +153,13 @@ def main() -> None:
     where = Filters(fields=frozenset({"05", "07"}), region="440000")
     embed._query_vector.cache_clear()  # the same texts again: embedded again, not remembered
     filtered = timed(index, queries, mode="fused", filters=where)
+    exact = DenseIndex.build(vectors, clusters=0)
+    texts = np.stack([Embedder().query(text) for text in queries])  # remembered from above
+    recall = {
+        (name, k): overlap(index.dense, exact, sample, k)
+        for name, sample in (("texts", texts), ("listings", vectors[: len(queries)]))
+        for k in (100, 10)
+    }
     lex50, lex95 = percentiles(lexical)
     fus50, fus95 = percentiles(fused)
     fil50, fil95 = percentiles(filtered)
@@ -161,6 +179,11 @@ def main() -> None:
         f"fused + filters    : p50 {fil50:6.1f} ms  p95 {fil95:6.1f} ms  (fields 05|07, region 440000)"
     )
     print(f"fused, stored vec. : p50 {sto50:6.1f} ms  p95 {sto95:6.1f} ms  (match a listing by id)")
+    print(
+        f"dense vs exact     : {index.dense.clusters} clusters; top 100 / top 10 found: "
+        f"texts {recall['texts', 100]:.3f} / {recall['texts', 10]:.3f}, "
+        f"listings {recall['listings', 100]:.3f} / {recall['listings', 10]:.3f}"
+    )
     print(f"ratio fused/lexical: {fus50 / lex50:6.2f}x at p50, {fus95 / lex95:6.2f}x at p95")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS (bench)   : {peak:,.0f} MB (builds the index too)")

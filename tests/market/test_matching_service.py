@@ -15,6 +15,7 @@ from techmarket.domain.listings import parse_listing
 from techmarket.domain.problems import DomainError, NotFound
 from techmarket.market import match_index, matches, services
 from techmarket.market.vectors import pending, store_vector, vector_of
+from techmarket.matching import dense
 from techmarket.matching.embed import DIM
 from techmarket.registry.actors import system_actor
 from tests.market.builders import achievement_row
@@ -135,6 +136,22 @@ def test_a_listing_without_a_vector_is_found_lexically(market, seller, now):
     found = {r.listing.external_id: r for r in matches.match_demand(seller, "XQ-001").results}
     assert found["CG-005"].lexical_rank is not None and found["CG-005"].dense_rank is None
     assert found["CG-001"].dense_rank == 1
+
+
+def test_a_newly_embedded_listing_is_found_by_meaning_in_a_clustered_index(
+    market, seller, now, monkeypatch
+):
+    monkeypatch.setattr(dense, "IVF_FROM", 2)  # large indexes are clustered; these four too
+    fresh = achievement(
+        now, external_id="CG-005", title="锂电池隔膜热稳定性改性", transfer_modes="合作开发"
+    )
+    found = {r.listing.external_id: r for r in matches.match_demand(seller, "XQ-001").results}
+    assert found["CG-005"].dense_rank is None
+    assert match_index.current_index("achievement").dense.clusters > 1
+    store_vector(fresh, direction(BATTERY))
+    found = {r.listing.external_id: r for r in matches.match_demand(seller, "XQ-001").results}
+    assert found["CG-005"].dense_rank is not None and found["CG-001"].dense_rank is not None
+    assert match_index.current_index("achievement").dense.clusters > 1
 
 
 def test_an_achievement_finds_demands_whose_budget_reaches_its_price(market, seller):

@@ -137,6 +137,10 @@ class MatchIndex:
         `context` is what the explanation compares each listing with; it defaults to `filters`
         (a caller can explain the fit of field, region … without filtering on them).
         """
+        embedding = None
+        if mode in ("fused", "dense") and self.dense is not None and query_vector is None:
+            # e5 runs in C without the GIL: the text is embedded while BM25 scores it.
+            embedding = _pool.submit(self.embedder.query, text)
         allowed = self.columns.mask(filters)
         terms = tokenize(text)
         term_ids = self.lexical.term_ids(terms)
@@ -147,8 +151,8 @@ class MatchIndex:
                 term_ids, allowed, DEPTH if mode == "fused" else top
             )
         if mode in ("fused", "dense") and self.dense is not None:
-            if query_vector is None:
-                query_vector = self.embedder.query(text)
+            if embedding is not None:
+                query_vector = embedding.result()
             rows, _ = self.dense.search(query_vector, DEPTH if mode == "fused" else top, allowed)
             dense_rows = rows.tolist()
         if mode == "lexical" or (mode == "fused" and self.dense is None):
@@ -161,18 +165,20 @@ class MatchIndex:
                 [fusion.LEXICAL_WEIGHT, fusion.DENSE_WEIGHT],
                 k=fusion.K,
             )
+        shown = ranked[:top]
         lexical_place = {row: rank for rank, row in enumerate(lexical_rows, 1)}
         dense_place = {row: rank for rank, row in enumerate(dense_rows, 1)}
-        context = filters if context is None else context
+        context = (filters if context is None else context) or Filters()
+        shared = self._shared_terms([row for row, _ in shown], term_ids)
         return [
             Hit(
                 id=self.ids[row],
                 score=round(score, 6),
                 lexical_rank=lexical_place.get(row),
                 dense_rank=dense_place.get(row),
-                explanation=self._explain(row, term_ids, context or Filters()),
+                explanation=self._explain(row, terms_of_row, context),
             )
-            for row, score in ranked[:top]
+            for (row, score), terms_of_row in zip(shown, shared, strict=True)
         ]
 
     def _lexical_ranking(
@@ -188,15 +194,26 @@ class MatchIndex:
         # Equal scores keep index order, so a ranking does not change between runs.
         return found[np.lexsort((found, -scores[found]))].tolist()
 
-    def _explain(self, row: int, term_ids: list[int], context: Filters) -> Explanation:
-        c = self.columns
+    def _shared_terms(self, rows: list[int], term_ids: list[int]) -> list[tuple[str, ...]]:
+        """Per shown row, the query's terms it contains, rarest first, for highlighting (one
+        look-up per term for all rows, not one per term and row)."""
         vocabulary = self.lexical.term_names
-        shared = sorted(
-            (t for t in term_ids if self.lexical.contains(t, row)),
-            key=lambda t: (self.lexical.document_frequency(t), vocabulary[t]),
-        )
+        order = sorted(term_ids, key=lambda t: (self.lexical.document_frequency(t), vocabulary[t]))
+        found = np.zeros((len(order), len(rows)), dtype=bool)
+        if rows:
+            for i, term in enumerate(order):
+                found[i] = self.lexical.contained(term, np.asarray(rows))
+        return [
+            highlight_terms(
+                [vocabulary[t] for t, hit in zip(order, found[:, j], strict=True) if hit]
+            )
+            for j in range(len(rows))
+        ]
+
+    def _explain(self, row: int, terms: tuple[str, ...], context: Filters) -> Explanation:
+        c = self.columns
         return explain(
-            highlight_terms([vocabulary[t] for t in shared]),
+            terms,
             context,
             field=str(c.field[row]),
             region=str(c.region[row]),

@@ -58,6 +58,15 @@ class LexicalIndex:
         at = int(np.searchsorted(column, row))
         return at < len(column) and column[at] == row
 
+    def contained(self, term_id: int, rows: np.ndarray) -> np.ndarray:
+        """`contains` for many rows at once: one binary search per row in the term's column."""
+        scores = self.retriever.scores
+        start, end = scores["indptr"][term_id], scores["indptr"][term_id + 1]
+        column = scores["indices"][start:end]
+        at = np.searchsorted(column, rows)
+        inside = at < len(column)
+        return inside & (column[np.minimum(at, len(column) - 1)] == rows) if len(column) else inside
+
     def document_frequency(self, term_id: int) -> int:
         indptr = self.retriever.scores["indptr"]
         return int(indptr[term_id + 1] - indptr[term_id])
