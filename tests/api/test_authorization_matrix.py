@@ -64,7 +64,8 @@ class Row:
     broker: bool = False  # a broker is registered first (its id fills {broker_id})
     entity_list: str = ""  # sent as multipart, with this CSV text as `file`
     readers: frozenset[str] = frozenset(READERS)  # who finds the target in a list
-    entity: str = ""  # "organisation" (fills {key}) or "candidate" (fills {candidate_id}) in 天河
+    entity: str = ""  # "organisation" ({key}), "candidate" ({candidate_id}) or "recognition"
+    # ({recognition_id}), in 天河
 
 
 LISTING_READERS = frozenset({"seller", "registrar", "agency_admin"})  # before it is published
@@ -561,6 +562,15 @@ ENTITY_LIST = answers(
     other_district_registrar=200,
     analyst=200,
 )
+# Single changes (revoke, move, rename): agency admins only; the target lies in 天河.
+ENTITY_WRITE = answers(
+    seller=403,
+    outsider=403,
+    registrar=403,
+    agency_admin=200,
+    other_district_registrar=403,
+    analyst=403,
+)
 TABLE += (
     *(
         Row("GET", f"/api/v1/entities/{name}", None, ENTITY_LIST)
@@ -618,6 +628,27 @@ TABLE += (
         body={"stage": "applied"},
         entity="candidate",
     ),
+    *(
+        Row(
+            "POST",
+            path,
+            None,
+            ENTITY_WRITE,
+            body=body,
+            entity="recognition" if "recognition_id" in path else "organisation",
+        )
+        for path, body in (
+            (
+                "/api/v1/entities/recognitions/{recognition_id}/revoke",
+                {"effective_on": "2024-06-01", "reason": "公告撤销"},
+            ),
+            ("/api/v1/entities/organisations/{key}/move", {"region": "440112", "on": "2024-06-01"}),
+            (
+                "/api/v1/entities/organisations/{key}/rename",
+                {"name": "广州天河主体更名有限公司", "on": "2024-06-01"},
+            ),
+        )
+    ),
 )
 
 
@@ -632,6 +663,8 @@ def _entity_target(kind: str, now):  # type: ignore[no-untyped-def]
     if kind == "organisation":
         recognise(party, date(2023, 12, 28))
         return party
+    if kind == "recognition":
+        return recognise(party, date(2023, 12, 28))
     row, _ = services.save_candidate(
         party,
         kind="high_tech_enterprise",
@@ -710,7 +743,15 @@ def test_each_role_gets_exactly_its_answer(
     for name, value in row.fill.items():
         path = path.replace("{" + name + "}", value)
     if target is not None:
-        for name in ("contract_id", "listing_id", "lead_id", "broker_id", "key", "candidate_id"):
+        for name in (
+            "contract_id",
+            "listing_id",
+            "lead_id",
+            "broker_id",
+            "key",
+            "candidate_id",
+            "recognition_id",
+        ):
             path = path.replace("{" + name + "}", str(target.pk))
     if row.attachment:
         path = path.replace("{attachment_id}", str(_attach(target, people["seller"], now)))

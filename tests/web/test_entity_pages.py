@@ -133,3 +133,66 @@ def test_the_registrars_contract_page_shows_the_sellers_certificate(
     assert "卖方现有认定资质" in text and cert.number in text
     own = browser_as(seller).get(f"/contracts/{contract.pk}/").content.decode()
     assert "卖方现有认定资质" not in own
+
+
+def test_an_agency_admin_records_a_move_on_the_organisation_page(browser_as, agency_admin, listed):
+    client = browser_as(agency_admin)
+    page = client.get(f"/entities/organisations/{listed.party.pk}/")
+    assert 'data-form="move"' in page.content.decode()
+    moved = client.post(
+        f"/entities/organisations/{listed.party.pk}/move/",
+        {"region": "黄埔区", "on": "2025-03-01"},
+        follow=True,
+    )
+    text = moved.content.decode()
+    assert moved.redirect_chain and "已记录迁移" in text and "黄埔区" in text
+    listed.party.refresh_from_db()
+    assert listed.party.region_code == "440112"
+
+
+def test_a_district_admin_moves_a_firm_out_and_an_unknown_district_is_refused_in_the_page(
+    browser_as, other_agency_admin, agencies
+):
+    client = browser_as(other_agency_admin)
+    staying = firm("广州黄埔另一家科技有限公司", region="440112")
+    bad = client.post(
+        f"/entities/organisations/{staying.pk}/move/", {"region": "不存在区", "on": ""}
+    )
+    assert bad.status_code == 400 and "不存在区" in bad.content.decode()
+    leaving = firm("广州黄埔页面科技有限公司", region="440112")
+    out = client.post(
+        f"/entities/organisations/{leaving.pk}/move/", {"region": "440104", "on": "2025-03-01"}
+    )
+    assert out.status_code == 302 and out["Location"] == "/entities/"  # no longer theirs to read
+
+
+def test_an_agency_admin_revokes_from_the_page_and_a_stale_form_is_refused_in_place(
+    browser_as, agency_admin, listed
+):
+    client = browser_as(agency_admin)
+    stale = client.post(
+        f"/entities/organisations/{listed.party.pk}/revoke/",
+        {"recognition": f"{listed.pk}:9", "on": "2025-01-01", "reason": "抽查"},
+    )
+    assert stale.status_code == 400 and "刷新" in stale.content.decode()
+    done = client.post(
+        f"/entities/organisations/{listed.party.pk}/revoke/",
+        {"recognition": f"{listed.pk}:1", "on": "2025-01-01", "reason": "抽查"},
+        follow=True,
+    )
+    assert "已撤销" in done.content.decode()
+    listed.refresh_from_db()
+    assert (listed.status, listed.revoked_on) == ("revoked", date(2025, 1, 1))
+
+
+def test_a_registrar_sees_no_forms_and_may_not_post(browser_as, registrar, listed):
+    client = browser_as(registrar)
+    assert (
+        'data-form="move"'
+        not in client.get(f"/entities/organisations/{listed.party.pk}/").content.decode()
+    )
+    refused = client.post(
+        f"/entities/organisations/{listed.party.pk}/revoke/",
+        {"recognition": f"{listed.pk}:1", "on": "2025-01-01", "reason": "x"},
+    )
+    assert refused.status_code == 403

@@ -14,6 +14,7 @@ from techmarket.api import (
     brokers,
     contracts,
     entities,
+    entity_changes,
     entity_imports,
     funnel,
     imports,
@@ -76,6 +77,7 @@ api.add_router("/", reference.router)
 api.add_router("/", stats.router)
 api.add_router("/entities", entities.router)
 api.add_router("/entities", entity_imports.router)
+api.add_router("/entities", entity_changes.router)
 
 
 @api.exception_handler(DomainError)

@@ -40,7 +40,7 @@ class EntityImportOptions(Schema):
         403: ProblemOut,
         422: ProblemOut,
     },
-    summary="Import a recognition, rename, candidate, resident or training list",
+    summary="Import a recognition, rename, revocation, move, candidate, resident or training list",
 )
 def import_list(
     request: HttpRequest,
@@ -50,7 +50,7 @@ def import_list(
 ) -> dict[str, Any]:
     """CSV, JSON Lines or xlsx with Chinese headers or English keys (see docs/entities.md).
     `batch`, `granted_on` and `level` apply to rows that give none (a 备案公告 prints its
-    date once). A file with any error is refused (422, every problem listed with its row and
+    date once; for rename, revocation and move notices `granted_on` is the effective date). A file with any error is refused (422, every problem listed with its row and
     field, unmatched names included) and nothing is written; a re-import changes nothing."""
     result = import_entities(
         kind,

@@ -24,7 +24,7 @@ KindArg = Annotated[
     typer.Argument(
         help="high_tech_enterprise | tech_sme | incubator | maker_space | new_rd_institution | "
         "enterprise_tech_centre | tech_transfer_institution | specialised_sme | "
-        "incubator_resident | candidate | trained_person | rename"
+        "incubator_resident | candidate | trained_person | rename | revocation | move"
     ),
 ]
 
@@ -52,7 +52,9 @@ def import_command(
         str | None,
         typer.Option(
             "--granted-on",
-            help="the issue date printed in the notice, for rows without one (备案公告)",
+            "--effective-on",
+            help="the date printed in the notice, for rows without one: the issue date of a "
+            "备案公告, the effective date of a rename, revocation or move notice",
         ),
     ] = None,
     level: Annotated[

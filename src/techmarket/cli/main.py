@@ -39,6 +39,7 @@ def _register() -> None:
         certificates,
         contract_list,
         contracts,
+        entities_change,
         entities_count,
         entities_import,
         entities_read,
@@ -84,6 +85,7 @@ def _register() -> None:
     entities_import.register(entities)
     entities_read.register(entities)
     entities_count.register(entities)
+    entities_change.register(entities)
     app.add_typer(entities, name="entities")
     admin.register(app)
 

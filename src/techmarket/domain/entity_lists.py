@@ -9,6 +9,8 @@ every problem found, so a file is checked whole before anything is written:
   needed per row; a 备案公告 carries just 序号, 企业名称, 证书编号 and the issue date in the
   notice (given for the whole file);
 * rename notices (更名): 原名称 | 现名称 | 证书编号 | 发证日期;
+* revocation notices (取消资格): 企业名称 | 统一社会信用代码 | 证书编号 | 撤销日期 | 原因;
+* move notices (完成异地搬迁, or a bureau's own list): 企业名称 | 统一社会信用代码 | 迁入地区 | 迁入日期;
 * candidate (培育库) lists, resident-enterprise (在孵企业) lists and training lists.
 
 序号 is accepted and ignored. Codes may be given as codes or Chinese labels (国家级, 已申报, 毕业,
@@ -32,14 +34,26 @@ from techmarket.domain.fields import Field, FieldTable
 from techmarket.domain.identifiers import check_uscc, normalise_party_id
 from techmarket.domain.problems import Problem
 
-RESIDENTS, CANDIDATES, TRAINED, RENAMES = (
+RESIDENTS, CANDIDATES, TRAINED, RENAMES, REVOCATIONS, MOVES = (
     "incubator_resident",
     "candidate",
     "trained_person",
     "rename",
+    "revocation",
+    "move",
 )
-#: Every kind of list an import takes: the recognition kinds, then the four other lists.
-LIST_KINDS: tuple[str, ...] = (*rules.KINDS, RESIDENTS, CANDIDATES, TRAINED, RENAMES)
+#: Every kind of list an import takes: the recognition kinds, then the six other lists.
+LIST_KINDS: tuple[str, ...] = (
+    *rules.KINDS,
+    RESIDENTS,
+    CANDIDATES,
+    TRAINED,
+    RENAMES,
+    REVOCATIONS,
+    MOVES,
+)
+#: The reason a revocation list's row records when it gives none.
+DEFAULT_REVOCATION_REASON = "公告撤销"
 
 _SERIAL = Field("serial", "序号", "text")
 _NAME = Field("name", "企业名称", "text")
@@ -120,6 +134,51 @@ RENAME_TABLE = FieldTable(
         "变更后名称": "new_name",
         "证书号": "certificate_number",
         "发证时间": "granted_on",
+    },
+)
+
+REVOCATION_TABLE = FieldTable(
+    "revocations",
+    (
+        _SERIAL,
+        _NAME,
+        _USCC,
+        Field("certificate_number", "证书编号", "text", required=True),
+        Field("revoked_on", "撤销日期", "date"),
+        Field("reason", "原因", "text"),
+    ),
+    ("取消资格", "revocations"),
+    aliases={
+        **{k: v for k, v in _ORG_ALIASES.items() if v != "region"},
+        "证书号": "certificate_number",
+        "登记编号": "certificate_number",
+        "入库登记编号": "certificate_number",
+        "取消日期": "revoked_on",
+        "撤销时间": "revoked_on",
+        "取消资格日期": "revoked_on",
+        "生效日期": "revoked_on",
+        "撤销原因": "reason",
+        "取消原因": "reason",
+    },
+)
+
+MOVE_TABLE = FieldTable(
+    "moves",
+    (
+        _SERIAL,
+        _NAME,
+        _USCC,
+        Field("region", "迁入地区", "code", required=True),
+        Field("moved_on", "迁入日期", "date"),
+    ),
+    ("搬迁", "moves"),
+    aliases={
+        **{k: v for k, v in _ORG_ALIASES.items() if v != "region"},
+        "迁入地": "region",
+        "迁入区": "region",
+        "现所在地区": "region",
+        "搬迁日期": "moved_on",
+        "迁入时间": "moved_on",
     },
 )
 
@@ -219,6 +278,8 @@ def table_for(kind: str) -> FieldTable:
         CANDIDATES: CANDIDATE_TABLE,
         TRAINED: TRAINED_TABLE,
         RENAMES: RENAME_TABLE,
+        REVOCATIONS: REVOCATION_TABLE,
+        MOVES: MOVE_TABLE,
     }.get(kind, RECOGNITION_TABLE)
 
 
@@ -260,6 +321,22 @@ class RenameRow:
     uscc: str
     granted_on: date | None
     renamed_on: date | None
+
+
+@dataclass(frozen=True)
+class RevocationRow:
+    row: int
+    org: OrgRef  # as the notice names it: checked against the certificate's holder
+    number: str
+    revoked_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class MoveRow:
+    row: int
+    org: OrgRef  # `region` is where it moves to
+    moved_on: date
 
 
 @dataclass(frozen=True)
@@ -525,6 +602,53 @@ def parse_rename(
     if r.problems:
         return None, r.problems
     return RenameRow(row, old, new, number, uscc, granted_on, renamed_on), []
+
+
+def parse_revocation(
+    raw: Mapping[str, object], row: int, defaults: Defaults
+) -> tuple[RevocationRow | None, list[Problem]]:
+    """A revocation notice's row: the certificate (which identifies the recognition), the
+    holder as printed, the day it takes effect (the notice's date when the row gives none)."""
+    r = _Row(raw, row)
+    name, uscc = r.text("name")[:200], normalise_party_id(r.text("uscc"))
+    if uscc:
+        r.problems.extend(p.at_row(row) for p in check_uscc(uscc, "uscc") if p.severity == "error")
+    number = rules.normalise_number(r.text("certificate_number"))
+    r.required("certificate_number", number, "证书编号")
+    revoked_on = r.day("revoked_on", defaults.granted_on)
+    if revoked_on is None and not any(p.field == "revoked_on" for p in r.problems):
+        r.add(
+            "revoked_on",
+            "required",
+            "撤销日期不能为空（或为整份公告给出日期）",
+            "revoked_on is required (or give the notice's date for the whole file)",
+        )
+    if r.problems or revoked_on is None:
+        return None, r.problems
+    reason = (r.text("reason") or DEFAULT_REVOCATION_REASON)[:300]
+    return RevocationRow(row, OrgRef(name, uscc, ""), number, revoked_on, reason), []
+
+
+def parse_move(
+    raw: Mapping[str, object], row: int, defaults: Defaults
+) -> tuple[MoveRow | None, list[Problem]]:
+    """A move notice's row: the organisation, the district it moves to, the day (the notice's
+    date when the row gives none)."""
+    r = _Row(raw, row)
+    org = r.org("name", "uscc", defaults, region_key="region")
+    if not r.text("region"):
+        r.required("region", "", "迁入地区")
+    moved_on = r.day("moved_on", defaults.granted_on)
+    if moved_on is None and not any(p.field == "moved_on" for p in r.problems):
+        r.add(
+            "moved_on",
+            "required",
+            "迁入日期不能为空（或为整份公告给出日期）",
+            "moved_on is required (or give the notice's date for the whole file)",
+        )
+    if r.problems or moved_on is None:
+        return None, r.problems
+    return MoveRow(row, org, moved_on), []
 
 
 _YEAR = re.compile(r"(19|20)\d{2}")

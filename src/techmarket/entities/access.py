@@ -52,6 +52,27 @@ def readable_region(actor: Actor, requested: str | None = None) -> str:
     return region
 
 
+def reaches_move(own: str, from_region: str, to_region: str) -> bool:
+    """Whether an agency of region `own` records a move between two districts: a move into
+    or out of its jurisdiction is its business, so at least one end must lie within it."""
+    return own == ROOT or any(r and is_within(r, own) for r in (from_region, to_region))
+
+
+def check_can_move(actor: Actor, from_region: str, to_region: str) -> None:
+    """Agency admins record a move into or out of their jurisdiction; the operator any."""
+    check_can_write(actor)
+    own = jurisdiction(actor)
+    if not reaches_move(own, from_region, to_region):
+        raise PermissionDenied(
+            f"迁出地 {from_region or '（未知）'} 与迁入地 {to_region} 都不在本机构管辖范围（{own}）内",
+            f"neither {from_region or '(unknown)'} nor {to_region} is within the agency's "
+            f"jurisdiction ({own})",
+            code="region_not_in_jurisdiction",
+            region=to_region,
+            jurisdiction=own,
+        )
+
+
 def check_can_write(actor: Actor, region: str | None = None) -> None:
     """Agency admins change the register within their jurisdiction; the operator anywhere."""
     if actor.role not in WRITERS:

@@ -20,6 +20,12 @@ from techmarket.domain import entities as rules
 from techmarket.domain import entity_lists as lists
 from techmarket.domain.problems import DomainError, Problem
 from techmarket.entities import access
+from techmarket.entities.import_changes import (
+    plan_moves,
+    plan_revocations,
+    write_moves,
+    write_revocations,
+)
 from techmarket.entities.import_context import EntityImportResult, ImportContext
 from techmarket.entities.import_lists import (
     plan_candidates,
@@ -45,12 +51,16 @@ _PARSERS: dict[str, Callable] = {
     lists.CANDIDATES: lists.parse_candidate,
     lists.TRAINED: lists.parse_trained,
     lists.RENAMES: lists.parse_rename,
+    lists.REVOCATIONS: lists.parse_revocation,
+    lists.MOVES: lists.parse_move,
 }
 _STEPS: dict[str, tuple[Callable, Callable]] = {
     lists.RESIDENTS: (plan_residents, write_residents),
     lists.CANDIDATES: (plan_candidates, write_candidates),
     lists.TRAINED: (plan_trained, write_trained),
     lists.RENAMES: (plan_renames, write_renames),
+    lists.REVOCATIONS: (plan_revocations, write_revocations),
+    lists.MOVES: (plan_moves, write_moves),
 }
 
 
@@ -92,10 +102,11 @@ def import_entities(
     progress: Callable[[int], None] | None = None,
 ) -> EntityImportResult:
     """Import one list of `kind` (a recognition kind, or incubator_resident, candidate,
-    trained_person, rename) as `actor`: all rows or none.
+    trained_person, rename, revocation, move) as `actor`: all rows or none.
 
     `batch`, `granted_on` and `level` apply to every row that gives none: the batch or round
-    of a notice, the issue date a 备案公告 prints once for the whole list, the level.
+    of a notice, the issue date a 备案公告 prints once for the whole list, the level. For
+    rename, revocation and move notices `granted_on` is the notice's effective date.
     An agency admin imports rows within their jurisdiction only; the operator any.
     """
     check_kind(kind)

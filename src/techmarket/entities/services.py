@@ -11,9 +11,11 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from techmarket.codes.regions import get_region
 from techmarket.domain import entities as rules
+from techmarket.domain import entity_lists as lists
 from techmarket.domain.problems import (
     DomainError,
     InvalidTransition,
@@ -244,10 +246,43 @@ def profile_of(party: Party) -> PartyProfile:
     return profile
 
 
+def find_party(key: str | int) -> Party:
+    """An organisation by id or credit code, wherever it is registered: a move into the
+    actor's jurisdiction concerns a firm that is not yet theirs to read."""
+    text = str(key).strip()
+    by_key = Q(identifier=text.upper())
+    if text.isdigit() and len(text) < 12:
+        by_key |= Q(pk=int(text))
+    party = Party.objects.filter(by_key).order_by("pk").first() if text.isprintable() else None
+    if party is None:
+        raise NotFound(
+            f"单位 {text} 不存在", f"no organisation {text}", code="organisation_not_found"
+        )
+    return party
+
+
+def region_code(text: str, actor: Actor) -> str:
+    """A district as a GB/T 2260 code or a name (天河区; a shared name resolves within the
+    actor's jurisdiction), as the import lists accept it."""
+    value = text.strip()
+    if len(value) == 6 and value.isdigit():
+        return value
+    code, reason = lists.resolve_region(value, access.jurisdiction(actor))
+    if code is None:
+        raise DomainError(
+            f"无法识别的地区：{value}（请填写 GB/T 2260 代码或名称）",
+            f"unknown region {value!r}: give a GB/T 2260 code or name",
+            code=reason,
+            region=value,
+        )
+    return code
+
+
 def move(party: Party, region: str, *, on: date, actor: Actor, now: datetime) -> PartyRegion:
     """Record that the organisation is registered in ``region`` from ``on``: counts on later
-    days follow it, earlier days keep where it was."""
-    access.check_can_write(actor, region)
+    days follow it, earlier days keep where it was. An agency admin records moves into or out
+    of their jurisdiction (`access.check_can_move`)."""
+    access.check_can_move(actor, party.region_code, region)
     if get_region(region, on) is None:
         raise DomainError(
             f"地区代码 {region} 在 {on} 不是有效的 GB/T 2260 代码",

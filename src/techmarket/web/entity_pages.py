@@ -125,12 +125,111 @@ def recognitions(request: HttpRequest) -> HttpResponse:
 @with_actor
 def organisation(request: HttpRequest, key: str) -> HttpResponse:
     """One organisation: identity, history, recognitions (status today), candidacies,
-    residencies and its registered contracts as seller."""
+    residencies and its registered contracts as seller; agency admins record a move or
+    revoke a recognition here."""
+    return _organisation_page(request, key)
+
+
+def _organisation_page(
+    request: HttpRequest, key: str, error: DomainError | None = None, form: str = ""
+) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     detail = selectors.organisation_detail(actor, key[:40], on=timezone.localdate())
     context = _base(request, "recognitions")
-    context["org"] = detail
-    return render(request, "web/entities/organisation.html", context)
+    context.update(
+        org=detail,
+        may_change=actor.role in access.WRITERS,
+        revocable=[r for r in detail["recognitions"] if not r["revoked_on"]],
+        change_error=error,
+        change_form=form,
+        posted=request.POST if error is not None else {},
+    )
+    return render(request, "web/entities/organisation.html", context, status=400 if error else 200)
+
+
+def _after_change(request: HttpRequest, party_key: str, region: str, done: tuple[str, str]):
+    """Back to the organisation with the message; to the list when it has left the reader's
+    jurisdiction (its page is no longer theirs to read)."""
+    messages.success(request, pick(done))
+    try:
+        access.readable_region(request.actor, region or None)  # type: ignore[attr-defined]
+    except PermissionDenied:
+        return redirect("web:entities")
+    return redirect("web:entity_organisation", key=party_key)
+
+
+@require_POST
+@with_actor
+def organisation_move(request: HttpRequest, key: str) -> HttpResponse:
+    """The organisation page's move form: the district (code or name) and the day."""
+    actor = request.actor  # type: ignore[attr-defined]
+    access.check_can_write(actor)
+    party = selectors.find_organisation(actor, key[:40])
+    try:
+        row = services.move(
+            party,
+            services.region_code(request.POST.get("region", "")[:60], actor),
+            on=_day(request.POST.get("on"), "on") or _required_day(),
+            actor=actor,
+            now=timezone.now(),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _organisation_page(request, key, error, "move")
+    return _after_change(
+        request,
+        str(party.pk),
+        party.region_code,
+        (f"已记录迁移：自 {row.valid_from} 起", f"Move recorded from {row.valid_from}"),
+    )
+
+
+@require_POST
+@with_actor
+def organisation_revoke(request: HttpRequest, key: str) -> HttpResponse:
+    """The organisation page's revoke form: which recognition (at the version the page showed),
+    from which day, why."""
+    actor = request.actor  # type: ignore[attr-defined]
+    access.check_can_write(actor)
+    party = selectors.find_organisation(actor, key[:40])
+    chosen, _, version = request.POST.get("recognition", "").partition(":")
+    try:
+        if not chosen.isdigit() or len(chosen) > 12:
+            raise DomainError(
+                "请选择要撤销的认定",
+                "choose the recognition to revoke",
+                code="recognition_required",
+            )
+        recognition = services.get_recognition(int(chosen))
+        if recognition.party_id != party.pk:
+            raise NotFound(
+                f"认定记录 {chosen} 不存在",
+                f"no recognition {chosen}",
+                code="recognition_not_found",
+            )
+        services.revoke(
+            recognition,
+            effective_on=_day(request.POST.get("on"), "on") or _required_day(),
+            reason=request.POST.get("reason", "")[:300],
+            actor=actor,
+            now=timezone.now(),
+            expected_version=int(version) if version.isdigit() and len(version) < 12 else None,
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _organisation_page(request, key, error, "revoke")
+    return _after_change(
+        request,
+        str(party.pk),
+        party.region_code,
+        (f"已撤销 {recognition.number or recognition.batch}", f"Revoked {recognition.number}"),
+    )
+
+
+def _required_day() -> date:
+    raise DomainError("请填写日期（YYYY-MM-DD）", "give the day (YYYY-MM-DD)", code="date_required")
 
 
 @require_safe
