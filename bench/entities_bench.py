@@ -343,14 +343,17 @@ def main() -> None:
         fetched.clear()
         cpu.append(_cpu(_engine, plan, as_of))
     year_end = date(as_of.year, 12, 31)
-    fetched.clear()
-    year_end_s = _timed(_engine, plan, year_end)[0]
+    year_end_runs = []
+    for _ in range(3):
+        fetched.clear()
+        year_end_runs.append(_timed(_engine, plan, year_end)[0])
+    year_end_s = min(year_end_runs)
     for code in ENTITY_INDICATORS:
         print(f"  {code:38s} {figures[code]}")
     print(f"engine, cold (fetch + count) : {cold_s:7.3f} s  (best of 3)")
     print(f"engine, cold, CPU time       : {min(cpu):7.3f} s  (this process's, best of 3)")
     print(f"engine, warm (same head)     : {warm_s:7.3f} s")
-    print(f"engine, cold, as of {year_end} : {year_end_s:7.3f} s  (12 month ends)")
+    print(f"engine, cold, as of {year_end} : {year_end_s:7.3f} s  (12 month ends, best of 3)")
     if args.skip_orm:
         return
     orm_s, baseline = _timed(_orm, plan, as_of)
