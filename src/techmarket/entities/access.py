@@ -12,6 +12,7 @@ from techmarket.codes.regions import ROOT, is_within
 from techmarket.domain.problems import PermissionDenied
 from techmarket.domain.workflow import Role
 from techmarket.registry.actors import Actor
+from techmarket.registry.permissions import ensure_within_jurisdiction
 
 READERS = frozenset({Role.ANALYST, Role.REGISTRAR, Role.AGENCY_ADMIN, Role.OPERATOR})
 WRITERS = frozenset({Role.AGENCY_ADMIN, Role.OPERATOR})
@@ -41,14 +42,7 @@ def readable_region(actor: Actor, requested: str | None = None) -> str:
     """The region asked for, or the actor's own; refused when outside their jurisdiction."""
     own = jurisdiction(actor)
     region = requested or own
-    if not is_within(region, own):
-        raise PermissionDenied(
-            f"地区 {region} 不在本机构管辖范围（{own}）内",
-            f"region {region} is outside the agency's jurisdiction ({own})",
-            code="region_not_in_jurisdiction",
-            region=region,
-            jurisdiction=own,
-        )
+    ensure_within_jurisdiction(region, own)
     return region
 
 

@@ -53,6 +53,19 @@ def can_view(actor: Actor, contract: Contract) -> bool:
     )
 
 
+def ensure_within_jurisdiction(region: str, jurisdiction: str) -> None:
+    """The one refusal of a region outside an agency's jurisdiction (statistics, the entity
+    register): region codes are public, so the refusal says so rather than hiding it."""
+    if not is_within(region, jurisdiction):
+        raise PermissionDenied(
+            f"地区 {region} 不在本机构管辖范围（{jurisdiction}）内",
+            f"region {region} is outside the agency's jurisdiction ({jurisdiction})",
+            code="region_not_in_jurisdiction",
+            region=region,
+            jurisdiction=jurisdiction,
+        )
+
+
 def contract_not_found(key: object) -> NotFound:
     """The one answer for a contract that is absent or out of reach: the same code and words,
     so a refusal never tells an outsider that someone else's contract exists."""

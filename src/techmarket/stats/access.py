@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from techmarket.codes.regions import ROOT, is_within
+from techmarket.codes.regions import ROOT
 from techmarket.domain.problems import PermissionDenied
 from techmarket.domain.workflow import Role
 from techmarket.registry.actors import Actor
+from techmarket.registry.permissions import ensure_within_jurisdiction
 
 # Agency staff read the figures of their agency's region and of every region within it.
 AGENCY_ROLES = frozenset({Role.ANALYST, Role.REGISTRAR, Role.AGENCY_ADMIN})
@@ -36,12 +37,5 @@ def readable_region(actor: Actor, requested: str | None = None) -> str:
         )
     own = actor.agency.region_code
     region = requested or own
-    if not is_within(region, own):
-        raise PermissionDenied(
-            f"地区 {region} 不在本机构管辖范围（{own}）内",
-            f"region {region} is outside the agency's jurisdiction ({own})",
-            code="region_not_in_jurisdiction",
-            region=region,
-            jurisdiction=own,
-        )
+    ensure_within_jurisdiction(region, own)
     return region
