@@ -227,3 +227,43 @@ def test_evaluation_reads_a_labelled_file(market, seller, tmp_path):
 def test_field_suggestion_gives_codes_with_evidence(db):
     first = matches.suggest_field("一种锂离子电池高镍正极材料的制备方法")[0]
     assert first["code"] == "05" and first["terms"]
+
+
+def test_a_demand_needing_a_later_stage_leaves_out_less_mature_achievements(market, seller, now):
+    need = demand(
+        now,
+        external_id="XQ-002",
+        summary="锂电池隔膜热稳定性提升，需可量产的成熟技术。",
+        stage_needed="可以量产",
+    )
+    store_vector(need, direction(BATTERY))
+    filters = matches.filters_from("demand", need)
+    assert filters.min_maturity == "可以量产"
+    assert "CG-001" not in ids(matches.match_demand(seller, need.pk))  # only pilot-tested
+    ready = achievement(
+        now,
+        external_id="CG-007",
+        title="锂电池隔膜陶瓷涂覆量产工艺",
+        maturity="可以量产",
+        transfer_modes="合作开发",
+    )
+    store_vector(ready, direction(BATTERY))
+    assert "CG-007" in ids(matches.match_demand(seller, need.pk))
+
+
+def test_an_achievement_is_not_offered_demands_that_need_a_later_stage(market, seller, now):
+    need = demand(
+        now, external_id="XQ-003", summary="锂电池隔膜量产技术需求。", stage_needed="可以量产"
+    )
+    store_vector(need, direction(BATTERY))
+    found = ids(matches.match_achievement(seller, "CG-001"))  # pilot-tested
+    assert "XQ-001" in found and "XQ-003" not in found
+
+
+def test_a_demand_stage_is_a_maturity_code(now):
+    from tests.market.builders import demand_row
+
+    record, problems = parse_listing("demand", demand_row(stage_needed="差不多能用"), 1)
+    assert record is None and [p.field for p in problems] == ["stage_needed"]
+    record, problems = parse_listing("demand", demand_row(stage_needed="中试"), 1)
+    assert record is not None and record.values["stage_needed"] == "pilot_tested"

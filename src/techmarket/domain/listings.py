@@ -76,6 +76,9 @@ DEMAND_FIELDS: tuple[Field, ...] = (
     Field("conditions", "现有条件", "text"),
     Field("tech_field", "技术领域", "code"),
     Field("industry", "所属行业", "text"),
+    # The least mature achievement the company can take up (a maturity code): matching leaves
+    # out achievements at an earlier stage.
+    Field("stage_needed", "所需成熟度", "code"),
     Field("budget", "预算(元)", "amount"),
     Field("cooperation_modes", "合作方式", "list"),
     Field("company_name", "需求单位", "text"),
@@ -130,6 +133,8 @@ TABLES: dict[str, FieldTable] = {
             "预算金额": "budget",
             "企业名称": "company_name",
             "截止时间": "deadline",
+            "成熟度要求": "stage_needed",
+            "所需阶段": "stage_needed",
         },
         listed_keys=tuple(f.key for f in DEMAND_FIELDS),
     ),
@@ -144,6 +149,7 @@ EXPORT_KEYS: dict[str, tuple[str, ...]] = {
 CODE_LISTS: dict[str, str] = {
     "tech_field": "tech_fields",
     "maturity": "listing_maturities",
+    "stage_needed": "listing_maturities",
     "ip_type": "ip_types",
     "holder_type": "listing_holder_types",
     "company_type": "listing_company_types",

@@ -109,6 +109,7 @@ def _demand_row(contract: Contract, n: int, rnd: random.Random, now: datetime) -
         "summary": rnd.choice(DEMAND_LEADS).format(topic=topic) + rnd.choice(DEMAND_ASKS),
         "tech_field": contract.tech_field,
         "budget": f"{budget // 2}-{budget * 2}",
+        "stage_needed": rnd.choice(("", "通过小试", "通过中试")),
         "cooperation_modes": rnd.choice(COOPERATION_MODES),
         "company_name": contract.buyer_name,
         "company_id": contract.buyer_id,

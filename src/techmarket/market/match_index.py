@@ -87,7 +87,8 @@ def listing_text(kind: Kind, listing: Listing) -> ListingText:
         codes, names = listing.cooperation_modes, _names("listing_cooperation_modes")  # type: ignore[attr-defined]
         top = listing.budget_max if listing.budget_max is not None else listing.budget_min  # type: ignore[attr-defined]
         amount = None if listing.budget_negotiable else _fen(top)  # type: ignore[attr-defined]
-        maturity = None
+        # A demand's maturity is the stage it needs: the achievement's is compared with it.
+        maturity = _names("listing_maturities").get(listing.stage_needed) or None  # type: ignore[attr-defined]
     summary = "。".join(p.strip() for p in (listing.summary, listing.indicators) if p.strip())
     return ListingText(
         id=str(listing.pk),

@@ -127,8 +127,8 @@ def filters_from(kind: Kind, listing: Listing) -> Filters:
         "region": province,
         "modes": text.modes or None,
     }
-    if kind == "demand":  # achievements asking at most the budget
-        return Filters(**common, max_amount_fen=text.amount_fen)
+    if kind == "demand":  # achievements asking at most the budget, at least at the stage needed
+        return Filters(**common, max_amount_fen=text.amount_fen, min_maturity=text.maturity)
     # demands whose budget reaches the price, needing no later stage than this one
     return Filters(**common, min_amount_fen=text.amount_fen, max_maturity=text.maturity)
 

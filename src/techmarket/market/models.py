@@ -155,6 +155,14 @@ class Demand(Listing):
         related_name="+",
         verbose_name="需求单位（已登记）",
     )
+    stage_needed = models.CharField(
+        "所需成熟度",
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        choices=_choices("listing_maturities"),
+    )
     company_type = models.CharField(
         "企业类型", max_length=20, blank=True, default="", choices=_choices("listing_company_types")
     )

@@ -15,6 +15,7 @@ _TEXT_DEFAULT = {
     "contact",
     "conditions",
     "maturity",
+    "stage_needed",
     "ip_type",
     "holder_name",
     "holder_id",

@@ -30,6 +30,7 @@ LABELS_EN: dict[str, str] = {
     "transfer_modes": "Transfer modes",
     "price": "Price (yuan)",
     "budget": "Budget (yuan)",
+    "stage_needed": "Maturity needed",
     "cooperation_modes": "Cooperation modes",
     "holder_name": "Holder",
     "holder_id": "Holder's credit code",
@@ -117,7 +118,7 @@ SECTIONS: dict[str, tuple[tuple[str, tuple[str, str], tuple[str, ...]], ...]] = 
         (
             "cooperation",
             ("合作方式与预算", "Cooperation and budget"),
-            ("cooperation_modes", "budget", "deadline"),
+            ("cooperation_modes", "budget", "stage_needed", "deadline"),
         ),
         (
             "company",
