@@ -161,3 +161,9 @@ def test_each_list_exports_as_a_workbook(
     headers = [c.value for c in sheet[2]]
     assert header in headers
     assert sheet.max_row >= 3
+
+
+def test_a_key_of_unicode_digits_that_are_no_number_is_not_found(api_as, registrar):
+    """ "³" is a digit to Python's isdigit but no number to int(): a 404, never a 500."""
+    assert api_as(registrar).get("/entities/organisations/%C2%B3").status_code == 404
+    assert api_as(registrar).get("/contracts/%C2%B3").status_code in (404, 422)

@@ -228,7 +228,7 @@ def _limit_days(text: str, name: str, problems: list[Problem]) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= LIMIT_DAYS_MAX:
+    if not text.isdecimal() or not 1 <= int(text) <= LIMIT_DAYS_MAX:
         problems.append(
             Problem(
                 0,

@@ -71,7 +71,7 @@ def revoke_token(prefix_or_id: str, *, now: datetime) -> ApiToken:
     """Revoke by id or by the prefix shown in the list; revoking twice changes nothing."""
     tokens = ApiToken.objects.select_related("user")
     found = list(tokens.filter(prefix=prefix_or_id)[:2])
-    if not found and prefix_or_id.isdigit():
+    if not found and prefix_or_id.isdecimal():
         found = list(tokens.filter(pk=int(prefix_or_id)))
     if len(found) != 1:
         raise NotFound(

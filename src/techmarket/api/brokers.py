@@ -37,7 +37,7 @@ def broker_version(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdecimal() or len(value) > 12:
         raise DomainError(
             f"If-Match 须为经纪人档案的 ETag（版本号），而不是 {if_match!r}",
             f"If-Match must be the broker profile's ETag (its version), not {if_match!r}",

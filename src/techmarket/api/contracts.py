@@ -75,7 +75,7 @@ def expected_version(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not value.isdecimal():
         raise DomainError(
             f"If-Match 须为合同的 ETag（版本号），而不是 {if_match!r}",
             f"If-Match must be the contract's ETag (its version), not {if_match!r}",

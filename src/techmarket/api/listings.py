@@ -76,7 +76,7 @@ def expected_version(if_match: str | None, kind: Kind) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not value.isdecimal():
         zh, en = KIND_LABELS[kind]
         raise DomainError(
             f"If-Match 须为{zh}的 ETag（版本号），而不是 {if_match!r}",

@@ -35,7 +35,7 @@ class CodeList:
             self._by_code.setdefault(item.code, item)
         self._index = self._build_index()
         widths = {len(c.code) for c in self._codes}
-        digits = all(c.code.isdigit() for c in self._codes)
+        digits = all(c.code.isdecimal() for c in self._codes)
         # Excel drops leading zeros ("01" -> 1); pad back when every code is digits of one width.
         self._pad_to = widths.pop() if digits and len(widths) == 1 else 0
 
@@ -61,7 +61,7 @@ class CodeList:
     def resolve(self, value: str) -> str | None:
         """The code for a code, Chinese name or English name (case-insensitive), or None."""
         key = value.strip()
-        if self._pad_to and key.isdigit() and len(key) < self._pad_to:
+        if self._pad_to and key.isdecimal() and len(key) < self._pad_to:
             key = key.zfill(self._pad_to)
         return self._index.get(key.casefold())
 

@@ -167,7 +167,7 @@ def current_codes(code: str) -> tuple[str, ...]:
 
 def province_code(code: str) -> str:
     """The province-level code (xx0000) a code belongs to."""
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not code.isdecimal():
         raise ValueError(f"not a 6-digit division code: {code!r}")
     return code[:2] + "0000"
 
@@ -196,7 +196,7 @@ def parent_code(code: str, on: date | None = None) -> str | None:
 @lru_cache(maxsize=65536)
 def is_within(code: str, ancestor: str) -> bool:
     """Whether ``code``'s area lies in ``ancestor``'s, by prefix (works for abolished codes too)."""
-    if not (len(code) == len(ancestor) == 6 and code.isdigit() and ancestor.isdigit()):
+    if not (len(code) == len(ancestor) == 6 and code.isdecimal() and ancestor.isdecimal()):
         return False
     if ancestor == ROOT:
         return True

@@ -667,7 +667,7 @@ def parse_candidate(
     year_text = r.text("year") or (in_round.group() if in_round else "")
     if not year_text and defaults.granted_on:
         year_text = str(defaults.granted_on.year)
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else 0
+    year = int(year_text) if year_text.isdecimal() and len(year_text) == 4 else 0
     if round_name and not year:
         r.add(
             "year",

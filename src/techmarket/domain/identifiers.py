@@ -85,7 +85,7 @@ def org_code_check_char(first8: str) -> str:
 
 def resident_id_check_char(first17: str) -> str:
     """The 18th character of a resident ID whose first 17 digits are given."""
-    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+    if len(first17) != 17 or not first17.isascii() or not first17.isdecimal():
         raise ValueError(f"need 17 digits, got {first17!r}")
     total = sum(int(c) * w for c, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True))
     return RESIDENT_ID_CHECK[total % 11]
@@ -93,7 +93,7 @@ def resident_id_check_char(first17: str) -> str:
 
 def patent_check_char(digits: str) -> str:
     """Check character of a CN application number: 12 digits (since 2003) or 8 (before)."""
-    if len(digits) not in (8, 12) or not digits.isascii() or not digits.isdigit():
+    if len(digits) not in (8, 12) or not digits.isascii() or not digits.isdecimal():
         raise ValueError(f"need 8 or 12 digits, got {digits!r}")
     total = sum(int(c) * w for c, w in zip(digits, PATENT_WEIGHTS, strict=False))
     check = total % 11

@@ -367,7 +367,7 @@ class _ListingParser:
 
     def trl(self, text: str) -> int | None:
         digits = unicodedata.normalize("NFKC", text).upper().removeprefix("TRL").strip()
-        if digits.isdigit() and TRL_MIN <= int(digits) <= TRL_MAX:
+        if digits.isdecimal() and TRL_MIN <= int(digits) <= TRL_MAX:
             return int(digits)
         self.add(
             "trl",

@@ -77,8 +77,8 @@ def _plain_yuan(text: str) -> Decimal | None:
         0 < len(whole) <= 16
         and len(fraction) <= 2
         and text.isascii()
-        and whole.isdigit()
-        and (fraction.isdigit() or not fraction)
+        and whole.isdecimal()
+        and (fraction.isdecimal() or not fraction)
     ):
         number = Decimal(text)
         # Two decimals already are the fen exponent quantize() would give.

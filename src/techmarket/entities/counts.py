@@ -93,7 +93,7 @@ def _known_codes() -> tuple[np.ndarray, np.ndarray]:
     pairs = sorted(
         (int(code), int((current_codes(code) or (code,))[0]))
         for code in all_codes()
-        if code.isdigit()
+        if code.isdecimal()
     )
     return (
         np.array([a for a, _ in pairs], dtype=np.int64),
@@ -148,7 +148,7 @@ def in_region(codes: np.ndarray, region: str) -> np.ndarray:
 
 def check_region(region: str) -> str:
     """A 6-digit code (000000 = all of China), or a refusal naming it."""
-    if not (len(region) == 6 and region.isdigit()):
+    if not (len(region) == 6 and region.isdecimal()):
         raise DomainError(
             f"地区代码须为 6 位数字：{region}",
             f"a region is a 6-digit GB/T 2260 code: {region}",

@@ -216,7 +216,7 @@ def find_organisation(actor: Actor, key: str | int) -> Party:
     own = access.jurisdiction(actor)  # a seller or broker is refused before anything is read
     text = str(key).strip()
     by_key = Q(identifier=text.upper())
-    if text.isdigit() and len(text) < 12:
+    if text.isdecimal() and len(text) < 12:
         by_key |= Q(pk=int(text))
     party = Party.objects.filter(by_key).order_by("pk").first() if text.isprintable() else None
     if party is None:

@@ -251,7 +251,7 @@ def find_party(key: str | int) -> Party:
     actor's jurisdiction concerns a firm that is not yet theirs to read."""
     text = str(key).strip()
     by_key = Q(identifier=text.upper())
-    if text.isdigit() and len(text) < 12:
+    if text.isdecimal() and len(text) < 12:
         by_key |= Q(pk=int(text))
     party = Party.objects.filter(by_key).order_by("pk").first() if text.isprintable() else None
     if party is None:
@@ -265,7 +265,7 @@ def region_code(text: str, actor: Actor) -> str:
     """A district as a GB/T 2260 code or a name (天河区; a shared name resolves within the
     actor's jurisdiction), as the import lists accept it."""
     value = text.strip()
-    if len(value) == 6 and value.isdigit():
+    if len(value) == 6 and value.isdecimal():
         return value
     code, reason = lists.resolve_region(value, access.jurisdiction(actor))
     if code is None:

@@ -200,7 +200,7 @@ def unwrap(lines: list[str]) -> list[str]:
         previous = stripped[index - 1] if index else ""
         # a line of one or two characters after an unfinished one is the end of it (a title
         # wrapped as "…转让合" / "同"), unless it is a page number
-        leftover = len(line) <= 2 and not line.isdigit()
+        leftover = len(line) <= 2 and not line.isdecimal()
         if (
             out
             and not _SENTENCE_END.search(previous)

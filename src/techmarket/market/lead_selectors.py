@@ -182,7 +182,7 @@ def get_broker(key: str | int) -> BrokerProfile:
     """A broker by profile id or by the username of their sign-in. The register of brokers is
     public to every signed-in user, as a directory is."""
     text = str(key).strip()
-    by_id = Q(pk=int(text)) if text.isdigit() and len(text) < 12 else Q(pk__in=[])
+    by_id = Q(pk=int(text)) if text.isdecimal() and len(text) < 12 else Q(pk__in=[])
     broker = (
         BrokerProfile.objects.select_related("user")
         .filter(by_id | Q(user__username=text))

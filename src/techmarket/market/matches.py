@@ -213,7 +213,7 @@ def search_filters(
     """Filters from what a searcher typed: a field code or name, a region code, a mode."""
     field_code = _code("tech_fields", field, "field")
     region = (region or "").strip() or None
-    if region is not None and not (region.isdigit() and len(region) == 6):
+    if region is not None and not (region.isdecimal() and len(region) == 6):
         raise DomainError(
             f"地区须为 6 位行政区划代码，而不是 {region}",
             f"a region is a six-digit GB/T 2260 code, not {region}",

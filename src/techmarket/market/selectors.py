@@ -173,7 +173,7 @@ def find_listing(actor: Actor, kind: Kind, key: str | int) -> Listing:
     text = str(key).strip()
     model = LISTING_MODELS[kind]
     listing = model.objects.filter(external_id=text).first()
-    if listing is None and text.isdigit() and len(text) < 12:
+    if listing is None and text.isdecimal() and len(text) < 12:
         listing = model.objects.filter(pk=int(text)).first()
     if listing is None or not can_view(actor, listing):
         raise listing_not_found(kind, text)

@@ -54,7 +54,7 @@ def fold_mode(mode: str) -> str:
 def region_prefix(code: str | None) -> str:
     """The significant prefix of a GB/T 2260 code: 440000 → 44, 440100 → 4401; "" for none/national."""
     code = (code or "").strip()
-    if not code.isdigit() or code == "000000":
+    if not code.isdecimal() or code == "000000":
         return ""
     for width in (2, 4):
         if code[width:].strip("0") == "":

@@ -89,7 +89,7 @@ def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
     # A registration number wins over an id. Prepared queries (`server.rows`): every contract
     # page and API read starts here, and compiling the ORM's query cost more than running it.
     found = rows(Contract, where={"registration_number": key})
-    if not found and key.isdigit() and len(key) < 12:
+    if not found and key.isdecimal() and len(key) < 12:
         found = rows(Contract, where={"id": int(key)})
     contract = found[0] if found else None
     if contract is not None:

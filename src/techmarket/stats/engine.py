@@ -73,7 +73,7 @@ class Scope:
     level: str | None = None  # by_region: every region at this level within; None: the children
 
     def __post_init__(self) -> None:
-        if not (len(self.region) == 6 and self.region.isdigit()):
+        if not (len(self.region) == 6 and self.region.isdecimal()):
             raise ValueError(f"地区代码须为 6 位数字：{self.region}")
         if self.view not in VIEWS:
             raise ValueError(f"口径须为 {' | '.join(VIEWS)}：{self.view}")

@@ -34,7 +34,7 @@ def check_region(region: str, year: int) -> None:
     """A GB/T 2260 code in use in ``year`` (000000 = the whole country)."""
     if region == ROOT:
         return
-    found = get_region(region) if len(region) == 6 and region.isdigit() else None
+    found = get_region(region) if len(region) == 6 and region.isdecimal() else None
     if found is None:
         raise NotFound(
             f"未知的行政区划代码 {region}（应为 GB/T 2260 六位代码，000000 为全国）",

@@ -537,7 +537,7 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
 def region_rows() -> Iterable[tuple[str, str, str, str]]:
     """Each known code with its current county, city and province (the roll-up table's rows)."""
     for code in all_codes():
-        if not code.isdigit():
+        if not code.isdecimal():
             continue
         now = (current_codes(code) or (code,))[0]
         province = now[:2] + "0000"

@@ -193,7 +193,7 @@ def user_password(request: HttpRequest, username: str) -> HttpResponse:
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("year") or request.POST.get("year") or ""
     today = timezone.localdate()
-    return int(text) if text.isdigit() and 2000 <= int(text) <= today.year + 5 else today.year
+    return int(text) if text.isdecimal() and 2000 <= int(text) <= today.year + 5 else today.year
 
 
 @require_safe

@@ -216,7 +216,7 @@ def edit_contract(request: HttpRequest, contract_id: int) -> HttpResponse:
     sent = _sent(request)
     changes = changed_fields(contract, actor, sent)
     version = request.POST.get("version", "")
-    expected = int(version) if version.isdigit() else None
+    expected = int(version) if version.isdecimal() else None
     now = timezone.now()
     try:
         if mode == "edit":
@@ -260,7 +260,7 @@ def check_contract(request: HttpRequest) -> HttpResponse:
     sent = _sent(request)
     values = sent
     contract_id = request.POST.get("contract", "")
-    if contract_id.isdigit():
+    if contract_id.isdecimal():
         contract = find_contract(int(contract_id), actor)
         values = record_with_changes(contract, changed_fields(contract, actor, sent))
     _, problems = parse_record(values, 1)

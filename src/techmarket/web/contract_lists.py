@@ -64,7 +64,7 @@ def _day(text: str | None) -> date | None:
 def _working_days(text: str | None) -> int | None:
     if not text:
         return None
-    if not text.isdigit() or int(text) > 365:
+    if not text.isdecimal() or int(text) > 365:
         raise DomainError(
             f"“几个工作日内到期”须为 0 到 365 的整数，而不是 {text}",
             f"“due within” is a whole number of working days from 0 to 365, not {text}",

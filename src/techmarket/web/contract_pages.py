@@ -208,7 +208,7 @@ def act(request: HttpRequest, contract_id: int, action: str) -> HttpResponse:
             contract_id,
             actor=actor,
             now=timezone.now(),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=int(version) if version.isdecimal() else None,
             note=request.POST.get("note") if _takes(action, 1) else None,
             reason=request.POST.get("reason") if _takes(action, 2) else None,
             fields=request.POST.getlist("fields") or None
@@ -266,7 +266,7 @@ def batch(request: HttpRequest) -> HttpResponse:
     A contract that cannot take the step is named with the reason; the others go ahead."""
     actor = request.actor  # type: ignore[attr-defined]
     action = request.POST.get("action", "")
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdecimal()]
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/contracts/"

@@ -47,7 +47,7 @@ def _day(text: str | None, field: str) -> date | None:
 def _number(text: str | None, field: str, default: int | None) -> int | None:
     if not text:
         return default
-    if not text.isdigit() or len(text) > 6:
+    if not text.isdecimal() or len(text) > 6:
         raise DomainError(
             f"须为整数：{text}", f"a whole number, not {text}", code="invalid_number", field=field
         )
@@ -195,7 +195,7 @@ def organisation_revoke(request: HttpRequest, key: str) -> HttpResponse:
     party = selectors.find_organisation(actor, key[:40])
     chosen, _, version = request.POST.get("recognition", "").partition(":")
     try:
-        if not chosen.isdigit() or len(chosen) > 12:
+        if not chosen.isdecimal() or len(chosen) > 12:
             raise DomainError(
                 "请选择要撤销的认定",
                 "choose the recognition to revoke",
@@ -214,7 +214,7 @@ def organisation_revoke(request: HttpRequest, key: str) -> HttpResponse:
             reason=request.POST.get("reason", "")[:300],
             actor=actor,
             now=timezone.now(),
-            expected_version=int(version) if version.isdigit() and len(version) < 12 else None,
+            expected_version=int(version) if version.isdecimal() and len(version) < 12 else None,
         )
     except NotFound:
         raise
@@ -360,7 +360,7 @@ def move(request: HttpRequest, candidate_id: int) -> HttpResponse:
             stage,
             actor=actor,
             now=timezone.now(),
-            expected_version=int(version) if version.isdigit() and len(version) < 12 else None,
+            expected_version=int(version) if version.isdecimal() and len(version) < 12 else None,
         )
     except (NotFound, PermissionDenied):
         raise

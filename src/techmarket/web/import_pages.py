@@ -150,4 +150,4 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 
 def _page_number(request: HttpRequest) -> int:
     text = request.GET.get("page", "1")
-    return max(1, int(text)) if text.isdigit() else 1
+    return max(1, int(text)) if text.isdecimal() else 1

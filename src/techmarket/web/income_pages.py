@@ -31,7 +31,7 @@ def declare(request: HttpRequest, contract_id: int) -> HttpResponse:
     try:
         declare_income(
             contract_id,
-            year=int(year) if year.isdigit() else 0,
+            year=int(year) if year.isdecimal() else 0,
             received=request.POST.get("received", "").replace(",", ""),
             technical=request.POST.get("technical", "").replace(",", ""),
             note=request.POST.get("note", ""),
@@ -60,7 +60,7 @@ def decide(
         "actor": request.actor,  # type: ignore[attr-defined]
         "now": timezone.now(),
         "note": request.POST.get("note", ""),
-        "expected_version": int(version) if version.isdigit() else None,
+        "expected_version": int(version) if version.isdecimal() else None,
         "contract_id": contract_id,
     }
     try:

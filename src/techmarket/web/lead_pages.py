@@ -132,7 +132,7 @@ def act(request: HttpRequest, lead_id: int, action: str) -> HttpResponse:
             if action == LeadAction.REGISTER
             else "",
             reason=posted.get("reason", "").strip() if action == LeadAction.DROP else "",
-            expected_version=int(version) if version.isdigit() and len(version) < 12 else None,
+            expected_version=int(version) if version.isdecimal() and len(version) < 12 else None,
         )
     except DomainError as error:
         if _out_of_reach(error):
@@ -155,7 +155,7 @@ def _source(request: HttpRequest) -> tuple[Kind, int]:
     """The listing a lead is proposed from: `?achievement=ID` or `?demand=ID`."""
     for kind in ("achievement", "demand"):
         value = request.GET.get(kind) or request.POST.get(kind) or ""
-        if value.isdigit() and len(value) < 12:
+        if value.isdecimal() and len(value) < 12:
             return kind, int(value)  # type: ignore[return-value]
     raise NotFound(
         "请从一项已发布的科技成果或技术需求的页面推荐对接",
@@ -168,7 +168,7 @@ def _chosen_from_matches(
     actor: Actor, kind: Kind, chosen: str, shown: list[Listing]
 ) -> Listing | None:
     """The listing a match result's link names, when the text search did not list it."""
-    if not chosen.isdigit() or len(chosen) > 12 or any(x.pk == int(chosen) for x in shown):
+    if not chosen.isdecimal() or len(chosen) > 12 or any(x.pk == int(chosen) for x in shown):
         return None
     try:
         found = selectors.get_listing(actor, kind, int(chosen))
@@ -204,7 +204,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     if posted is not None:
         chosen = posted.get("other", "")
         try:
-            if not chosen.isdigit() or len(chosen) > 12:
+            if not chosen.isdecimal() or len(chosen) > 12:
                 raise DomainError(
                     f"请选择要对接的{KIND_LABELS[other][0]}",
                     f"choose the {KIND_LABELS[other][1]} to pair it with",

@@ -156,7 +156,7 @@ def edit_listing(request: HttpRequest, kind_name: str, listing_id: int) -> HttpR
             values,
             actor=actor,
             now=timezone.now(),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=int(version) if version.isdecimal() else None,
         )
     except ValidationFailed as error:
         return _form(request, kind, values, listing=listing, problems=error.problems, status=422)

@@ -55,7 +55,7 @@ def kind_in_url(name: str) -> Kind:
 
 
 def _page_number(text: str | None) -> int:
-    return min(int(text), 100_000) if text and text.isdigit() and int(text) > 0 else 1
+    return min(int(text), 100_000) if text and text.isdecimal() and int(text) > 0 else 1
 
 
 def _mode_list(kind: Kind) -> str:
@@ -252,7 +252,7 @@ def act(request: HttpRequest, kind_name: str, listing_id: int, action: str) -> H
             listing_id,
             actor=actor,
             now=timezone.now(),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=int(version) if version.isdecimal() else None,
             note=request.POST.get("note", "") if takes_note(action) else None,
         )
     except DomainError as error:

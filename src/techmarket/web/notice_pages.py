@@ -25,7 +25,7 @@ def read(request: HttpRequest) -> HttpResponse:
     mark_read(
         request.actor,  # type: ignore[attr-defined]
         timezone.now(),
-        int(notice_id) if notice_id.isdigit() else None,
+        int(notice_id) if notice_id.isdecimal() else None,
     )
     contract = request.POST.get("contract", "")
-    return redirect(f"/contracts/{contract}/" if contract.isdigit() else "web:notices")
+    return redirect(f"/contracts/{contract}/" if contract.isdecimal() else "web:notices")
