@@ -29,6 +29,10 @@ from techmarket.registry.permissions import visible_contracts
 OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.SECOND_REVIEW)
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
+# The text index's candidates read first for a list in id order (then 4×, 16×…): a page and
+# its next-page probe, with room for candidates the actor cannot read or that only hold the
+# text's trigrams.
+FIRST_BATCH = 64
 
 # sort key -> (model field, descending). Every order ends with the id, so it is total.
 SORTS: dict[str, tuple[str, bool]] = {
@@ -125,8 +129,9 @@ def _refuse(field_name: str, zh: str, en: str, code: str) -> DomainError:
     return DomainError(zh, en, code=code, field=field_name)
 
 
-def filtered(actor: Actor, filters: ContractFilter) -> QuerySet[Contract]:
-    """The contracts the actor may read that match the filters, unordered."""
+def filtered(actor: Actor, filters: ContractFilter, *, text: bool = True) -> QuerySet[Contract]:
+    """The contracts the actor may read that match the filters, unordered; without the text
+    condition when `text` is false (a list in id order applies it itself, see `_rows_by_text`)."""
     contracts = visible_contracts(actor)
     known = {s.value for s in Status}
     unknown = [s for s in filters.statuses if s not in known]
@@ -158,9 +163,8 @@ def filtered(actor: Actor, filters: ContractFilter) -> QuerySet[Contract]:
     if filters.signalled is not None and sees_signals:
         signalled = risk.has_signals()
         contracts = contracts.filter(signalled if filters.signalled else ~signalled)
-    text = filters.text.strip()
-    if text:
-        contracts = text_search.matching(contracts, text)
+    if text and filters.text.strip():
+        contracts = text_search.matching(contracts, filters.text.strip())
     return contracts
 
 
@@ -209,13 +213,18 @@ def list_contracts(
             "limit_out_of_range",
         )
     column, descending = SORTS[sort]
-    contracts = filtered(actor, filters).annotate(
+    text = filters.text.strip()
+    by_text = column == "id" and text_search.walks(text)
+    contracts = filtered(actor, filters, text=not by_text).annotate(
         risk_score=risk.top_score()
         if risk.may_see_signals(actor)
         else Value(None, output_field=IntegerField())
     )
     key = _decode(cursor, column) if cursor else None
-    rows = _rows(contracts, column, descending, key, limit + 1)
+    if by_text:
+        rows = _rows_by_text(contracts, text, descending, key, limit + 1)
+    else:
+        rows = _rows(contracts, column, descending, key, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _encode(column, rows[-1]) if more and rows else None
@@ -251,6 +260,41 @@ def _rows(
         if key is not None and key[0] is None:
             empty = empty.filter(_id_after(descending, key[1]))
         rows += _read(empty.order_by(id_order)[: count - len(rows)])
+    return rows
+
+
+def _rows_by_text(
+    contracts: QuerySet[Contract],
+    text: str,
+    descending: bool,
+    key: tuple[Any, int] | None,
+    count: int,
+) -> list[ContractRow]:
+    """Up to `count` rows containing `text` after `key`, in id order, read batch by batch from
+    the text index's candidates in that order: a page of a seller's 3,000 contracts reads 64.
+
+    Batches grow fourfold; once `text_search.FEW` candidates are read without filling the page
+    (a common word among contracts the actor mostly cannot read), the rest is one query as
+    any other order makes it.
+    """
+    id_order = "-id" if descending else "id"
+    after = key[1] if key else None
+    rows: list[ContractRow] = []
+    read, batch = 0, FIRST_BATCH
+    while len(rows) < count:
+        if read >= text_search.FEW:
+            rest = text_search.matching(contracts, text)
+            if after is not None:
+                rest = rest.filter(_id_after(descending, after))
+            return rows + _read(rest.order_by(id_order)[: count - len(rows)])
+        ids = text_search.candidates_in_order(text, descending=descending, after=after, most=batch)
+        if not ids:
+            break
+        chosen = contracts.filter(id__in=text_search.among(ids)).filter(text_search.exact(text))
+        rows += _read(chosen.order_by(id_order)[: count - len(rows)])
+        if len(ids) < batch:
+            break
+        read, after, batch = read + len(ids), ids[-1], batch * 4
     return rows
 
 

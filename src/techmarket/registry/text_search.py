@@ -5,17 +5,20 @@ name, its registration number or its external id. Asked as `LIKE '%…%'`, that 
 newest first until a page is full: quick for a common word, a scan of every row for a rare one
 (a mid-sized seller's name: 20–60 ms of CPU per request at a million contracts). So each engine
 keeps a trigram index of those five texts, which finds the rows holding every three-character
-piece of the text:
+piece of the text, in a table of its own named `registry_contract_text`:
 
 * SQLite: an FTS5 table with the trigram tokenizer over the contract table (`detail=none`: 70 MB
-  for a million contracts, built in 15 s; triggers keep it current, see migration 0012). It is
-  used when the text has three characters or more and matches few rows (`FEW`); a common text
-  keeps the newest-first scan, which fills a page after a few hundred rows.
-* PostgreSQL: a `pg_trgm` GIN index on the five texts joined (`PG_DOCUMENT`); the planner
-  chooses between it and the newest-first scan by its own estimates.
+  for a million contracts, built in 15 s; triggers keep it current, see migration 0012).
+* PostgreSQL: one row per contract holding the five texts joined and upper-cased, with a
+  `pg_trgm` GIN index; triggers keep it current (migration 0015). A table apart, not an index
+  on the contract row: a candidate is re-checked against the stored text, not one computed
+  again from the wide row, and a status change leaves the trigram index alone.
 
-The index only narrows: every row it proposes is checked with the same `icontains`
-conditions, so both paths give exactly the same rows.
+Two ways in. A list newest (or oldest) first, the default, walks the index in id order
+(`candidates_in_order`): the first page of a seller's name reads a few dozen candidates, not
+all of them. Any other order, and exports, ask for the contracts whose id the index proposes
+(`matching`). Either way every proposed row is checked with the same `icontains` conditions
+(`exact`), so both give exactly the rows a plain scan gives.
 """
 
 from __future__ import annotations
@@ -28,55 +31,86 @@ from django.db.models.expressions import RawSQL
 
 from techmarket.registry.models import Contract
 
-SQLITE_TABLE = "registry_contract_text"
+TABLE = "registry_contract_text"
+SQLITE_TABLE = TABLE
 TRIGRAM = 3
 # Above this many candidates the newest-first scan fills a page sooner than the index's list
 # of rowids can be read and sorted (a common word: a million candidates, 0.24 s; the scan
 # 0.1 ms).
 FEW = 5000
-
-# The five texts as one, for PostgreSQL's trigram index and the condition that uses it. The
-# migration creates the index on this expression (its columns unqualified there); a test checks
-# that the planner can use it.
-_COLUMN = '"registry_contract".{}'
+# PostgreSQL's joined text: the five texts upper-cased, one space apart (migration 0015).
 SEPARATOR = " "
-PG_DOCUMENT = (
-    "UPPER({name} || ' ' || {seller_name} || ' ' || {buyer_name} || ' ' "
-    "|| COALESCE({registration_number}, '') || ' ' || {external_id})"
-).format(
-    **{
-        column: _COLUMN.format(column)
-        for column in ("name", "seller_name", "buyer_name", "registration_number", "external_id")
-    }
-)
+_PG_LIKE = "document LIKE UPPER(%s) ESCAPE '\\'"
 
 
-def matching(contracts: QuerySet[Contract], text: str) -> QuerySet[Contract]:
-    """The contracts among `contracts` that contain `text` (already stripped, not empty)."""
-    exact = (
+def exact(text: str) -> Q:
+    """The condition itself: `text` within one of the five texts, any case."""
+    return (
         Q(name__icontains=text)
         | Q(seller_name__icontains=text)
         | Q(buyer_name__icontains=text)
         | Q(registration_number__icontains=text)
         | Q(external_id__icontains=text)
     )
-    if connection.vendor == "postgresql":
-        contracts = contracts.extra(
-            where=[f"{PG_DOCUMENT} LIKE UPPER(%s) ESCAPE '\\'"], params=[_like_pattern(text)]
+
+
+def matching(contracts: QuerySet[Contract], text: str) -> QuerySet[Contract]:
+    """The contracts among `contracts` that contain `text` (already stripped, not empty)."""
+    if connection.vendor == "postgresql" and len(text) >= TRIGRAM:
+        contracts = contracts.filter(
+            id__in=RawSQL(
+                f"SELECT contract_id FROM {TABLE} WHERE {_PG_LIKE}", [_like_pattern(text)]
+            )
         )
         if SEPARATOR not in text:
             # Exact already: a piece of the joined text without the separator lies within one
-            # of the five, so the five `icontains` would only repeat the work per candidate
-            # (PostgreSQL's CPU was most of a search's time).
+            # of the five, so the five `icontains` would only repeat the work per candidate.
             return contracts
     elif connection.vendor == "sqlite" and len(text) >= TRIGRAM:
         candidates = _sqlite_candidates(fts_query(text), FEW)
         if candidates is not None:
-            # One parameter, however many rows: the ids travel as a JSON array.
-            contracts = contracts.filter(
-                id__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(candidates)])
-            )
-    return contracts.filter(exact)
+            contracts = contracts.filter(id__in=among(candidates))
+    return contracts.filter(exact(text))
+
+
+def walks(text: str) -> bool:
+    """Whether `candidates_in_order` can answer for `text`: a trigram or more, on an engine
+    with the index."""
+    return len(text) >= TRIGRAM and connection.vendor in ("sqlite", "postgresql")
+
+
+def candidates_in_order(
+    text: str, *, descending: bool, after: int | None, most: int
+) -> list[int] | None:
+    """Up to `most` ids the index proposes for `text`, in id order, beyond `after`.
+
+    None where no index can answer (`walks(text)` is false): the caller then filters with
+    `matching`. The ids are candidates; `exact` decides.
+    """
+    if not walks(text):
+        return None
+    sqlite = connection.vendor == "sqlite"
+    key = "rowid" if sqlite else "contract_id"
+    condition, params = (
+        (f"{TABLE} MATCH %s", [fts_query(text)]) if sqlite else (_PG_LIKE, [_like_pattern(text)])
+    )
+    if after is not None:
+        condition += f" AND {key} {'<' if descending else '>'} %s"
+        params.append(after)
+    direction = "DESC" if descending else "ASC"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key} FROM {TABLE} WHERE {condition} ORDER BY {key} {direction} LIMIT %s",
+            [*params, most],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def among(ids: list[int]) -> RawSQL | list[int]:
+    """`ids` for an `id__in` filter; on SQLite one parameter however many rows (a JSON array)."""
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    return ids
 
 
 def fts_query(text: str) -> str:
