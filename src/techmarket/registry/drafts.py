@@ -15,6 +15,7 @@ from techmarket.registry import services
 from techmarket.registry.actors import Actor
 from techmarket.registry.models import Contract, DraftRequest
 from techmarket.registry.permissions import ensure_can_view
+from techmarket.server.rows import rows
 
 _LEVEL_ORDER = {"district": 0, "city": 1, "province": 2}
 
@@ -22,7 +23,8 @@ _LEVEL_ORDER = {"district": 0, "city": 1, "province": 2}
 def agency_for(record: ContractRecord, agency_code: str | None) -> Agency:
     """The named agency, or the most local one whose region holds the seller."""
     if agency_code:
-        agency = Agency.objects.filter(code=agency_code).first()
+        found = rows(Agency, where={"code": agency_code}) if agency_code.isprintable() else []
+        agency = found[0] if found else None  # prepared (server.rows): every draft
         if agency is None:
             raise NotFound(
                 f"登记机构 {agency_code} 不存在",

@@ -8,6 +8,7 @@ from techmarket.domain.identifiers import check_party_id
 from techmarket.domain.problems import Conflict, DomainError, ValidationFailed
 from techmarket.domain.record import ContractRecord
 from techmarket.registry.models import Party
+from techmarket.server.rows import rows
 
 # ("id", identifier) or ("name", "country:name"): how a party is found again.
 PartyKey = tuple[str, str]
@@ -32,7 +33,8 @@ def find_party(record: ContractRecord, side: str) -> Party | None:
     write transaction is still there inside it: the lookup can stay out of the write lock."""
     values = party_values(record, side)
     if values["identifier"]:
-        return Party.objects.filter(identifier=values["identifier"]).first()
+        found = rows(Party, where={"identifier": values["identifier"]})  # prepared: every draft
+        return found[0] if found else None
     return Party.objects.filter(
         identifier=None, name=values["name"], country=values["country"]
     ).first()

@@ -44,6 +44,7 @@ from techmarket.registry.models import (
 from techmarket.registry.parties import find_party, get_or_create_party
 from techmarket.registry.permissions import contract_not_found, ensure_can_act, ensure_can_object
 from techmarket.registry.records import contract_fields, row_from_contract
+from techmarket.server.rows import rows
 
 RECORD_KEYS = [f.key for f in RECORD_FIELDS]
 _CONTRACTS = Contract._meta.db_table
@@ -116,7 +117,12 @@ def _deadline(contract: Contract, start: date) -> date:
 
 
 def _snapshot(contract: Contract, reason: str, actor: Actor, now: datetime) -> None:
-    number = contract.versions.count() + 1
+    with connection.cursor() as cursor:  # fixed SQL: run inside the write lock
+        cursor.execute(
+            f'SELECT COUNT(*) FROM "{ContractVersion._meta.db_table}" WHERE contract_id = %s',
+            [contract.pk],
+        )
+        number = cursor.fetchone()[0] + 1
     ContractVersion.objects.create(
         contract=contract,
         number=number,
@@ -212,14 +218,19 @@ def _refuse_duplicate(
     seller_id: int, record: ContractRecord, *, besides: int | None = None
 ) -> None:
     """One contract per seller and external_id (or, without one, per content), as imports."""
-    same = Contract.objects.filter(
-        rules.same_contract(seller_id, record.external_id, record.fingerprint())
-    ).exclude(pk=besides)
+    same = [
+        (contract.pk, contract.status)
+        for contract in rows(
+            Contract,
+            where=rules.same_contract_where(seller_id, record.external_id, record.fingerprint()),
+        )
+        if contract.pk != besides
+    ]
     if record.external_id:
         what_zh, what_en = f"合同编号 {record.external_id}", f"external_id {record.external_id}"
     else:
         what_zh, what_en = "相同内容", "the same content"
-    existing = same.values_list("pk", "status").first()
+    existing = min(same, default=None)
     if existing is not None:
         raise Conflict(
             f"本单位已有{what_zh}的合同（合同 {existing[0]}，状态 {existing[1]}）；"
@@ -275,6 +286,15 @@ def _step(
 
 
 def _contract_for_step(contract_id: int, *, lock: bool) -> Contract | None:
+    if not lock:
+        # Prepared (server.rows): every workflow step starts here, and compiling the ORM's
+        # query cost more than running it.
+        found = rows(Contract, where={"id": contract_id})
+        if found:
+            found[0]._state.fields_cache["agency"] = rows(Agency, where={"id": found[0].agency_id})[
+                0
+            ]
+        return found[0] if found else None
     contracts = Contract.objects.select_related("agency")
     if lock:
         # The contract row only. FOR UPDATE would also lock the joined agency row, which every
