@@ -290,7 +290,9 @@ def _rows_by_text(
         ids = text_search.candidates_in_order(text, descending=descending, after=after, most=batch)
         if not ids:
             break
-        chosen = contracts.filter(id__in=text_search.among(ids)).filter(text_search.exact(text))
+        chosen = contracts.filter(id__in=text_search.among(ids))
+        if not text_search.proposes_exactly(text):
+            chosen = chosen.filter(text_search.exact(text))
         rows += _read(chosen.order_by(id_order)[: count - len(rows)])
         if len(ids) < batch:
             break

@@ -40,6 +40,10 @@ TRIGRAM = 3
 FEW = 5000
 # PostgreSQL's joined text: the five texts upper-cased, one space apart (migration 0015).
 SEPARATOR = " "
+# PostgreSQL's text table groups ids in blocks of 2**BUCKET_BITS (its `bucket`, in the GIN
+# index with the trigrams: migration 0015); a newest-first list asks for NEAR_BUCKETS first.
+BUCKET_BITS = 14
+NEAR_BUCKETS = 4
 _PG_LIKE = "document LIKE UPPER(%s) ESCAPE '\\'"
 
 
@@ -62,15 +66,20 @@ def matching(contracts: QuerySet[Contract], text: str) -> QuerySet[Contract]:
                 f"SELECT contract_id FROM {TABLE} WHERE {_PG_LIKE}", [_like_pattern(text)]
             )
         )
-        if SEPARATOR not in text:
-            # Exact already: a piece of the joined text without the separator lies within one
-            # of the five, so the five `icontains` would only repeat the work per candidate.
+        if proposes_exactly(text):
             return contracts
     elif connection.vendor == "sqlite" and len(text) >= TRIGRAM:
         candidates = _sqlite_candidates(fts_query(text), FEW)
         if candidates is not None:
             contracts = contracts.filter(id__in=among(candidates))
     return contracts.filter(exact(text))
+
+
+def proposes_exactly(text: str) -> bool:
+    """Whether the index's candidates for `text` are the matches themselves. On PostgreSQL
+    each is re-checked against the joined text, and a piece of it without the separator lies
+    within one of the five: the five `icontains` would only repeat the work per candidate."""
+    return connection.vendor == "postgresql" and SEPARATOR not in text
 
 
 def walks(text: str) -> bool:
@@ -89,27 +98,71 @@ def candidates_in_order(
     """
     if not walks(text):
         return None
-    sqlite = connection.vendor == "sqlite"
-    key = "rowid" if sqlite else "contract_id"
-    condition, params = (
-        (f"{TABLE} MATCH %s", [fts_query(text)]) if sqlite else (_PG_LIKE, [_like_pattern(text)])
-    )
+    if connection.vendor == "sqlite":
+        # FTS5 reads its lists in rowid order and stops at the limit.
+        return _ordered_ids(
+            "rowid", [(f"{TABLE} MATCH %s", fts_query(text))], descending, after, most
+        )
+    like = (_PG_LIKE, _like_pattern(text))
+    start = after if after is not None else _pg_end(descending)
+    if start is None:
+        return []
+    # The index gives its candidates unordered, each re-checked in the table: ask it first for
+    # the blocks next to the start, then, if the page is not full, for everything beyond.
+    # One bound only: btree_gin reads each bound of a range as a scan of its own, and the other
+    # side's is the whole table (`BETWEEN`: 19 ms against 2). Rows on the near side of `after`
+    # are left out by the id's own condition.
+    block = (start - 1 if descending else start + 1) >> BUCKET_BITS
+    edge = block - NEAR_BUCKETS + 1 if descending else block + NEAR_BUCKETS - 1
+    near = ("bucket >= %s" if descending else "bucket <= %s", edge)
+    found = _ordered_ids("contract_id", [like, near], descending, after, most)
+    if len(found) < most:
+        # The rest lies beyond the near blocks' far edge.
+        beyond = edge << BUCKET_BITS if descending else ((edge + 1) << BUCKET_BITS) - 1
+        found += _ordered_ids("contract_id", [like], descending, beyond, most - len(found))
+    return found
+
+
+def _pg_end(descending: bool) -> int | None:
+    """One beyond the newest (or before the oldest) contract in the text table."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {'MAX' if descending else 'MIN'}(contract_id) FROM {TABLE}")
+        end = cursor.fetchone()[0]
+    return None if end is None else end + 1 if descending else end - 1
+
+
+def _ordered_ids(
+    key: str,
+    conditions: list[tuple[str, object]],
+    descending: bool,
+    after: int | None,
+    most: int,
+) -> list[int]:
+    """`key` of the rows meeting every (SQL, parameter) condition, beyond `after`, in order."""
+    sql = [condition for condition, _ in conditions]
+    params: list[object] = []
+    for _, value in conditions:
+        params.extend(value if isinstance(value, tuple) else [value])
     if after is not None:
-        condition += f" AND {key} {'<' if descending else '>'} %s"
+        sql.append(f"{key} {'<' if descending else '>'} %s")
         params.append(after)
     direction = "DESC" if descending else "ASC"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {key} FROM {TABLE} WHERE {condition} ORDER BY {key} {direction} LIMIT %s",
+            f"SELECT {key} FROM {TABLE} WHERE {' AND '.join(sql)} "
+            f"ORDER BY {key} {direction} LIMIT %s",
             [*params, most],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
 def among(ids: list[int]) -> RawSQL | list[int]:
-    """`ids` for an `id__in` filter; on SQLite one parameter however many rows (a JSON array)."""
+    """`ids` for an `id__in` filter, as one parameter however many rows (a JSON array on
+    SQLite, an array on PostgreSQL): a placeholder each cost more to bind than the query."""
     if connection.vendor == "sqlite":
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
     return ids
 
 

@@ -11,10 +11,17 @@ cased). Two costs came with it, both measured at a million contracts (docs/perfo
 `registry_contract_text` holds the joined text once per contract, kept by triggers as
 SQLite's FTS5 table is: inserts and deletes per statement (a bulk COPY runs the trigger once),
 updates only when one of the five texts changes. SQLite is unchanged.
+
+Its GIN index also holds the contract's `bucket` (its id's block of 16,384, through
+btree_gin), so that a newest-first list asks the index for the candidates of the last few
+blocks only: the re-check of a mid-sized seller's 3,000 candidates scattered over the table
+(5 ms) becomes one of 150 (text_search.candidates_in_order). Its pending list is kept short:
+each search reads it whole.
 """
 
 from django.db import migrations
 
+BUCKET_BITS = 14  # text_search.BUCKET_BITS
 TEXTS = ("name", "seller_name", "buyer_name", "registration_number", "external_id")
 
 
@@ -30,10 +37,13 @@ CHANGED = " OR ".join(f"OLD.{text} IS DISTINCT FROM NEW.{text}" for text in TEXT
 
 PG_CREATE = [
     "DROP INDEX IF EXISTS registry_contract_text_trgm",
-    "CREATE TABLE registry_contract_text (contract_id bigint PRIMARY KEY, document text NOT NULL)",
-    f"INSERT INTO registry_contract_text SELECT c.id, {document('c')} FROM registry_contract c",
-    "CREATE INDEX registry_contract_text_document_trgm ON registry_contract_text "
-    "USING gin (document gin_trgm_ops)",
+    "CREATE EXTENSION IF NOT EXISTS btree_gin",
+    "CREATE TABLE registry_contract_text (contract_id bigint PRIMARY KEY, document text NOT NULL, "
+    f"bucket integer GENERATED ALWAYS AS ((contract_id >> {BUCKET_BITS})::integer) STORED)",
+    "INSERT INTO registry_contract_text (contract_id, document) "
+    f"SELECT c.id, {document('c')} FROM registry_contract c",
+    "CREATE INDEX registry_contract_text_bucket_trgm ON registry_contract_text "
+    "USING gin (bucket, document gin_trgm_ops) WITH (gin_pending_list_limit = 512)",
     "CREATE FUNCTION registry_contract_text_insert() RETURNS trigger LANGUAGE plpgsql AS $$ "
     "BEGIN INSERT INTO registry_contract_text (contract_id, document) "
     f"SELECT c.id, {document('c')} FROM inserted c; RETURN NULL; END $$",
