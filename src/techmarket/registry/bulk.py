@@ -146,18 +146,31 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+# Up to this many rows, PostgreSQL gets one INSERT rather than a COPY (see `insert`).
+FEW_ROWS = 20
+
+
 def insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:
     """Insert rows: COPY on PostgreSQL, one executemany on SQLite.
 
     PostgreSQL runs each statement of an executemany through its own executor: measured, the
     server spent about 400 µs of CPU per imported contract that way. COPY streams the rows
     through one; constraints, triggers and foreign-key checks apply exactly as for INSERT.
+    A few rows (a workflow step's audit event) go as one INSERT instead: a COPY costs about
+    0.7 ms to set up, and the audit chain's head stays locked meanwhile.
     """
     if not rows:
         return
     table = model._meta.db_table
     names = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) <= FEW_ROWS:
+            marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            cursor.execute(
+                f'INSERT INTO "{table}" ({names}) VALUES {", ".join([marks] * len(rows))}',
+                [value for row in rows for value in row],
+            )
+            return
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                 for row in rows:
