@@ -65,3 +65,27 @@ def test_the_events_keep_their_types(contract):
 def test_a_second_filter_narrows_the_rows(contract):
     found = rows(AuditEvent, where={"contract": contract.pk, "action": "register"})
     assert [e.action for e in found] == ["register"]
+
+
+def test_a_user_comes_with_the_profile_and_agency_the_orm_gives(registrar, seller):
+    """One joined read (`linked`) for what three ran: a registrar's profile has an agency, a
+    seller's has none, and a user without a profile has neither."""
+    from django.contrib.auth import get_user_model
+
+    from techmarket.accounts.backends import load_user
+
+    User = get_user_model()
+    bare = User.objects.create_user("bare", password="x" * 12)
+    for username in (registrar.username, seller.username):
+        orm = User.objects.select_related("profile__agency").get(username=username)
+        read = load_user(orm.pk)
+        assert _values([read]) == _values([orm])
+        assert _values([read.profile]) == _values([orm.profile])
+        agency = read.profile.agency
+        assert (_values([agency]) if agency else None) == (
+            _values([orm.profile.agency]) if orm.profile.agency else None
+        )
+    assert load_user(bare.pk).__dict__.get("_state").fields_cache.get("profile") is None
+    assert load_user(bare.pk).username == "bare"
+    assert load_user(10**9) is None
+    assert load_user("not a number") is None
