@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from techmarket.exports.model import TableResult
@@ -19,26 +20,41 @@ NUMBER_FORMATS = {
     "number": "#,##0.00",
 }
 FORMULA_START = ("=", "+", "-", "@")
+# Characters a sheet's name may not hold, and what stands for each.
+SHEET_NAME_SWAPS = str.maketrans(
+    {"/": "／", "\\": "＼", "*": "＊", "?": "？", ":": "：", "[": "［", "]": "］"}
+)
 
 
 def _value(value: object) -> object:
-    """Decimals as numbers (Excel sums them); text that looks like a formula is neutralised."""
+    """Decimals as numbers (Excel sums them); text that looks like a formula is neutralised,
+    and control characters, which the file format cannot hold, are dropped."""
     if isinstance(value, Decimal):
         return float(value) if value.copy_abs() < Decimal(10) ** 13 else str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
+
+
+def _sheet_name(title: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", title).translate(SHEET_NAME_SWAPS)[:31] or "表"
 
 
 def write_report(path: Path, results: Sequence[TableResult]) -> None:
     workbook = Workbook(write_only=True)
     for result in results:
-        sheet = workbook.create_sheet(result.title_zh[:31].replace("/", "／"))
+        sheet = workbook.create_sheet(_sheet_name(result.title_zh))
         sheet.freeze_panes = "A3"
         sheet.append(
-            [f"{result.title_zh}  {result.period}  地区 {result.region}  口径 {result.view}"]
+            [
+                _value(
+                    f"{result.title_zh}  {result.period}  地区 {result.region}  口径 {result.view}"
+                )
+            ]
         )
-        sheet.append([c.label_zh for c in result.columns])
+        sheet.append([_value(c.label_zh) for c in result.columns])
         for row in result.rows:
             sheet.append([_value(row.get(c.key)) for c in result.columns])
         for index, column in enumerate(result.columns, start=1):
@@ -51,7 +67,7 @@ def write_report(path: Path, results: Sequence[TableResult]) -> None:
         for note in result.notes:
             if note not in seen:
                 seen.add(note)
-                notes.append([note])
+                notes.append([_value(note)])
     workbook.save(path)
     _apply_formats(path, results)
 

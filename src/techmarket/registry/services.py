@@ -45,6 +45,7 @@ from techmarket.registry.parties import find_party, get_or_create_party
 from techmarket.registry.permissions import contract_not_found, ensure_can_act, ensure_can_object
 from techmarket.registry.records import contract_fields, row_from_contract
 from techmarket.server.rows import rows
+from techmarket.server.writes import insert_row, update_columns
 
 RECORD_KEYS = [f.key for f in RECORD_FIELDS]
 _CONTRACTS = Contract._meta.db_table
@@ -123,13 +124,15 @@ def _snapshot(contract: Contract, reason: str, actor: Actor, now: datetime) -> N
             [contract.pk],
         )
         number = cursor.fetchone()[0] + 1
-    ContractVersion.objects.create(
-        contract=contract,
-        number=number,
-        reason=reason,
-        content=row_from_contract(contract),
-        created_at=now,
-        actor=actor.username,
+    insert_row(
+        ContractVersion(
+            contract=contract,
+            number=number,
+            reason=reason,
+            content=row_from_contract(contract),
+            created_at=now,
+            actor=actor.username,
+        )
     )
 
 
@@ -187,7 +190,7 @@ def create_draft(
                 _refuse_foreign_seller(actor, seller)
                 _refuse_duplicate(seller.pk, record)
             buyer = buyer or get_or_create_party(record, "buyer")
-            contract = Contract.objects.create(
+            contract = Contract(
                 agency=agency,
                 seller_party=seller,
                 buyer_party=buyer,
@@ -197,6 +200,7 @@ def create_draft(
                 updated_at=now,
                 **contract_fields(record),
             )
+            insert_row(contract)
             _event(contract, actor, "create", "", now)
     except IntegrityError:
         if seller is not None:
@@ -280,7 +284,7 @@ def _step(
         contract.status = new_status
         contract.version += 1
         contract.updated_at = now
-        contract.save(update_fields=_changed_fields(contract, before))
+        update_columns(contract, _changed_fields(contract, before))
         _event(contract, actor, action, from_status, now, **payload)
     return contract
 
@@ -290,17 +294,14 @@ def _contract_for_step(contract_id: int, *, lock: bool) -> Contract | None:
         # Prepared (server.rows): every workflow step starts here, and compiling the ORM's
         # query cost more than running it.
         found = rows(Contract, where={"id": contract_id})
-        if found:
-            found[0]._state.fields_cache["agency"] = rows(Agency, where={"id": found[0].agency_id})[
-                0
-            ]
-        return found[0] if found else None
-    contracts = Contract.objects.select_related("agency")
-    if lock:
-        # The contract row only. FOR UPDATE would also lock the joined agency row, which every
-        # new contract's foreign-key check at commit needs to share: a step holding the agency
-        # and a draft holding the audit head deadlocked on PostgreSQL.
-        contracts = contracts.select_for_update(of=("self",))
+        if not found:
+            return None
+        found[0]._state.fields_cache["agency"] = rows(Agency, where={"id": found[0].agency_id})[0]
+        return found[0]
+    # The contract row only. FOR UPDATE would also lock the joined agency row, which every new
+    # contract's foreign-key check at commit needs to share: a step holding the agency and a
+    # draft holding the audit head deadlocked on PostgreSQL.
+    contracts = Contract.objects.select_related("agency").select_for_update(of=("self",))
     return contracts.filter(pk=contract_id).first()
 
 
