@@ -26,7 +26,7 @@ from techmarket.registry.permissions import (
 )
 from techmarket.registry.records import EXPORT_KEYS, row_from_contract, row_from_values
 from techmarket.registry.risk import may_see_signals, signals_of
-from techmarket.server.rows import rows
+from techmarket.server.rows import linked, rows
 
 
 def agency_by_code(code: str) -> Agency:
@@ -89,12 +89,15 @@ def find_contract(id_or_number: str | int, actor: Actor) -> Contract:
     # A registration number wins over an id. Prepared queries (`server.rows`): every contract
     # page and API read starts here, and compiling the ORM's query cost more than running it.
     found = rows(Contract, where={"registration_number": key})
-    if not found and key.isdecimal() and len(key) < 12:
-        found = rows(Contract, where={"id": int(key)})
-    contract = found[0] if found else None
+    contract: Contract | None = None
+    if found:
+        contract, agency = found[0], rows(Agency, where={"id": found[0].agency_id})[0]
+    elif key.isdecimal() and len(key) < 12:
+        pair = linked(Contract, pk=int(key), links=((Agency, "id", "agency"),))
+        if pair is not None:
+            contract, agency = pair
     if contract is not None:
-        agencies = rows(Agency, where={"id": contract.agency_id})
-        contract._state.fields_cache["agency"] = agencies[0]
+        contract._state.fields_cache["agency"] = agency
     if contract is None or not can_view(actor, contract):
         raise contract_not_found(key)  # the key asked for: out of reach reads as absent
     return contract

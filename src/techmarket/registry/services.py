@@ -44,7 +44,7 @@ from techmarket.registry.models import (
 from techmarket.registry.parties import find_party, get_or_create_party
 from techmarket.registry.permissions import contract_not_found, ensure_can_act, ensure_can_object
 from techmarket.registry.records import contract_fields, row_from_contract
-from techmarket.server.rows import rows
+from techmarket.server.rows import linked, rows
 from techmarket.server.writes import insert_row, update_columns
 
 RECORD_KEYS = [f.key for f in RECORD_FIELDS]
@@ -293,11 +293,12 @@ def _contract_for_step(contract_id: int, *, lock: bool) -> Contract | None:
     if not lock:
         # Prepared (server.rows): every workflow step starts here, and compiling the ORM's
         # query cost more than running it.
-        found = rows(Contract, where={"id": contract_id})
-        if not found:
+        found = linked(Contract, pk=contract_id, links=((Agency, "id", "agency"),))
+        if found is None:
             return None
-        found[0]._state.fields_cache["agency"] = rows(Agency, where={"id": found[0].agency_id})[0]
-        return found[0]
+        contract, agency = found
+        contract._state.fields_cache["agency"] = agency
+        return contract  # type: ignore[return-value]
     # The contract row only. FOR UPDATE would also lock the joined agency row, which every new
     # contract's foreign-key check at commit needs to share: a step holding the agency and a
     # draft holding the audit head deadlocked on PostgreSQL.

@@ -24,6 +24,7 @@ all of them. Any other order, and exports, ask for the contracts whose id the in
 from __future__ import annotations
 
 import json
+import time
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -44,6 +45,8 @@ SEPARATOR = " "
 # index with the trigrams: migration 0015); a newest-first list asks for NEAR_BUCKETS first.
 BUCKET_BITS = 14
 NEAR_BUCKETS = 4
+END_TTL = 60.0  # seconds: see `_pg_end`
+_ends: dict[bool, tuple[float, int]] = {}  # descending -> (when read, end)
 _PG_LIKE = "document LIKE UPPER(%s) ESCAPE '\\'"
 
 
@@ -124,11 +127,20 @@ def candidates_in_order(
 
 
 def _pg_end(descending: bool) -> int | None:
-    """One beyond the newest (or before the oldest) contract in the text table."""
+    """One beyond the newest (or before the oldest) contract in the text table, as read at
+    most END_TTL seconds ago in this process. A stale end only widens the near blocks (the
+    condition on them is one-sided) or moves them: the rows found are the same."""
+    now = time.monotonic()
+    cached = _ends.get(descending)
+    if cached is not None and now - cached[0] < END_TTL:
+        return cached[1]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {'MAX' if descending else 'MIN'}(contract_id) FROM {TABLE}")
         end = cursor.fetchone()[0]
-    return None if end is None else end + 1 if descending else end - 1
+    found = None if end is None else end + 1 if descending else end - 1
+    if found is not None:
+        _ends[descending] = (now, found)
+    return found
 
 
 def _ordered_ids(
