@@ -89,3 +89,14 @@ def test_a_user_comes_with_the_profile_and_agency_the_orm_gives(registrar, selle
     assert load_user(bare.pk).username == "bare"
     assert load_user(10**9) is None
     assert load_user("not a number") is None
+
+
+@pytest.mark.parametrize("pk", [2**63, -(2**63) - 1, 25312161919989278834688])
+def test_an_id_no_column_can_hold_finds_nothing_as_with_the_orm(contract, pk):
+    """The API's fuzzing sent such ids in URLs; the engines refuse to compare with them."""
+    from techmarket.registry.models import Contract
+    from techmarket.server.rows import linked
+
+    assert rows(Contract, where={"id": pk}) == []
+    assert linked(Contract, pk=pk, links=()) is None
+    assert not Contract.objects.filter(pk=pk).exists()

@@ -69,6 +69,8 @@ def rows(
     """Every row of ``model`` whose fields equal ``where`` (non-null values), in ``order_by``
     (field names, ``-`` for descending): the instances the ORM's
     ``model.objects.filter(**where).order_by(*order_by)`` would give."""
+    if not all(_storable(value) for value in where.values()):
+        return []  # no row holds a number no column can (the ORM, too, finds none)
     connection = connections[using]
     names = tuple(where)
     key = (connection.vendor, model, names, tuple(order_by))
@@ -106,6 +108,8 @@ def linked(
     leads to from the one before it (None where there is none), in one prepared query; None
     when there is no such row. A request's user, its profile and the profile's agency: one
     query where three ran on every request."""
+    if not _storable(pk):
+        return None
     connection = connections[using]
     key = (connection.vendor, model, tuple(links))
     chain = _chains.get(key)
@@ -158,6 +162,12 @@ def _chain(
         f"WHERE t0.{quote(model._meta.pk.column)} = %s"
     )
     return sql, plans
+
+
+def _storable(value: object) -> bool:
+    """False for an integer beyond a 64-bit column (an id from a URL): both engines refuse to
+    compare with it, where the ORM answers "no rows"."""
+    return not isinstance(value, int) or -(2**63) <= value < 2**63
 
 
 def _columns(quote: Callable[[str], str], model: type[models.Model], alias: str) -> str:
