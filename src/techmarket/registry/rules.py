@@ -51,11 +51,10 @@ def same_contract(seller_id: int, external_id: str | None, fingerprint: str) -> 
 
 def same_contract_where(
     seller_id: int, external_id: str | None, fingerprint: str
-) -> dict[str, object]:
-    """`same_contract` as equalities alone, for a prepared read (server.rows): with an
-    external_id, equal to a non-empty one implies `WITH_EXTERNAL_ID`; without, the empty
-    external_id is `WITHOUT_EXTERNAL_ID`. Both engines use the partial unique index for it."""
+) -> tuple[dict[str, object], dict[str, object]]:
+    """`same_contract` as (equal, unequal) fields for a prepared read (server.rows), the
+    partial unique index's condition included so that both engines use that index."""
     column, value = duplicate_identity(external_id, fingerprint)
     if column == "external_id":
-        return {"seller_party_id": seller_id, "external_id": value}
-    return {"seller_party_id": seller_id, "fingerprint": value, "external_id": ""}
+        return {"seller_party_id": seller_id, "external_id": value}, {"external_id": ""}
+    return {"seller_party_id": seller_id, "fingerprint": value, "external_id": ""}, {}

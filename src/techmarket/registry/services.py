@@ -222,12 +222,10 @@ def _refuse_duplicate(
     seller_id: int, record: ContractRecord, *, besides: int | None = None
 ) -> None:
     """One contract per seller and external_id (or, without one, per content), as imports."""
+    where, exclude = rules.same_contract_where(seller_id, record.external_id, record.fingerprint())
     same = [
         (contract.pk, contract.status)
-        for contract in rows(
-            Contract,
-            where=rules.same_contract_where(seller_id, record.external_id, record.fingerprint()),
-        )
+        for contract in rows(Contract, where=where, exclude=exclude)
         if contract.pk != besides
     ]
     if record.external_id:

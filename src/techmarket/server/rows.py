@@ -31,18 +31,27 @@ class _Plan:
     converters: tuple[tuple[int, tuple[Converter, ...], Col], ...]
 
 
-_plans: dict[tuple[str, type[models.Model], tuple[str, ...], tuple[str, ...]], _Plan] = {}
+_plans: dict[
+    tuple[str, type[models.Model], tuple[str, ...], tuple[str, ...], tuple[str, ...]], _Plan
+] = {}
 
 
 def _plan(
-    using: str, model: type[models.Model], where: tuple[str, ...], order: tuple[str, ...]
+    using: str,
+    model: type[models.Model],
+    where: tuple[str, ...],
+    order: tuple[str, ...],
+    exclude: tuple[str, ...] = (),
 ) -> _Plan:
     connection = connections[using]
     quote = connection.ops.quote_name
     table = model._meta.db_table
     fields = model._meta.concrete_fields
     columns = ", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields)
-    conditions = " AND ".join(f"{quote(model._meta.get_field(w).column)} = %s" for w in where)
+    conditions = " AND ".join(
+        [f"{quote(model._meta.get_field(w).column)} = %s" for w in where]
+        + [f"NOT {quote(model._meta.get_field(x).column)} = %s" for x in exclude]
+    )
     ordering = ", ".join(
         f"{quote(model._meta.get_field(o.lstrip('-')).column)}{' DESC' if o[0] == '-' else ''}"
         for o in order
@@ -63,23 +72,27 @@ def rows(
     model: type[M],
     *,
     where: dict[str, object],
+    exclude: dict[str, object] | None = None,
     order_by: Sequence[str] = (),
     using: str = "default",
 ) -> list[M]:
-    """Every row of ``model`` whose fields equal ``where`` (non-null values), in ``order_by``
-    (field names, ``-`` for descending): the instances the ORM's
-    ``model.objects.filter(**where).order_by(*order_by)`` would give."""
-    if not all(_storable(value) for value in where.values()):
+    """Every row of ``model`` whose fields equal ``where`` and differ from ``exclude``
+    (non-null values), in ``order_by`` (field names, ``-`` for descending): the instances the
+    ORM's ``model.objects.filter(**where).exclude(...).order_by(*order_by)`` would give. An
+    exclusion that a partial index's condition names lets the engine use that index (SQLite
+    does not infer `x <> ''` from `x = 'a'`)."""
+    exclude = exclude or {}
+    if not all(_storable(value) for value in [*where.values(), *exclude.values()]):
         return []  # no row holds a number no column can (the ORM, too, finds none)
     connection = connections[using]
-    names = tuple(where)
-    key = (connection.vendor, model, names, tuple(order_by))
+    names, excluded = tuple(where), tuple(exclude)
+    key = (connection.vendor, model, names, tuple(order_by), excluded)
     plan = _plans.get(key)
     if plan is None:
-        plan = _plans[key] = _plan(using, model, names, tuple(order_by))
+        plan = _plans[key] = _plan(using, model, names, tuple(order_by), excluded)
     params = [
         model._meta.get_field(name).get_db_prep_value(value, connection)
-        for name, value in where.items()
+        for name, value in [*where.items(), *exclude.items()]
     ]
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
