@@ -42,18 +42,12 @@ def duplicate_identity(external_id: str | None, fingerprint: str) -> tuple[str, 
     return "fingerprint", fingerprint
 
 
-def same_contract(seller_id: int, external_id: str | None, fingerprint: str) -> Q:
-    """The stored contracts that would be the same contract as this one of seller `seller_id`."""
-    column, value = duplicate_identity(external_id, fingerprint)
-    which = WITH_EXTERNAL_ID if column == "external_id" else WITHOUT_EXTERNAL_ID
-    return Q(seller_party_id=seller_id, **{column: value}) & which
-
-
 def same_contract_where(
     seller_id: int, external_id: str | None, fingerprint: str
 ) -> tuple[dict[str, object], dict[str, object]]:
-    """`same_contract` as (equal, unequal) fields for a prepared read (server.rows), the
-    partial unique index's condition included so that both engines use that index."""
+    """The stored contracts that would be the same contract as this one of seller `seller_id`,
+    as (equal, unequal) fields for a prepared read (server.rows): the partial unique index's
+    condition is named, so that both engines use that index (SQLite infers nothing)."""
     column, value = duplicate_identity(external_id, fingerprint)
     if column == "external_id":
         return {"seller_party_id": seller_id, "external_id": value}, {"external_id": ""}
