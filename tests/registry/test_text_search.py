@@ -100,7 +100,7 @@ def test_the_registration_number_and_a_piece_of_it_find_the_contract(registrar, 
 def test_on_sqlite_a_rare_term_is_looked_up_in_the_trigram_table(shelf):
     with CaptureQueriesContext(connection) as queries:
         list(text_search.matching(Contract.objects.all(), "丙丁戊己"))
-    assert any(f"{text_search.SQLITE_TABLE} MATCH" in q["sql"] for q in queries.captured_queries)
+    assert any(f"{text_search.TABLE} MATCH" in q["sql"] for q in queries.captured_queries)
     assert any("json_each" in q["sql"] for q in queries.captured_queries)
 
 
@@ -113,8 +113,7 @@ def test_a_contract_made_after_the_migrations_is_in_the_index(seller, agencies, 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid FROM {text_search.SQLITE_TABLE} WHERE {text_search.SQLITE_TABLE} "
-                "MATCH %s",
+                f"SELECT rowid FROM {text_search.TABLE} WHERE {text_search.TABLE} MATCH %s",
                 [text_search.fts_query("量子点显示")],
             )
             assert [row[0] for row in cursor.fetchall()] == [made.pk]

@@ -33,7 +33,6 @@ from django.db.models.expressions import RawSQL
 from techmarket.registry.models import Contract
 
 TABLE = "registry_contract_text"
-SQLITE_TABLE = TABLE
 TRIGRAM = 3
 # Above this many candidates the newest-first scan fills a page sooner than the index's list
 # of rowids can be read and sorted (a common word: a million candidates, 0.24 s; the scan
@@ -192,7 +191,7 @@ def _sqlite_candidates(query: str, most: int) -> list[int] | None:
     """The rowids the index proposes, or None when there are more than `most`."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT %s",
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s",
             [query, most + 1],
         )
         rows = [row[0] for row in cursor.fetchall()]

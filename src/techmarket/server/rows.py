@@ -25,10 +25,17 @@ Converter = Callable[[Any, Any, Any], Any]
 
 
 @dataclass(frozen=True)
-class _Plan:
-    sql: str
+class _Shape:
+    """A model's row as read: its columns' attnames and the converters some of them need."""
+
     names: tuple[str, ...]  # attnames, in the order Model.from_db expects
     converters: tuple[tuple[int, tuple[Converter, ...], Col], ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    shape: _Shape
 
 
 _plans: dict[
@@ -59,13 +66,30 @@ def _plan(
     sql = f"SELECT {columns} FROM {quote(table)} WHERE {conditions}"
     if ordering:
         sql += f" ORDER BY {ordering}"
+    return _Plan(sql, _shape(using, model))
+
+
+def _shape(using: str, model: type[models.Model]) -> _Shape:
+    connection = connections[using]
+    table = model._meta.db_table
     converters = []
-    for index, field in enumerate(fields):
+    for index, field in enumerate(model._meta.concrete_fields):
         col = Col(table, field)
         found = tuple(connection.ops.get_db_converters(col) + field.get_db_converters(connection))
         if found:
             converters.append((index, found, col))
-    return _Plan(sql, tuple(f.attname for f in fields), tuple(converters))
+    return _Shape(tuple(f.attname for f in model._meta.concrete_fields), tuple(converters))
+
+
+def _instance(model: type[M], shape: _Shape, values: list[Any], using: str) -> M:
+    """A model instance from its row's values, converted as the ORM converts them."""
+    connection = connections[using]
+    for index, converters, col in shape.converters:
+        value = values[index]
+        for convert in converters:
+            value = convert(value, col, connection)
+        values[index] = value
+    return model.from_db(using, shape.names, values)
 
 
 def rows(
@@ -97,21 +121,12 @@ def rows(
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
         fetched = cursor.fetchall()
-    found: list[M] = []
-    for raw in fetched:
-        values = list(raw)
-        for index, converters, col in plan.converters:
-            value = values[index]
-            for convert in converters:
-                value = convert(value, col, connection)
-            values[index] = value
-        found.append(model.from_db(using, plan.names, values))
-    return found
+    return [_instance(model, plan.shape, list(raw), using) for raw in fetched]
 
 
 # One model joined to the next: (model, its field, the previous model's field they equal).
 Link = tuple[type[models.Model], str, str]
-_chains: dict[tuple[str, type[models.Model], tuple[Link, ...]], tuple[str, list[_Plan]]] = {}
+_chains: dict[tuple[str, type[models.Model], tuple[Link, ...]], tuple[str, list[_Shape]]] = {}
 
 
 def linked(
@@ -128,7 +143,7 @@ def linked(
     chain = _chains.get(key)
     if chain is None:
         chain = _chains[key] = _chain(using, model, tuple(links))
-    sql, plans = chain
+    sql, shapes = chain
     with connection.cursor() as cursor:
         cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
         row = cursor.fetchone()
@@ -136,32 +151,25 @@ def linked(
         return None
     found: list[models.Model | None] = []
     start = 0
-    for part, plan in zip((model, *(link[0] for link in links)), plans, strict=True):
-        values = list(row[start : start + len(plan.names)])
-        start += len(plan.names)
-        if values[plan.names.index(part._meta.pk.attname)] is None:
-            found.append(None)  # the LEFT JOIN found nothing
-            continue
-        for index, converters, col in plan.converters:
-            value = values[index]
-            for convert in converters:
-                value = convert(value, col, connection)
-            values[index] = value
-        found.append(part.from_db(using, plan.names, values))
+    for part, shape in zip((model, *(link[0] for link in links)), shapes, strict=True):
+        values = list(row[start : start + len(shape.names)])
+        start += len(shape.names)
+        missing = values[shape.names.index(part._meta.pk.attname)] is None  # LEFT JOIN: none
+        found.append(None if missing else _instance(part, shape, values, using))
     return found
 
 
 def _chain(
     using: str, model: type[models.Model], links: tuple[Link, ...]
-) -> tuple[str, list[_Plan]]:
+) -> tuple[str, list[_Shape]]:
     connection = connections[using]
     quote = connection.ops.quote_name
-    plans = [_plan(using, model, (), ())]
+    shapes = [_shape(using, model)]
     columns = [_columns(quote, model, "t0")]
     joins = []
     previous = model
     for n, (part, field, previous_field) in enumerate(links, start=1):
-        plans.append(_plan(using, part, (), ()))
+        shapes.append(_shape(using, part))
         columns.append(_columns(quote, part, f"t{n}"))
         column = part._meta.get_field(field).column
         previous_column = previous._meta.get_field(previous_field).column
@@ -174,7 +182,7 @@ def _chain(
         f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} t0 {' '.join(joins)} "
         f"WHERE t0.{quote(model._meta.pk.column)} = %s"
     )
-    return sql, plans
+    return sql, shapes
 
 
 def _storable(value: object) -> bool:
